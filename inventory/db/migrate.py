@@ -1,0 +1,60 @@
+"""Create or upgrade the database schema with alembic (`dxi init`)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from inventory.errors import DatabaseNotReadyError
+
+
+def alembic_config() -> Config:
+    """Alembic config pointing at the migrations shipped inside the package."""
+    config = Config()
+    config.set_main_option("script_location", "inventory:migrations")
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade the schema to `revision`; return (revision before, revision after)."""
+    config = alembic_config()
+    before = current_revision(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return before, current_revision(engine)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped with this version of the code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def require_current(engine: Engine) -> None:
+    """Fail with a Japanese hint when the database is missing or older than the code."""
+    current = current_revision(engine)
+    if current is None:
+        raise DatabaseNotReadyError(
+            "データベースが初期化されていません。先に `dxi init` を実行してください。"
+        )
+    if current != head_revision():
+        raise DatabaseNotReadyError(
+            "データベースの構造が古いバージョンです。`dxi init` を実行して更新してください。"
+        )
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema on an empty database; refuse to touch an outdated one silently."""
+    if current_revision(engine) is None:
+        upgrade(engine)
+    else:
+        require_current(engine)

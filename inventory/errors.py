@@ -1,0 +1,48 @@
+"""Errors of the inventory package.
+
+InventoryError               base; .message is Japanese and shown to the user
+├── SettingsError            a setting is missing or unsafe
+├── UnreadableFileError      not a workbook/CSV we can open (corrupt, encrypted, wrong type)
+├── SurveyRejectedError      the file was read but has row errors; nothing was stored
+├── DatabaseNotReadyError    the database is missing tables or needs `dxi init`
+└── NotFoundError            a requested record does not exist
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inventory.models import RowError
+
+
+class InventoryError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SettingsError(InventoryError):
+    """A setting is missing, malformed or unsafe."""
+
+
+class UnreadableFileError(InventoryError):
+    """The file cannot be opened as a survey workbook or CSV."""
+
+
+class SurveyRejectedError(InventoryError):
+    """The file was read but has row errors; nothing from it was stored."""
+
+    def __init__(self, message: str, errors: list[RowError]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class DatabaseNotReadyError(InventoryError):
+    """The database has no tables yet, or an old schema: run `dxi init`."""
+
+
+class NotFoundError(InventoryError):
+    """A requested record does not exist."""

@@ -1,0 +1,289 @@
+"""The survey's columns, their header spellings and accepted values, in one place.
+
+Everything that knows a header name or an enum spelling reads it from here: the
+reader maps headers with it, the normalisers match enums with it and the template
+prints it on its instructions sheet, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal[
+    "fiscal_year",  # 2024, 令和6年度, R6 → 2024
+    "text",
+    "enum",
+    "bool",  # あり/なし, ○/× → True/False; blank → None
+    "int",  # whole number ≥ 0
+    "count",  # number ≥ 0, units 件 and 約 allowed
+    "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
+    "staff",  # number ≥ 0, unit 人
+    "months",  # 繁忙月 → sorted tuple of 1..12
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One survey column: canonical header, field name, kind and spellings."""
+
+    field: str
+    header: str
+    kind: Kind
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 14
+
+
+def nfkc_key(text: str) -> str:
+    """Return the matching key of a header or enum spelling: NFKC, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+# Canonical enum values, in the order the template's dropdowns show them.
+SCOPE = ("マネジメント", "全庁共通", "各課固有")
+ROUTINE = ("定型", "一部定型", "非定型")
+JUDGEMENT = ("なし", "一部あり", "あり")
+INPUT_MEDIUM = ("電子", "紙（活字）", "紙（手書き）", "混在")
+VERIFICATION = ("必須", "一部", "不要")
+EXCEPTIONS = ("多い", "時々", "少ない")
+
+# Extra spellings per enum field: synonym → canonical value.
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {
+    "scope": {
+        "管理": "マネジメント",
+        "共通": "全庁共通",
+        "全庁": "全庁共通",
+        "固有": "各課固有",
+        "課固有": "各課固有",
+    },
+    "routine": {
+        "定型的": "定型",
+        "定型業務": "定型",
+        "半定型": "一部定型",
+        "一部": "一部定型",
+        "非定型的": "非定型",
+        "非定型業務": "非定型",
+    },
+    "judgement": {
+        "無": "なし",
+        "無し": "なし",
+        "一部": "一部あり",
+        "一部有": "一部あり",
+        "一部有り": "一部あり",
+        "有": "あり",
+        "有り": "あり",
+    },
+    "input_medium": {
+        "手書き": "紙（手書き）",
+        "紙・手書き": "紙（手書き）",
+        "紙(手書き)": "紙（手書き）",
+        "紙": "紙（活字）",
+        "活字": "紙（活字）",
+        "紙(活字)": "紙（活字）",
+        "紙・活字": "紙（活字）",
+        "印刷": "紙（活字）",
+        "電子データ": "電子",
+        "システム": "電子",
+        "Excel": "電子",
+        "エクセル": "電子",
+        "メール": "電子",
+        "電子・紙": "混在",
+        "紙・電子": "混在",
+    },
+    "verification": {
+        "要": "必須",
+        "必要": "必須",
+        "一部必要": "一部",
+        "否": "不要",
+        "なし": "不要",
+        "無": "不要",
+    },
+    "exceptions": {
+        "多": "多い",
+        "多数": "多い",
+        "ときどき": "時々",
+        "時折": "時々",
+        "少": "少ない",
+        "ほぼない": "少ない",
+        "ほぼなし": "少ない",
+    },
+}
+
+BOOL_TRUE = ("あり", "有", "有り", "○", "〇", "はい", "yes", "true", "1")
+BOOL_FALSE = ("なし", "無", "無し", "×", "いいえ", "no", "false", "0")
+
+# Names that mark a total row: the row is skipped, not read as a task.
+TOTAL_ROW_NAMES = ("合計", "小計", "計", "総計")
+
+COLUMNS: tuple[Column, ...] = (
+    Column("fiscal_year", "年度", "fiscal_year", help="2024, 令和6年度, R6 など", width=10),
+    Column("division", "部", "text", synonyms=("部名", "部局", "部局名"), width=12),
+    Column("department", "課", "text", synonyms=("課名", "所属", "所属課", "担当課"), width=12),
+    Column("section", "係", "text", synonyms=("係名", "担当係", "グループ"), width=12),
+    Column("task_code", "業務ID", "text", synonyms=("業務コード", "業務番号", "ID", "No"), width=10),
+    Column("name", "業務名", "text", required=True, synonyms=("業務の名称", "業務名称", "事務名"), width=30),
+    Column("category_1", "大分類", "text", width=12),
+    Column("category_2", "中分類", "text", width=12),
+    Column("category_3", "小分類", "text", width=12),
+    Column("scope", "業務区分", "enum", choices=SCOPE, synonyms=("区分",), width=12),
+    Column(
+        "routine",
+        "定型性",
+        "enum",
+        required=True,
+        choices=ROUTINE,
+        synonyms=("定型/非定型", "定型・非定型"),
+        width=10,
+    ),
+    Column(
+        "judgement",
+        "判断の有無",
+        "enum",
+        required=True,
+        choices=JUDGEMENT,
+        synonyms=("判断", "判断有無", "人の判断"),
+        width=10,
+    ),
+    Column(
+        "input_medium",
+        "入力媒体",
+        "enum",
+        required=True,
+        choices=INPUT_MEDIUM,
+        synonyms=("媒体", "入力元", "処理媒体"),
+        width=12,
+    ),
+    Column(
+        "form_count",
+        "様式数",
+        "int",
+        synonyms=("様式の数", "帳票数", "帳票種類数"),
+        help="0以上の整数",
+        width=8,
+    ),
+    Column(
+        "system_count",
+        "使用システム数",
+        "int",
+        synonyms=("システム数", "使用システムの数"),
+        help="0以上の整数",
+        width=10,
+    ),
+    Column(
+        "annual_volume",
+        "年間件数",
+        "count",
+        required=True,
+        synonyms=("件数（年間）", "年間処理件数", "処理件数（年間）", "件数", "年間処理量"),
+        help="0以上の数（1,200件 / 約1200件 も可）",
+        width=10,
+    ),
+    Column(
+        "minutes_per_case",
+        "1件当たり処理時間（分）",
+        "minutes",
+        required=True,
+        synonyms=(
+            "処理時間（分/件）",
+            "処理時間（分／件）",
+            "1件あたり処理時間",
+            "1件当たり処理時間",
+            "1件あたり処理時間（分）",
+            "1件当たりの処理時間（分）",
+            "処理時間（分）",
+            "処理時間",
+        ),
+        help="0より大きい分（30 / 30分 / 1時間30分 も可）",
+        width=12,
+    ),
+    Column(
+        "staff_count",
+        "従事職員数",
+        "staff",
+        synonyms=("担当者数", "従事人数", "従事者数", "職員数", "担当職員数"),
+        help="0以上（0.5 = 半分の時間従事）",
+        width=10,
+    ),
+    Column(
+        "peak_months",
+        "繁忙月",
+        "months",
+        synonyms=("繁忙期", "繁忙時期"),
+        help="4,5,6 / 4月～6月 / 通年",
+        width=12,
+    ),
+    Column(
+        "documented", "手順書", "bool", synonyms=("マニュアル", "手順書の有無", "マニュアルの有無"), width=8
+    ),
+    Column(
+        "verification",
+        "目視確認",
+        "enum",
+        choices=VERIFICATION,
+        synonyms=("目視確認の要否", "目視チェック"),
+        width=10,
+    ),
+    Column(
+        "exceptions", "例外処理", "enum", choices=EXCEPTIONS, synonyms=("例外処理の頻度", "例外"), width=10
+    ),
+    Column("change_expected", "制度改正予定", "bool", synonyms=("制度改正", "制度改正の予定"), width=10),
+    Column("abolition_planned", "廃止予定", "bool", synonyms=("廃止", "廃止の予定"), width=8),
+    Column("notes", "備考", "text", synonyms=("メモ", "特記事項"), width=30),
+)
+
+COLUMNS_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
+
+# Fields that must appear as a header for a row to count as the header row.
+# 年度 and 課 are required too, but may come from 表紙 or an option instead.
+REQUIRED_HEADER_FIELDS: tuple[str, ...] = tuple(c.field for c in COLUMNS if c.required)
+
+
+@dataclass(frozen=True)
+class HeaderTable:
+    """Header spelling (matching key) → field."""
+
+    by_key: dict[str, str] = field(default_factory=dict)
+
+    def field_for(self, header: object) -> str | None:
+        """Return the field a header cell names, or None for an unknown header."""
+        if header is None:
+            return None
+        return self.by_key.get(nfkc_key(str(header)))
+
+
+def _header_table() -> HeaderTable:
+    by_key: dict[str, str] = {}
+    for column in COLUMNS:
+        for spelling in (column.header, *column.synonyms):
+            key = nfkc_key(spelling)
+            if key in by_key and by_key[key] != column.field:
+                raise ValueError(f"header spelling {spelling!r} names two fields")
+            by_key[key] = column.field
+    return HeaderTable(by_key)
+
+
+HEADERS = _header_table()
+
+# 表紙 labels (column A) → field.
+COVER_LABELS: dict[str, str] = {
+    nfkc_key(label): fld
+    for label, fld in (
+        ("年度", "fiscal_year"),
+        ("調査年度", "fiscal_year"),
+        ("部", "division"),
+        ("部名", "division"),
+        ("課", "department"),
+        ("課名", "department"),
+        ("所属", "department"),
+        ("回答者", "respondent"),
+        ("回答者名", "respondent"),
+        ("回答日", "answered_on"),
+    )
+}
+
+SURVEY_SHEET = "業務一覧"
+COVER_SHEET = "表紙"
