@@ -113,8 +113,9 @@ ENUM_SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 
-BOOL_TRUE = ("あり", "有", "有り", "○", "〇", "はい", "yes", "true", "1")
-BOOL_FALSE = ("なし", "無", "無し", "×", "いいえ", "no", "false", "0")
+# ◯ (U+25EF) and ✕ (U+2715) look the same as ○ and × on screen: clerks cannot tell them apart.
+BOOL_TRUE = ("あり", "有", "有り", "○", "〇", "◯", "はい", "yes", "true", "1")
+BOOL_FALSE = ("なし", "無", "無し", "×", "✕", "いいえ", "no", "false", "0")
 
 # Names that mark a total row: the row is skipped, not read as a task.
 TOTAL_ROW_NAMES = ("合計", "小計", "計", "総計")

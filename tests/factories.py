@@ -33,7 +33,9 @@ def make_survey(*, tasks: list[TaskIn] | None = None, tag: str = "v1", **overrid
         "fiscal_year": 2024,
         "department": "税務課",
         "division": "総務部",
-        "tasks": tasks if tasks is not None else [make_task(source_row=2), make_task(source_row=3, name="課税台帳の照会")],
+        "tasks": tasks
+        if tasks is not None
+        else [make_task(source_row=2), make_task(source_row=3, name="課税台帳の照会")],
     }
     values.update(overrides)
     return SurveyIn.model_validate(values)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from inventory.errors import DatabaseNotReadyError
 
@@ -30,8 +33,14 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseNotReadyError(
+            f"データベースに接続できません（{where}）: {str(exc.orig).strip()}"
+        ) from exc
 
 
 def head_revision() -> str | None:
@@ -41,6 +50,12 @@ def head_revision() -> str | None:
 
 def require_current(engine: Engine) -> None:
     """Fail with a Japanese hint when the database is missing or older than the code."""
+    database = engine.url.database
+    missing_file = engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
+    if missing_file and not Path(str(database)).exists():
+        raise DatabaseNotReadyError(
+            "データベースが初期化されていません。先に `dxi init` を実行してください。"
+        )
     current = current_revision(engine)
     if current is None:
         raise DatabaseNotReadyError(

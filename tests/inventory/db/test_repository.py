@@ -50,7 +50,9 @@ def test_same_bytes_twice_changes_nothing(engine: Engine) -> None:
 def test_resubmission_supersedes_whole_file_and_keeps_history(engine: Engine) -> None:
     with session_scope(engine) as session:
         first = store_survey(session=session, survey=make_survey(tag="v1"))
-    corrected = make_survey(tag="v2", tasks=[make_task(name="口座振替依頼書の入力", input_medium="紙（手書き）")])
+    corrected = make_survey(
+        tag="v2", tasks=[make_task(name="口座振替依頼書の入力", input_medium="紙（手書き）")]
+    )
     with session_scope(engine) as session:
         second = store_survey(session=session, survey=corrected)
     assert second.status == "resubmitted" and second.superseded_id == first.submission_id
@@ -108,10 +110,20 @@ def test_database_refuses_two_current_submissions(engine: Engine) -> None:
 
 def test_previous_tasks_come_from_the_latest_earlier_year(engine: Engine) -> None:
     with session_scope(engine) as session:
-        store_survey(session=session, survey=make_survey(tag="2022", fiscal_year=2022, tasks=[make_task(name="古い業務")]))
-        store_survey(session=session, survey=make_survey(tag="2023", fiscal_year=2023, tasks=[make_task(name="昨年の業務")]))
-        store_survey(session=session, survey=make_survey(tag="2025", fiscal_year=2025, tasks=[make_task(name="未来")]))
+        store_survey(
+            session=session,
+            survey=make_survey(tag="2022", fiscal_year=2022, tasks=[make_task(name="古い業務")]),
+        )
+        store_survey(
+            session=session,
+            survey=make_survey(tag="2023", fiscal_year=2023, tasks=[make_task(name="昨年の業務")]),
+        )
+        store_survey(
+            session=session, survey=make_survey(tag="2025", fiscal_year=2025, tasks=[make_task(name="未来")])
+        )
     with session_scope(engine) as session:
-        names = [t.name for t in previous_tasks(session=session, department="税務課", before_fiscal_year=2024)]
+        names = [
+            t.name for t in previous_tasks(session=session, department="税務課", before_fiscal_year=2024)
+        ]
         assert names == ["昨年の業務"]
         assert previous_tasks(session=session, department="市民課", before_fiscal_year=2024) == []

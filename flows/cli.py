@@ -1,0 +1,88 @@
+"""`dxi`: the command line. Thin: parses options, calls the domain, prints, sets exit codes.
+
+Read-only commands never import Prefect, so they answer in well under a second.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from inventory.errors import InventoryError
+from inventory.settings import get_settings
+
+
+class _Group(TyperGroup):
+    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InventoryError as exc:
+            err_console.print(f"[bold red]エラー:[/] {exc.message}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+
+
+err_console = Console(stderr=True)
+app = typer.Typer(
+    name="dxi",
+    cls=_Group,
+    help="dx-task-inventory: 業務量調査 → RPA・AI-OCR 候補選定 → 実証 → 効果検証。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+FyOption = Annotated[int | None, typer.Option("--fy", help="年度（西暦の開始年、例: 2024 = 令和6年度）")]
+DeptOption = Annotated[str | None, typer.Option("--dept", help="課の名前（例: 税務課）")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a Japanese error and return the Exit to raise."""
+    err_console.print(f"[bold red]エラー:[/] {message}")
+    return typer.Exit(code)
+
+
+def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
+    """Print dict rows as a rich table."""
+    table = Table(title=title, show_lines=False)
+    if not rows:
+        console.print("（該当するデータはありません）")
+        return
+    for header in rows[0]:
+        table.add_column(str(header), overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Write text to a file when -o is given, else to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8-sig")
+        console.print(f"書き出しました: {output}")
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning our errors into messages and exit codes."""
+    app()
+
+
+def settings_or_exit() -> Any:
+    """Settings, or a clean exit when DXI_* variables are wrong."""
+    try:
+        return get_settings()
+    except InventoryError as exc:
+        raise fail(exc.message) from None
+
+
+from flows import cli_inventory  # noqa: E402, F401  (registers the commands on `app`)

@@ -1,0 +1,78 @@
+"""Tabular exports (CSV, xlsx) that are safe to open in Excel.
+
+Text that came from a user and starts with = + - @ or a tab/CR would run as a
+formula in Excel (CSV injection, OWASP); it is written with a leading apostrophe
+(CSV) or as a literal string (xlsx). Real numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Return a value that Excel will never evaluate; numbers and bools pass through."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _display(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "あり" if value else "なし"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+def to_csv(rows: Iterable[Mapping[str, object]], headers: Sequence[str]) -> str:
+    """CSV text with a header row; cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise(_display(row.get(h))) for h in headers])
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Mapping[str, object]],
+    headers: Sequence[str],
+    *,
+    sheet: str,
+    widths: Mapping[str, int] | None = None,
+) -> Path:
+    """A plain, readable table workbook: bold frozen header, autofilter, widths."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    sheet_ = workbook.add_worksheet(sheet)
+    head = workbook.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    for col, header in enumerate(headers):
+        sheet_.write_string(0, col, header, head)
+        sheet_.set_column(col, col, (widths or {}).get(header, max(10, min(40, len(header) * 2 + 2))))
+    for r, row in enumerate(rows, start=1):
+        for col, header in enumerate(headers):
+            value = _display(row.get(header))
+            if isinstance(value, int | float):
+                sheet_.write_number(r, col, value)
+            else:
+                sheet_.write_string(r, col, str(value))
+    sheet_.freeze_panes(1, 0)
+    sheet_.autofilter(0, 0, max(len(rows), 1), max(len(headers) - 1, 0))
+    workbook.close()
+    return path

@@ -1,0 +1,164 @@
+"""Open a survey file (xlsx, xlsm, CSV) into plain rows, without interpreting values.
+
+Workbooks are read with python-calamine: values only, so formulas are never
+evaluated by us and macros never run. Row i of `RawTable.rows` is Excel row i + 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from inventory.errors import UnreadableFileError
+from inventory.schema import COVER_LABELS, COVER_SHEET, SURVEY_SHEET, nfkc_key
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, or a legacy .xls
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a real survey is a few MB; more is a zip bomb
+MAX_COMPRESSION_RATIO = 200
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The rows of the task sheet and the 表紙 label/value pairs, uninterpreted."""
+
+    file_name: str
+    file_format: str
+    content_hash: str
+    sheet: str | None
+    rows: list[list[object]]
+    cover: dict[str, object] = field(default_factory=dict)
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of the file's bytes: the identity of a submission."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_survey_file(path: Path) -> RawTable:
+    """Read a survey file from disk; raise UnreadableFileError with a Japanese reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"{path.name}: ファイルを開けません（{exc.strerror}）") from exc
+    return read_survey_bytes(data, path.name)
+
+
+def read_survey_bytes(data: bytes, file_name: str) -> RawTable:
+    """Read a survey from bytes, choosing the format by content rather than by name."""
+    suffix = Path(file_name).suffix.lower()
+    digest = content_hash(data)
+    if not data:
+        raise UnreadableFileError(f"{file_name}: ファイルが空です（0バイト）")
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, file_name)
+        return _read_workbook(data, file_name, digest, "xlsm" if suffix == ".xlsm" else "xlsx")
+    if data.startswith(OLE_MAGIC):
+        if suffix == ".xls":
+            return _read_workbook(data, file_name, digest, "xls")
+        raise UnreadableFileError(
+            f"{file_name}: パスワードで保護されたブックは読み込めません。パスワードを解除して保存し直してください。"
+        )
+    if suffix in EXCEL_SUFFIXES:
+        raise UnreadableFileError(
+            f"{file_name}: Excelファイルではありません（拡張子は {suffix} ですが中身が異なります）。"
+            "Excelで開いて .xlsx 形式で保存し直してください。"
+        )
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(data, file_name, digest)
+    raise UnreadableFileError(
+        f"{file_name}: 対応していないファイル形式です（.xlsx / .xlsm / .csv が使えます）"
+    )
+
+
+def _check_zip(data: bytes, file_name: str) -> None:
+    """Refuse corrupt zips and zip bombs before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（ZIP構造を読めません）") from exc
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1) + 10_000_000:
+        raise UnreadableFileError(
+            f"{file_name}: 展開後のサイズが大きすぎるため読み込みを中止しました（{total // 1_000_000} MB）"
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnreadableFileError(f"{file_name}: 暗号化されたファイルは読み込めません")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            damaged = archive.testzip()  # CRC of every member: a damaged part is a damaged file
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{type(exc).__name__}）") from exc
+    if damaged is not None:
+        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{damaged} を読めません）")
+
+
+def _read_workbook(data: bytes, file_name: str, digest: str, file_format: str) -> RawTable:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+        if not names:
+            raise UnreadableFileError(f"{file_name}: シートがありません")
+        task_sheet = SURVEY_SHEET if SURVEY_SHEET in names else _first_sheet_other_than_cover(names)
+        rows = workbook.get_sheet_by_name(task_sheet).to_python(skip_empty_area=False)
+        cover: dict[str, object] = {}
+        if COVER_SHEET in names and COVER_SHEET != task_sheet:
+            cover = _cover_pairs(workbook.get_sheet_by_name(COVER_SHEET).to_python(skip_empty_area=False))
+    except UnreadableFileError:
+        raise
+    except python_calamine.PasswordError as exc:
+        raise UnreadableFileError(f"{file_name}: パスワードで保護されたブックは読み込めません") from exc
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        raise UnreadableFileError(
+            f"{file_name}: ブックを読み込めません（ファイルが壊れている可能性があります）"
+        ) from exc
+    return RawTable(file_name, file_format, digest, task_sheet, [list(r) for r in rows], cover)
+
+
+def _first_sheet_other_than_cover(names: list[str]) -> str:
+    others = [n for n in names if n != COVER_SHEET]
+    return others[0] if others else names[0]
+
+
+def _cover_pairs(rows: Sequence[Sequence[object]]) -> dict[str, object]:
+    """表紙: label in column A, value in column B; the first occurrence of a label wins."""
+    cover: dict[str, object] = {}
+    for row in rows:
+        if len(row) < 2 or not isinstance(row[0], str):
+            continue
+        target = COVER_LABELS.get(nfkc_key(row[0]).rstrip(":："))
+        if target and target not in cover and row[1] not in ("", None):
+            cover[target] = row[1]
+    return cover
+
+
+def _read_csv(data: bytes, file_name: str, digest: str) -> RawTable:
+    text = decode_csv(data, file_name)
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise UnreadableFileError(f"{file_name}: CSVとして読み込めません（{exc}）") from exc
+    return RawTable(file_name, "csv", digest, None, rows)
+
+
+def decode_csv(data: bytes, file_name: str) -> str:
+    """Decode UTF-8 (with or without BOM) or Shift_JIS/cp932, whichever the bytes are."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFileError(
+        f"{file_name}: 文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）"
+    )

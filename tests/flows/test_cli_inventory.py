@@ -1,0 +1,164 @@
+"""The dxi inventory commands, run in-process with typer's runner and a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.cli_inventory import TASK_HEADERS
+from tests.inventory.test_validate import MESSY_ROWS
+from tests.inventory.workbooks import HEADER, write_xlsx
+
+runner = CliRunner()
+
+
+def dxi(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def test_read_only_commands_need_init_first() -> None:
+    code, out = dxi("tasks")
+    assert code == 2 and "dxi init" in out
+    assert not list(Path(".").glob("**/dxi.sqlite3")), "a read-only command must not create the database"
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
+    inbox = tmp_path / "回収"
+    inbox.mkdir()
+    write_xlsx(inbox / "01_税務課.xlsx", MESSY_ROWS, cover=[("年度", "R6"), ("課", "税務課")])
+    write_xlsx(
+        inbox / "02_市民課.xlsx",
+        [HEADER, ["転入届の受付", "定型", "なし", "紙（手書き）", "不明", 15]],
+        cover=[("年度", 2024), ("課", "市民課")],
+    )
+    assert dxi("init")[0] == 0
+
+    code, out = dxi("ingest", str(inbox), "--format", "json", "--errors-dir", str(tmp_path / "errors"))
+    assert code == 1
+    doc = json.loads(out[out.index("{") :])
+    assert [a["file"] for a in doc["accepted"]] == ["01_税務課.xlsx"]
+    (rejected,) = doc["rejected"]
+    assert rejected["file"] == "02_市民課.xlsx"
+    assert rejected["errors"] == [
+        {
+            "sheet": "業務一覧",
+            "row": 2,
+            "column": "年間件数",
+            "value": "不明",
+            "code": "not_a_number",
+            "message": rejected["errors"][0]["message"],
+        }
+    ]
+    assert (tmp_path / "errors" / "02_市民課_エラー.xlsx").exists()
+
+    code, out = dxi("ingest", str(inbox / "01_税務課.xlsx"))
+    assert code == 0 and "変更なし" in out
+
+    code, out = dxi("tasks", "--fy", "2024", "--format", "json")
+    tasks = json.loads(out)
+    assert code == 0 and [t["name"] for t in tasks] == [
+        "住民税の申告書入力",
+        "課税台帳の照会対応",
+        "口座振替依頼書の入力",
+    ]
+    first = tasks[0]
+    for key in (
+        "id",
+        "department",
+        "fiscal_year",
+        "annual_hours",
+        "warnings",
+        "annual_volume",
+        "minutes_per_case",
+        "input_medium",
+        "peak_months",
+    ):
+        assert key in first
+    assert (first["department"], first["fiscal_year"], first["annual_hours"], first["peak_months"]) == (
+        "税務課",
+        2024,
+        1000.0,
+        [2, 3],
+    )
+
+    code, out = dxi("tasks", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert (
+        len(rows) == 3 and rows[0]["業務名"] == "住民税の申告書入力" and rows[0]["入力媒体"] == "紙（手書き）"
+    )
+
+    target = tmp_path / "一覧.xlsx"
+    assert dxi("tasks", "--format", "xlsx", "-o", str(target))[0] == 0
+    sheet = load_workbook(target).worksheets[0]
+    assert [c.value for c in sheet[1]] == list(TASK_HEADERS.values()) and sheet.max_row == 4
+
+    code, out = dxi("submissions")
+    assert code == 0 and "税務課" in out and "現行" in out
+
+
+def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine  # noqa: F401  (engine comes from settings)
+
+    from inventory.db.engine import engine_for, session_scope
+    from inventory.db.migrate import upgrade
+    from inventory.db.repository import store_survey
+    from inventory.settings import get_settings
+    from tests.factories import make_survey, make_task
+
+    settings = get_settings()
+    settings.ensure_home()
+    engine = engine_for(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        store_survey(
+            session=session,
+            survey=make_survey(fiscal_year=2023, tasks=[make_task(name="督促状の発送", task_code="ZM-9")]),
+        )
+    target = tmp_path / "税務課_2024.xlsx"
+    code, out = dxi(
+        "template",
+        "--fy",
+        "2024",
+        "--dept",
+        "税務課",
+        "--division",
+        "総務部",
+        "--from-previous",
+        "-o",
+        str(target),
+    )
+    assert code == 0, out
+    book = load_workbook(target)
+    sheet = book["業務一覧"]
+    values = [c.value for row in sheet.iter_rows(min_row=2, max_row=2) for c in row]
+    assert "督促状の発送" in values and "ZM-9" in values
+
+
+def test_read_only_commands_do_not_import_prefect(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from flows.cli import main\n"
+        "sys.argv = ['dxi', 'init']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.argv = ['dxi', 'tasks', '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
