@@ -14,7 +14,16 @@ from typing import Any, Literal
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from inventory.db.tables import AuditEntry, Department, Division, FiscalYear, Section, SurveySubmission, Task
+from inventory.db.tables import (
+    AuditEntry,
+    Department,
+    Division,
+    FiscalYear,
+    Section,
+    SurveySubmission,
+    Task,
+    task_key,
+)
 from inventory.era import era_label
 from inventory.models import SurveyIn, TaskOut
 
@@ -165,6 +174,7 @@ def store_survey(*, session: Session, survey: SurveyIn, actor: str = "system") -
             "section_id": sections.get(task.section) if task.section else None,
             "fiscal_year": survey.fiscal_year,
             "annual_hours": task.annual_hours,
+            "task_key": task_key(survey.department, task.task_code, task.name),
         }
         for task in survey.tasks
     ]

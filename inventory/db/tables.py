@@ -42,6 +42,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+def task_key(department: str, task_code: str | None, name: str) -> str:
+    """Stable identity of a task across resubmissions and years: 課 + 業務ID, else 課 + name."""
+    if task_code:
+        return f"{department}|id:{task_code}"
+    return f"{department}|name:{''.join(name.split())}"
+
+
 class Division(Base):
     """部: a group of departments."""
 
@@ -131,6 +138,7 @@ class Task(Base):
     fiscal_year: Mapped[int] = mapped_column(ForeignKey("fiscal_years.year"))
     source_row: Mapped[int] = mapped_column(Integer)
     task_code: Mapped[str | None] = mapped_column(String(100))
+    task_key: Mapped[str] = mapped_column(String(300), index=True)
     name: Mapped[str] = mapped_column(Text)
     category_1: Mapped[str | None] = mapped_column(String(200))
     category_2: Mapped[str | None] = mapped_column(String(200))
