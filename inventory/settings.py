@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,10 @@ OFFLINE_ENV = {
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
 }
 
+# Development only: a fixed, public pseudonym key, so tests and demos need no setup.
+DEV_PSEUDONYM_KEY = hashlib.sha256(b"dxi development pseudonym key - not secret").digest()
+MIN_PSEUDONYM_KEY_LENGTH = 16
+
 
 class Settings(BaseSettings):
     """Application settings; every field can be set as `DXI_<NAME>`."""
@@ -28,6 +33,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
     task_runner: str = Field(default="thread", description="thread | process | dask://host:port")
     environment: str = Field(default="development", description="development | production")
+    pseudonym_key: str | None = Field(
+        default=None, description="secret of the keyed hash (HMAC-SHA256) that pseudonymises staff ids"
+    )
 
     @field_validator("home")
     @classmethod
@@ -60,6 +68,30 @@ class Settings(BaseSettings):
         """Prefect's own folder: inside our home unless the user set PREFECT_HOME."""
         return Path(os.environ.get("PREFECT_HOME") or self.home / "prefect")
 
+    def pseudonym_secret(self) -> bytes:
+        """Return the HMAC key that pseudonymises staff ids (職員番号) in overtime files.
+
+        DXI_PSEUDONYM_KEY when set. In development only, a fixed key derived from a
+        public constant (DEV_PSEUDONYM_KEY) is used instead, so anyone can recompute
+        those pseudonyms: outside development a missing, short or development key is
+        refused, because a guessable key turns the pseudonym back into the id.
+        """
+        key = (self.pseudonym_key or "").strip()
+        if self.environment == "development":
+            return key.encode() if key else DEV_PSEUDONYM_KEY
+        if not key:
+            raise SettingsError(
+                "職員番号を仮名化する鍵が設定されていません。環境変数 DXI_PSEUDONYM_KEY に"
+                f"{MIN_PSEUDONYM_KEY_LENGTH}文字以上の推測されにくい値を設定してください"
+                f"（開発環境以外では必須です。現在の環境: {self.environment}）"
+            )
+        if len(key) < MIN_PSEUDONYM_KEY_LENGTH or key == DEV_PSEUDONYM_KEY.hex():
+            raise SettingsError(
+                f"DXI_PSEUDONYM_KEY が短すぎるか開発用の値です。{MIN_PSEUDONYM_KEY_LENGTH}文字以上の"
+                "推測されにくい値を設定してください"
+            )
+        return key.encode()
+
     def ensure_home(self) -> Path:
         """Create the data folder if needed and return it."""
         try:
@@ -71,6 +103,8 @@ class Settings(BaseSettings):
     def apply_prefect_env(self) -> None:
         """Point Prefect at our home and switch telemetry off; call before importing prefect."""
         os.environ.setdefault("PREFECT_HOME", str(self.prefect_home))
+        # The temporary server's start/stop lines are not for our users; flows log warnings and errors.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         for key, value in OFFLINE_ENV.items():
             os.environ[key] = value
 
