@@ -7,6 +7,8 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
@@ -24,19 +26,20 @@ from inventory.settings import get_settings
 from inventory.validate import IntakeOptions, ParseResult
 
 
-@task(name="read-survey-file", retries=2, retry_delay_seconds=1)
+# Inputs are large (file bytes, parsed tables): no input hashing for a cache nobody uses.
+@task(name="read-survey-file", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def read_file(path: str) -> bytes:
     """Read a file's bytes; retried because shared folders hiccup (locks, network drives)."""
     return Path(path).read_bytes()
 
 
-@task(name="parse-survey")
+@task(name="parse-survey", cache_policy=NO_CACHE)
 def parse_survey(data: bytes, file_name: str, options: IntakeOptions) -> ParseResult:
     """Read and validate one workbook (pure work: parallel across workbooks)."""
     return parse_bytes(data, file_name, options)
 
 
-@task(name="store-survey")
+@task(name="store-survey", cache_policy=NO_CACHE)
 def store_survey_task(
     result: ParseResult, source: str, database_url: str, errors_dir: str | None, actor: str
 ) -> FileOutcome:
@@ -79,7 +82,9 @@ def survey_intake(
             )
             outcome = FileOutcome(source.name, "rejected", errors=[error])
         else:
-            outcome = store_survey_task(result, str(source), url, errors_dir, actor)
+            # quote(): Prefect would otherwise walk every cell of the table looking for futures;
+            # it hands the task the unquoted value, which its stubs do not model.
+            outcome = store_survey_task(quote(result), str(source), url, errors_dir, actor)  # type: ignore[call-overload]
         outcomes.append(outcome)
         if on_progress is not None:
             on_progress(outcome)

@@ -69,6 +69,9 @@ def require_current(engine: Engine) -> None:
 
 def ensure_schema(engine: Engine) -> None:
     """Create the schema on an empty database; refuse to touch an outdated one silently."""
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
     if current_revision(engine) is None:
         upgrade(engine)
     else:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from inventory.db.tables import (
     AuditEntry,
+    Base,
     Department,
     Division,
     FiscalYear,
@@ -179,7 +180,8 @@ def store_survey(*, session: Session, survey: SurveyIn, actor: str = "system") -
         for task in survey.tasks
     ]
     if rows:
-        session.execute(insert(Task), rows)
+        # Core executemany: one statement for the file, not an ORM insert per row.
+        session.execute(insert(Base.metadata.tables["tasks"]), rows)
     status: StoreStatus = "resubmitted" if previous is not None else "accepted"
     audit(
         session=session,
