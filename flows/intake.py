@@ -8,7 +8,6 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
@@ -18,37 +17,27 @@ from inventory.intake import (
     error_workbook_path,
     find_survey_files,
     parse_bytes,
+    read_with_retries,
     store_parsed,
+    unreadable,
     write_errors,
 )
-from inventory.models import RowError
 from inventory.settings import get_settings
 from inventory.validate import IntakeOptions, ParseResult
 
 
-# Inputs are large (file bytes, parsed tables): no input hashing for a cache nobody uses.
-@task(name="read-survey-file", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_file(path: str) -> bytes:
-    """Read a file's bytes; retried because shared folders hiccup (locks, network drives)."""
-    return Path(path).read_bytes()
-
-
 @task(name="parse-survey", cache_policy=NO_CACHE)
-def parse_survey(data: bytes, file_name: str, options: IntakeOptions) -> ParseResult:
-    """Read and validate one workbook (pure work: parallel across workbooks)."""
-    return parse_bytes(data, file_name, options)
+def parse_survey(path: str, options: IntakeOptions) -> ParseResult:
+    """Read (retrying only the file I/O) and validate one workbook; parallel across workbooks.
 
-
-@task(name="store-survey", cache_policy=NO_CACHE)
-def store_survey_task(
-    result: ParseResult, source: str, database_url: str, errors_dir: str | None, actor: str
-) -> FileOutcome:
-    """Store one parsed workbook in its own transaction, or write its error workbook."""
-    outcome = store_parsed(engine=engine_for(database_url), result=result, actor=actor)
-    if outcome.status == "rejected":
-        target = error_workbook_path(Path(source), Path(errors_dir) if errors_dir else None)
-        outcome.error_workbook = str(write_errors(result, target))
-    return outcome
+    NO_CACHE: Prefect would otherwise hash the inputs for a cache nobody uses.
+    """
+    source = Path(path)
+    try:
+        data = read_with_retries(source)
+    except OSError as exc:
+        return unreadable(source.name, f"ファイルを開けません（{exc.strerror or exc}）")
+    return parse_bytes(data, source.name, options)
 
 
 @flow(name="survey-intake", log_prints=False)
@@ -69,22 +58,17 @@ def survey_intake(
     options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
     files = find_survey_files([Path(p) for p in paths])
     logger.info("%d 件のファイルを取り込みます", len(files))
-    # Prefect resolves the read future before parsing; its stubs do not model that.
-    parsed = [parse_survey.submit(read_file.submit(str(f)), f.name, options) for f in files]  # type: ignore[call-overload]
+    futures = [parse_survey.submit(str(f), options) for f in files]
+    engine = engine_for(url)
     outcomes: list[FileOutcome] = []
-    # Store in input order, so a corrected file given after its first version wins.
-    for source, future in zip(files, parsed, strict=True):
-        try:
-            result = future.result()
-        except OSError as exc:
-            error = RowError(
-                file=source.name, code="unreadable_file", message=f"ファイルを開けません（{exc.strerror}）"
-            )
-            outcome = FileOutcome(source.name, "rejected", errors=[error])
-        else:
-            # quote(): Prefect would otherwise walk every cell of the table looking for futures;
-            # it hands the task the unquoted value, which its stubs do not model.
-            outcome = store_survey_task(quote(result), str(source), url, errors_dir, actor)  # type: ignore[call-overload]
+    # Store in input order, each file in its own transaction, so a corrected file given
+    # after its first version wins whatever order the parallel parses finish in.
+    for source, future in zip(files, futures, strict=True):
+        result = future.result()
+        outcome = store_parsed(engine=engine, result=result, actor=actor)
+        if outcome.status == "rejected":
+            target = error_workbook_path(source, Path(errors_dir) if errors_dir else None)
+            outcome.error_workbook = str(write_errors(result, target))
         outcomes.append(outcome)
         if on_progress is not None:
             on_progress(outcome)

@@ -6,6 +6,7 @@ them directly.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -46,14 +47,35 @@ class FileOutcome:
     error_workbook: str | None = None
 
 
+def unreadable(file_name: str, message: str, data: bytes = b"") -> ParseResult:
+    """A ParseResult that rejects the whole file with one file-level error."""
+    raw = RawTable(file_name, Path(file_name).suffix.lstrip(".").lower(), content_hash(data), None, [])
+    return ParseResult(raw, None, [RowError(file=file_name, code="unreadable_file", message=message)])
+
+
+def read_with_retries(path: Path, *, attempts: int = 3, delay: float = 0.5) -> bytes:
+    """Read a file, retrying transient errors (a file still being copied, a locked share).
+
+    A missing file or a folder is not transient: it fails at once.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise
+        except OSError:
+            if attempt == attempts:
+                raise
+            time.sleep(delay * attempt)
+    raise AssertionError("unreachable")
+
+
 def parse_bytes(data: bytes, file_name: str, options: IntakeOptions | None = None) -> ParseResult:
     """Read and validate a file's bytes; an unreadable file becomes a file-level error."""
     try:
         raw = read_survey_bytes(data, file_name)
     except UnreadableFileError as exc:
-        raw = RawTable(file_name, Path(file_name).suffix.lstrip(".").lower(), content_hash(data), None, [])
-        error = RowError(file=file_name, code="unreadable_file", message=exc.message)
-        return ParseResult(raw, None, [error])
+        return unreadable(file_name, exc.message, data)
     return validate_table(raw, options)
 
 
