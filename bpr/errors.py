@@ -1,0 +1,36 @@
+"""Errors of the bpr (scoring and ranking) package.
+
+    BprError                base; .message is Japanese and shown to the user
+    ├── ConfigError         the scoring config (TOML) is unreadable or has a bad key/value
+    ├── InputError          the task table handed to a scoring function is unusable
+    └── EffectsError        the overtime panel or baseline year cannot support KPI/effects
+
+Entry points (CLI, flows) translate these into exit codes or HTTP status; the domain
+code only raises them.
+"""
+
+from __future__ import annotations
+
+
+class BprError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(BprError):
+    """The scoring config cannot be read or does not validate."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class InputError(BprError):
+    """The task or score table lacks a column the function needs, or has duplicate ids."""
+
+
+class EffectsError(BprError):
+    """The overtime panel or the baseline year cannot support the KPI or effect figures."""

@@ -1,0 +1,19 @@
+"""Japanese labels for the codes the scores use, for tables, exports and explanations."""
+
+from __future__ import annotations
+
+QUADRANT_LABELS: dict[str, str] = {
+    "quick_win": "クイックウィン",
+    "strategic": "戦略的",
+    "later": "後回し",
+    "avoid": "見送り推奨",
+}
+
+TOOL_LABELS: dict[str, str] = {
+    "rpa": "RPA",
+    "ai-ocr": "AI-OCR",
+    "ai-ocr+rpa": "AI-OCR+RPA",
+}
+
+# Difficulty of implementation (神奈川県政策研究センター), easiest first.
+DIFFICULTY: tuple[str, ...] = ("低", "中", "高")
