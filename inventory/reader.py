@@ -2,6 +2,8 @@
 
 Workbooks are read with python-calamine: values only, so formulas are never
 evaluated by us and macros never run. Row i of `RawTable.rows` is Excel row i + 1.
+`read_table_bytes` is the shared opener (format sniffing, zip-bomb checks, CSV
+decoding); other file kinds, such as the overtime import, choose their own sheet.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import io
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,9 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a real survey is a few MB; more is
 MAX_COMPRESSION_RATIO = 200
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt"}
+
+SheetPicker = Callable[[list[str]], str]
+"""Choose the sheet to read from a workbook's sheet names (never called with an empty list)."""
 
 
 @dataclass(frozen=True)
@@ -56,16 +61,33 @@ def read_survey_file(path: Path) -> RawTable:
 
 def read_survey_bytes(data: bytes, file_name: str) -> RawTable:
     """Read a survey from bytes, choosing the format by content rather than by name."""
+    return read_table_bytes(data, file_name, pick_sheet=survey_sheet, with_cover=True)
+
+
+def survey_sheet(names: list[str]) -> str:
+    """The survey's task sheet: 業務一覧, else the first sheet that is not 表紙."""
+    return SURVEY_SHEET if SURVEY_SHEET in names else _first_sheet_other_than_cover(names)
+
+
+def read_table_bytes(
+    data: bytes, file_name: str, *, pick_sheet: SheetPicker, with_cover: bool = False
+) -> RawTable:
+    """Open xlsx/xlsm/xls/CSV bytes into uninterpreted rows of the sheet `pick_sheet` names.
+
+    Refuses empty, encrypted, corrupt and zip-bomb files with UnreadableFileError; the
+    表紙 pairs are read only when `with_cover` is set.
+    """
     suffix = Path(file_name).suffix.lower()
     digest = content_hash(data)
     if not data:
         raise UnreadableFileError(f"{file_name}: ファイルが空です（0バイト）")
     if data.startswith(ZIP_MAGIC):
         _check_zip(data, file_name)
-        return _read_workbook(data, file_name, digest, "xlsm" if suffix == ".xlsm" else "xlsx")
+        file_format = "xlsm" if suffix == ".xlsm" else "xlsx"
+        return _read_workbook(data, file_name, digest, file_format, pick_sheet, with_cover)
     if data.startswith(OLE_MAGIC):
         if suffix == ".xls":
-            return _read_workbook(data, file_name, digest, "xls")
+            return _read_workbook(data, file_name, digest, "xls", pick_sheet, with_cover)
         raise UnreadableFileError(
             f"{file_name}: パスワードで保護されたブックは読み込めません。パスワードを解除して保存し直してください。"
         )
@@ -104,16 +126,18 @@ def _check_zip(data: bytes, file_name: str) -> None:
         raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{damaged} を読めません）")
 
 
-def _read_workbook(data: bytes, file_name: str, digest: str, file_format: str) -> RawTable:
+def _read_workbook(
+    data: bytes, file_name: str, digest: str, file_format: str, pick_sheet: SheetPicker, with_cover: bool
+) -> RawTable:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
         if not names:
             raise UnreadableFileError(f"{file_name}: シートがありません")
-        task_sheet = SURVEY_SHEET if SURVEY_SHEET in names else _first_sheet_other_than_cover(names)
+        task_sheet = pick_sheet(names)
         rows = workbook.get_sheet_by_name(task_sheet).to_python(skip_empty_area=False)
         cover: dict[str, object] = {}
-        if COVER_SHEET in names and COVER_SHEET != task_sheet:
+        if with_cover and COVER_SHEET in names and COVER_SHEET != task_sheet:
             cover = _cover_pairs(workbook.get_sheet_by_name(COVER_SHEET).to_python(skip_empty_area=False))
     except UnreadableFileError:
         raise
