@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from inventory.db import bpr_tables  # noqa: F401  (registers the tables on Base)
+from inventory.db import (
+    bpr_tables,  # noqa: F401  (registers the tables on Base)
+    overtime_tables,  # noqa: F401  (registers the tables on Base)
+)
 from inventory.db.tables import Base
 
 config = context.config
