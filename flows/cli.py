@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from bpr.errors import BprError
 from inventory.errors import InventoryError
 from inventory.settings import get_settings
 
@@ -24,7 +25,7 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except InventoryError as exc:
+        except (InventoryError, BprError) as exc:
             err_console.print(f"[bold red]エラー:[/] {exc.message}", markup=True, highlight=False)
             raise typer.Exit(2) from None
 
@@ -85,4 +86,5 @@ def settings_or_exit() -> Any:
         raise fail(exc.message) from None
 
 
-from flows import cli_inventory  # noqa: E402, F401  (registers the commands on `app`)
+import flows.cli_overtime  # noqa: E402, F401  (registers `dxi overtime`)
+from flows import cli_bpr, cli_demo, cli_inventory  # noqa: E402, F401  (registers the commands on `app`)

@@ -58,7 +58,7 @@ class TaskScore(Base):
     quadrant: Mapped[str] = mapped_column(String(20))
     priority: Mapped[float] = mapped_column(Float)
     rank: Mapped[int] = mapped_column(Integer)
-    group_id: Mapped[str | None] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(Integer)
     explanation: Mapped[str] = mapped_column(Text)
     factors: Mapped[list[Any]] = mapped_column()
 
@@ -70,7 +70,7 @@ class RolloutGroup(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id", ondelete="CASCADE"), index=True)
-    group_id: Mapped[str] = mapped_column(String(40))
+    group_id: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(Text)
     departments: Mapped[list[Any]] = mapped_column()
     task_count: Mapped[int] = mapped_column(Integer)

@@ -41,7 +41,7 @@ def upgrade() -> None:
         "rollout_groups",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("group_id", sa.String(length=40), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("departments", sa.JSON(), nullable=False),
         sa.Column("task_count", sa.Integer(), nullable=False),
@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.Column("quadrant", sa.String(length=20), nullable=False),
         sa.Column("priority", sa.Float(), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.Column("group_id", sa.String(length=40), nullable=True),
+        sa.Column("group_id", sa.Integer(), nullable=True),
         sa.Column("explanation", sa.Text(), nullable=False),
         sa.Column("factors", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -17,7 +17,9 @@ from inventory.db.tables import Base
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def blank_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def blank_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """An empty database (no tables at all) on each backend."""
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('mig') / 'm.sqlite3'}")
@@ -49,8 +51,14 @@ def test_data_from_the_first_migration_survives_upgrade(blank_engine: Engine) ->
     upgrade(blank_engine, "0001")
     now = datetime.now(UTC)
     with blank_engine.begin() as conn:
-        conn.execute(text("INSERT INTO fiscal_years (year, label, starts_on, ends_on) VALUES (2024, '令和6年度', '2024-04-01', '2025-03-31')"))
-        conn.execute(text("INSERT INTO departments (id, name, created_at) VALUES (1, '税務課', :now)"), {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO fiscal_years (year, label, starts_on, ends_on) VALUES (2024, '令和6年度', '2024-04-01', '2025-03-31')"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO departments (id, name, created_at) VALUES (1, '税務課', :now)"), {"now": now}
+        )
         conn.execute(
             text(
                 "INSERT INTO survey_submissions (id, department_id, fiscal_year, file_name, content_hash, file_format,"
@@ -70,4 +78,7 @@ def test_data_from_the_first_migration_survives_upgrade(blank_engine: Engine) ->
     upgrade(blank_engine)
     with blank_engine.connect() as conn:
         keys = conn.execute(text("SELECT id, task_key, name FROM tasks ORDER BY id")).all()
-    assert [tuple(r) for r in keys] == [(1, "税務課|id:ZM-1", "住民税 申告書入力"), (2, "税務課|name:課税台帳の照会", "課税台帳の 照会")]
+    assert [tuple(r) for r in keys] == [
+        (1, "税務課|id:ZM-1", "住民税 申告書入力"),
+        (2, "税務課|name:課税台帳の照会", "課税台帳の 照会"),
+    ]

@@ -1,0 +1,267 @@
+"""The ranking workbook a 課長 reads and the DX team marks up.
+
+Sheet 候補一覧 carries the ranking with Japanese headers, colour scales on the scores,
+the explanation of every score, and two input columns (判断, 理由) that
+`dxi review --import` reads back. Sheet 課別 holds hours saved per 課 with a native
+Excel chart; sheet 横展開 the roll-out groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.review import DECISIONS
+
+CANDIDATE_SHEET = "候補一覧"
+ID_HEADER = "業務ID"
+DECISION_HEADER = "判断（記入）"
+REASON_HEADER = "理由（記入）"
+REVIEWER_HEADER = "判断者（記入）"
+
+# (header, source column, width)
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("順位", "rank", 6),
+    (ID_HEADER, "task_id", 8),
+    ("課", "department", 12),
+    ("業務名", "name", 30),
+    ("年間時間", "annual_hours", 10),
+    ("RPA適性", "rpa_score", 9),
+    ("AI-OCR適性", "ocr_score", 10),
+    ("推奨ツール", "recommended_tool_label", 12),
+    ("削減見込み（時間/年）", "expected_hours_saved", 12),
+    ("難易度", "ease", 7),
+    ("優先区分", "quadrant_label", 12),
+    ("横展開G", "group_id", 8),
+    ("対象外", "knocked_out_label", 7),
+    ("対象外の理由", "knockout_reason", 24),
+    ("スコアの説明", "explanation", 70),
+    ("現在の判断", "decision", 10),
+    ("要再確認", "rereview_label", 8),
+    (DECISION_HEADER, "", 10),
+    (REASON_HEADER, "", 30),
+    (REVIEWER_HEADER, "", 12),
+)
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return value
+
+
+def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
+    frame = ranked.copy()
+    frame["recommended_tool_label"] = frame["recommended_tool"].map(lambda t: TOOL_LABELS.get(str(t), "—"))
+    frame["quadrant_label"] = frame["quadrant"].map(lambda q: QUADRANT_LABELS.get(str(q), str(q)))
+    frame["knocked_out_label"] = frame["knocked_out"].map(lambda k: "対象外" if k else "")
+    frame["rereview_label"] = frame.get("rereview", pd.Series(False, index=frame.index)).map(
+        lambda r: "要" if r else ""
+    )
+    if "decision" not in frame:
+        frame["decision"] = None
+    return frame
+
+
+def write_rank_workbook(
+    path: Path, ranked: pd.DataFrame, *, title: str, groups: Sequence[Mapping[str, object]] = ()
+) -> Path:
+    """Write the ranking workbook; user text is always written as text, never as a formula."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = _display_frame(ranked)
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    book.set_properties({"title": title, "author": "dx-task-inventory"})
+    head = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#1F4E78",
+            "font_color": "white",
+            "text_wrap": True,
+            "valign": "vcenter",
+            "border": 1,
+        }
+    )
+    entry_head = book.add_format(
+        {"bold": True, "bg_color": "#FFD966", "text_wrap": True, "valign": "vcenter", "border": 1}
+    )
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
+    top = book.add_format({"valign": "top"})
+    number = book.add_format({"num_format": "#,##0.0", "valign": "top"})
+    score = book.add_format({"num_format": "0", "valign": "top"})
+    entry = book.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1, "text_wrap": True})
+    grey = book.add_format({"font_color": "#808080"})
+
+    sheet = book.add_worksheet(CANDIDATE_SHEET)
+    sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+    sheet.write_string(
+        1,
+        0,
+        "黄色の列（判断・理由・判断者）に記入して保存し、`dxi review --import このファイル` で取り込めます。判断は 採用 / 保留 / 不採用。",
+        grey,
+    )
+    header_row = 3
+    for col, (header, _, width) in enumerate(COLUMNS):
+        sheet.write_string(header_row, col, header, entry_head if header.endswith("（記入）") else head)
+        sheet.set_column(col, col, width, wrap if header == "スコアの説明" else None)
+    n = len(frame)
+    for offset, record in enumerate(frame.to_dict("records")):
+        row = header_row + 1 + offset
+        for col, (_header, source, _) in enumerate(COLUMNS):
+            if not source:
+                sheet.write_blank(row, col, None, entry)
+                continue
+            value = _cell(record.get(source))
+            if isinstance(value, bool):
+                value = "○" if value else ""
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                fmt = (
+                    score
+                    if source.endswith("_score") or source in ("rank", "task_id", "group_id")
+                    else number
+                )
+                sheet.write_number(row, col, float(value), fmt)
+            else:
+                sheet.write_string(
+                    row, col, str(value), wrap if source in ("explanation", "knockout_reason") else top
+                )
+    last = header_row + max(n, 1)
+    col_of = {source: i for i, (_, source, _) in enumerate(COLUMNS) if source}
+    for source in ("rpa_score", "ocr_score"):
+        c = col_of[source]
+        sheet.conditional_format(
+            header_row + 1,
+            c,
+            last,
+            c,
+            {
+                "type": "data_bar",
+                "bar_color": "#5B9BD5",
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 100,
+            },
+        )
+    c = col_of["expected_hours_saved"]
+    sheet.conditional_format(
+        header_row + 1,
+        c,
+        last,
+        c,
+        {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#C6EFCE", "max_color": "#63BE7B"},
+    )
+    c = col_of["quadrant_label"]
+    for label, colour in (
+        ("クイックウィン", "#C6EFCE"),
+        ("戦略的", "#DDEBF7"),
+        ("後回し", "#FFF2CC"),
+        ("見送り推奨", "#F2F2F2"),
+    ):
+        sheet.conditional_format(
+            header_row + 1,
+            c,
+            last,
+            c,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{label}"',
+                "format": book.add_format({"bg_color": colour}),
+            },
+        )
+    decision_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == DECISION_HEADER)
+    sheet.data_validation(
+        header_row + 1,
+        decision_col,
+        last,
+        decision_col,
+        {
+            "validate": "list",
+            "source": list(DECISIONS),
+            "error_type": "warning",
+            "input_title": "判断",
+            "input_message": "採用 / 保留 / 不採用",
+        },
+    )
+    sheet.freeze_panes(header_row + 1, 4)
+    sheet.autofilter(header_row, 0, last, len(COLUMNS) - 1)
+    sheet.set_row(header_row, 32)
+
+    _department_sheet(book, frame, head, number)
+    if groups:
+        _group_sheet(book, groups, head, number, top)
+    book.close()
+    return path
+
+
+def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: object, number: object) -> None:
+    live = frame[~frame["knocked_out"].astype(bool)]
+    per_dept = (
+        live.groupby("department", sort=False)["expected_hours_saved"].sum().sort_values(ascending=False)
+    )
+    sheet = book.add_worksheet("課別")
+    sheet.write_row(0, 0, ["課", "削減見込み（時間/年）", "候補数"], head)
+    counts = live.groupby("department")["task_id"].size()
+    for i, (dept, hours) in enumerate(per_dept.items(), start=1):
+        sheet.write_string(i, 0, str(dept))
+        sheet.write_number(i, 1, float(hours), number)
+        sheet.write_number(i, 2, int(counts.get(dept, 0)))
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 2, 14)
+    if len(per_dept):
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({
+            "name": "削減見込み（時間/年）",
+            "categories": ["課別", 1, 0, len(per_dept), 0],
+            "values": ["課別", 1, 1, len(per_dept), 1],
+            "fill": {"color": "#5B9BD5"},
+        })  # fmt: skip
+        chart.set_title({"name": "課別の削減見込み時間（年間）"})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 720, "height": max(320, 22 * len(per_dept))})
+        sheet.insert_chart(1, 4, chart)
+
+
+def _group_sheet(
+    book: xlsxwriter.Workbook,
+    groups: Sequence[Mapping[str, object]],
+    head: object,
+    number: object,
+    top: object,
+) -> None:
+    sheet = book.add_worksheet("横展開")
+    headers = [
+        "順位",
+        "横展開G",
+        "代表的な業務名",
+        "課の数",
+        "対象の課",
+        "業務数",
+        "年間時間合計",
+        "削減見込み合計",
+        "推奨ツール",
+    ]
+    sheet.write_row(0, 0, headers, head)
+    for i, g in enumerate(groups, start=1):
+        departments = list(g.get("departments") or [])  # type: ignore[call-overload]
+        sheet.write_number(i, 0, float(g["rank"]))  # type: ignore[arg-type]
+        sheet.write_number(i, 1, float(g["group_id"]))  # type: ignore[arg-type]
+        sheet.write_string(i, 2, str(g["name"]), top)
+        sheet.write_number(i, 3, len(departments))
+        sheet.write_string(i, 4, "、".join(str(d) for d in departments), top)
+        sheet.write_number(i, 5, float(g["task_count"]))  # type: ignore[arg-type]
+        sheet.write_number(i, 6, float(g["combined_hours"]), number)  # type: ignore[arg-type]
+        sheet.write_number(i, 7, float(g["combined_hours_saved"]), number)  # type: ignore[arg-type]
+        sheet.write_string(i, 8, TOOL_LABELS.get(str(g.get("best_tool")), "—"))
+    sheet.set_column(0, 1, 8)
+    sheet.set_column(2, 2, 30)
+    sheet.set_column(4, 4, 40)
+    sheet.set_column(5, 8, 14)
+    sheet.freeze_panes(1, 0)
