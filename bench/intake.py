@@ -93,7 +93,7 @@ def main() -> None:
     assert parse_rows == expected, (parse_rows, expected)
 
     env = {**os.environ, "DXI_HOME": str(work / "home-cold"), "PREFECT_HOME": str(work / "prefect")}
-    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", PREFECT_LOGGING_LEVEL="WARNING")
     dxi = Path(sys.executable).parent / "dxi"
     start = time.perf_counter()
     subprocess.run(

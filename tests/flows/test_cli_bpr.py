@@ -159,6 +159,44 @@ def test_score_rank_review_and_rescore_keep_decisions(tmp_path: Path) -> None:
 
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
+def test_a_stored_run_is_reproduced_from_its_stored_config(tmp_path: Path) -> None:
+    from bpr.ranking import rank
+    from bpr.scoring import score_tasks
+    from inventory.db.scoring_repo import inventory_frame, latest_run, stored_scores
+
+    seed_inventory()
+    custom = tmp_path / "weights.toml"
+    custom.write_text("[knockout]\nmin_annual_hours = 500.0\n", encoding="utf-8")
+    assert dxi("score", "--config", str(custom))[0] == 0
+    assert dxi("score")[0] == 0  # a later run with the defaults must not disturb the first
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        first = session.scalars(select(ScoringRun).order_by(ScoringRun.id)).first()
+        assert first is not None and latest_run(session=session) is not None
+        stored = stored_scores(session=session, run_id=first.id)
+        tasks = inventory_frame(session=session, fiscal_year=first.fiscal_year)
+    config = ScoringConfig.from_mapping(first.config)
+    assert config.knockout.min_annual_hours == 500.0 and config.config_hash() == first.config_hash
+    again = rank(score_tasks(tasks, config), tasks)
+    stored_order = stored.sort_values("stored_rank")["task_id"].tolist()
+    assert again["task_id"].tolist() == stored_order
+    assert (
+        again["expected_hours_saved"].tolist()
+        == stored.sort_values("stored_rank")["expected_hours_saved"].tolist()
+    )
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["task-scoring-top"]))
+        )
+    latest = max(artifacts, key=lambda a: a.created or 0)
+    assert "住民税の申告書入力" in [row["業務名"] for row in json.loads(str(latest.data))]
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
 def test_xlsx_export_marked_up_and_imported(tmp_path: Path) -> None:
     seed_inventory()
     assert dxi("score")[0] == 0

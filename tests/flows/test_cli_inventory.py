@@ -109,6 +109,20 @@ def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
     code, out = dxi("submissions")
     assert code == 0 and "税務課" in out and "現行" in out
 
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["survey-intake"]))
+        )
+    latest = max(artifacts, key=lambda a: a.created or 0)
+    rows = json.loads(str(latest.data))  # the newest run: the unchanged re-ingest of 01
+    assert latest.type == "table" and "差し戻し 0 件" in str(latest.description)
+    assert [(r["ファイル"], r["結果"], r["業務数"]) for r in rows] == [
+        ("01_税務課.xlsx", "変更なし（同一ファイル）", 3)
+    ]
+
 
 def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> None:
     from sqlalchemy import create_engine  # noqa: F401  (engine comes from settings)

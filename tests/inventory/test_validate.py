@@ -223,6 +223,18 @@ def test_files_that_are_not_workbooks_are_rejected(
     assert words in result.errors[0].message and name in result.errors[0].message
 
 
+def test_a_really_password_protected_workbook_is_refused(tmp_path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [HEADER, ["業務A", "定型", "なし", "電子", 10, 10]])
+    locked = tmp_path / "パスワード付き.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("himitsu", target)
+    result = parse(locked)
+    assert result.survey is None and [e.code for e in result.errors] == ["unreadable_file"]
+    assert "パスワード" in result.errors[0].message and "パスワード付き.xlsx" in result.errors[0].message
+
+
 def test_truncated_and_corrupt_zips_are_rejected(tmp_path: Path) -> None:
     good = write_xlsx(
         tmp_path / "good.xlsx", [HEADER, ["業務A", "定型", "なし", "電子", 10, 10]]
