@@ -3,7 +3,8 @@
     BprError                base; .message is Japanese and shown to the user
     ├── ConfigError         the scoring config (TOML) is unreadable or has a bad key/value
     ├── InputError          the task table handed to a scoring function is unusable
-    └── EffectsError        the overtime panel or baseline year cannot support KPI/effects
+    ├── EffectsError        the overtime panel or baseline year cannot support KPI/effects
+    └── PilotError          a pilot change the lifecycle forbids, or a bad measurement
 
 Entry points (CLI, flows) translate these into exit codes or HTTP status; the domain
 code only raises them.
@@ -34,3 +35,7 @@ class InputError(BprError):
 
 class EffectsError(BprError):
     """The overtime panel or the baseline year cannot support the KPI or effect figures."""
+
+
+class PilotError(BprError):
+    """A pilot transition the lifecycle forbids, or a measurement it cannot record."""

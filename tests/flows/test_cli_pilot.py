@@ -1,0 +1,126 @@
+"""`dxi pilot` end to end on a real SQLite file: create → advance → measure → 本格導入 → list."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.cli_pilot import parse_date
+from inventory.db.engine import engine_for, session_scope
+from inventory.db.migrate import upgrade
+from inventory.db.pilot_repo import production_automations
+from inventory.settings import get_settings
+from tests.flows.cli_runner import dxi
+from tests.inventory.db.test_pilot_repo import seed_scored_inventory
+
+JSON_KEYS = [
+    "id", "task_id", "department", "name", "tool", "state", "estimated_hours", "realised_hours", "accuracy",
+    "net_saving_yen", "payback_months", "go_live_month", "departments",
+]  # fmt: skip
+
+
+@pytest.fixture
+def task_ids() -> dict[tuple[str, str], int]:
+    settings = get_settings()
+    settings.ensure_home()
+    engine = engine_for(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        return seed_scored_inventory(session)
+
+
+def listing() -> list[dict[str, object]]:
+    code, out = dxi("pilot", "list", "--format", "json")
+    assert code == 0, out
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_pilot_lifecycle_through_the_cli(task_ids: dict[tuple[str, str], int]) -> None:
+    task = task_ids[("税務課", "住民税の申告書入力")]
+    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "ai-ocr", "--vendor", "○○社",
+                    "--start", "令和7年4月1日", "--initial-cost", "500000", "--annual-licence", "240000",
+                    "--dev-hours", "40", "--by", "山田")  # fmt: skip
+    assert code == 0, out
+    pilot_id = out.split()[0]
+    assert pilot_id.isdigit() and "候補" in out
+
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入")
+    assert code == 2 and "変更できる状態: 選定・見送り" in out
+    code, out = dxi("pilot", "measure", pilot_id, "--phase", "after", "--cases", "10", "--minutes", "1")
+    assert code == 2 and "実証中になってから" in out
+    assert dxi("pilot", "measure", pilot_id, "--phase", "before", "--cases", "120", "--minutes", "6",
+               "--date", "2025/3/10")[0] == 0  # fmt: skip
+    for state in ("選定", "実証中", "効果検証"):
+        code, out = dxi("pilot", "advance", pilot_id, "--to", state, "--date", "2025-06-30", "--by", "佐藤")
+        assert code == 0 and state in out, out
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入")
+    assert code == 2 and "導入後 0 件" in out
+    code, out = dxi("pilot", "measure", pilot_id, "--phase", "after", "--cases", "120", "--minutes", "1",
+                    "--check-minutes", "1", "--method", "実績記入")  # fmt: skip
+    assert code == 0 and "導入後" in out, out
+    code, out = dxi("pilot", "measure", pilot_id, "--phase", "after", "--cases", "1", "--minutes", "1",
+                    "--method", "勘")  # fmt: skip
+    assert code == 2 and "測定方法" in out
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入", "--date", "2025年10月15日",
+                    "--reason", "効果を確認")  # fmt: skip
+    assert code == 0 and "2025-10" in out, out
+
+    (row,) = listing()
+    assert list(row) == JSON_KEYS
+    assert (
+        row["state"] == "本格導入" and row["go_live_month"] == "2025-10" and row["departments"] == ["税務課"]
+    )
+    assert row["realised_hours"] == pytest.approx(12000 * (6 - 1 - 1) / 60)
+    assert row["accuracy"] == pytest.approx(800 / row["estimated_hours"])  # type: ignore[operator]
+    code, out = dxi("pilot", "list")
+    assert code == 0 and "実証一覧（1 件）" in out and "税務課" in out
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        assert production_automations(session=session) == {"税務課": (2025, 10)}
+
+
+def test_group_pilot_and_bad_input(task_ids: dict[tuple[str, str], int]) -> None:
+    task = task_ids[("市民課", "支出命令書の作成")]
+    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "rpa", "--group")
+    assert code == 0, out
+    (row,) = listing()
+    assert row["task_id"] == task and row["state"] == "候補" and row["realised_hours"] is None
+    code, out = dxi("pilot", "create", "--task", "99999", "--tool", "rpa")
+    assert code == 2 and "99999" in out
+    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "rpa", "--start", "来週")
+    assert code == 2 and "日付" in out
+    code, out = dxi("pilot", "advance", "99999", "--to", "選定")
+    assert code == 2 and "実証ID 99999" in out
+    code, out = dxi("pilot", "advance", str(row["id"]), "--to", "完了")
+    assert code == 2 and "状態「完了」はありません" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2025-04-01", (2025, 4, 1)), ("2025/4/1", (2025, 4, 1)), ("２０２５／４／１", (2025, 4, 1)),
+     ("令和7年4月1日", (2025, 4, 1)), ("R7.4.1", (2025, 4, 1)), ("令和元年5月1日", (2019, 5, 1))],
+)  # fmt: skip
+def test_dates_in_western_and_era_spelling(text: str, expected: tuple[int, int, int]) -> None:
+    parsed = parse_date(text)
+    assert (parsed.year, parsed.month, parsed.day) == expected
+
+
+def test_pilot_list_does_not_import_prefect_or_pandas(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from flows.cli import main\n"
+        "for argv in (['dxi', 'init'], ['dxi', 'pilot', 'list', '--format', 'json']):\n"
+        "    sys.argv = argv\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    script = "import sys\nimport flows.cli_pilot\nassert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
