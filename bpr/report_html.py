@@ -1,0 +1,49 @@
+"""The effect report as one self-contained HTML file for the 本部会議.
+
+Why self-contained: the file is mailed round and opened on LGWAN PCs with no
+internet, so CSS is inline, charts are inline SVG (glyphs as paths) and nothing
+refers to a URL. Autoescaping is on: 課 and pilot names are user text.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from bpr.report_charts import report_charts
+from bpr.report_data import EffectReport
+
+
+def hours(value: float | None, digits: int = 0) -> str:
+    """Format hours with thousands separators; — when there is no figure."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """Format a percentage; — when there is no figure."""
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    """Format a per-staff monthly change in hours as 「3.2時間減」/「0.4時間増」."""
+    if value is None:
+        return "—"
+    return f"{abs(value):.{digits}f}時間{'減' if value < 0 else '増'}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bpr", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(hours=hours, pct=pct, signed=signed)
+    return env
+
+
+def render_html(report: EffectReport) -> str:
+    """Render the report as HTML text (UTF-8, A4 print layout)."""
+    charts = {name: Markup(chart.svg) for name, chart in report_charts(report).items()}  # noqa: S704  our own SVG
+    template = _environment().get_template("effect_report.html.j2")
+    return template.render(r=report, k=report.kpi, d=report.did, charts=charts)

@@ -1,0 +1,174 @@
+"""`dxi effects`: the KPI and the robots' effect, as a table, JSON, or an HTML/PDF/xlsx report.
+
+Reads the database directly, no Prefect: the command answers in seconds; the
+`effect-report` flow (flows/effects.py) is for schedules and reuses the loader and
+renderer here. pandas and matplotlib load only inside the command, so `--help` stays
+fast. The pilot tables may not exist yet in an older database or build: then the
+report is built without pilots and without treated 課, and says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+from sqlalchemy.orm import Session
+
+from flows.cli import FyOption, app, console, fail, print_table, settings_or_exit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpr.report_data import EffectReport
+
+ReportFormat = Literal["html", "pdf", "xlsx"]
+NO_OVERTIME = "時間外勤務実績がありません。先に dxi overtime import を実行してください"
+_PILOT_FIELDS = {
+    "id": ("id", "pilot_id"),
+    "department": ("department", "department_name"),
+    "name": ("name", "task_name", "title"),
+    "tool": ("tool",),
+    "state": ("state", "status"),
+    "estimated_hours": ("estimated_hours", "expected_hours_saved", "estimated_annual_hours"),
+    "realised_hours": ("realised_hours", "realized_hours", "realised_annual_hours"),
+}
+
+
+def _field(pilot: object, names: tuple[str, ...]) -> object:
+    for name in names:
+        value = pilot.get(name) if isinstance(pilot, Mapping) else getattr(pilot, name, None)
+        if value is not None:
+            return getattr(value, "value", value)  # enums → their value
+    return None
+
+
+def pilot_dicts(pilots: object) -> list[dict[str, object]]:
+    """Turn the pilot repository's rows (dicts, pydantic models or dataclasses) into plain dicts."""
+    return [{key: _field(p, names) for key, names in _PILOT_FIELDS.items()} for p in pilots]  # type: ignore[attr-defined]
+
+
+def load_inputs(
+    *, session: Session
+) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
+    """Read the overtime panel, the production go-lives and the pilots; refuse an empty panel."""
+    from bpr.errors import EffectsError
+    from inventory.db.overtime_repo import overtime_panel
+
+    panel = overtime_panel(session=session)
+    if panel.empty:
+        raise EffectsError(NO_OVERTIME)
+    try:
+        repo = importlib.import_module("inventory.db.pilot_repo")
+    except ImportError:  # the pilot module is not installed in this build yet
+        return panel, {}, []
+    treated = {
+        str(d): (int(ym[0]), int(ym[1])) for d, ym in repo.production_automations(session=session).items()
+    }
+    return panel, treated, pilot_dicts(repo.list_pilots(session=session))
+
+
+def render_report(report: EffectReport, fmt: ReportFormat) -> bytes:
+    """Render the report in one of the file formats (the renderers load only when asked)."""
+    if fmt == "html":
+        from bpr.report_html import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        from bpr.report_pdf import render_pdf
+
+        return render_pdf(report)
+    from bpr.report_xlsx import render_xlsx
+
+    return render_xlsx(report)
+
+
+def report_file_name(report: EffectReport, fmt: str) -> str:
+    """File name under DXI_HOME/reports: 効果報告_2025.html."""
+    return f"効果報告_{report.kpi.kpi_fy}.{fmt}"
+
+
+@app.command()
+def effects(
+    fy: FyOption = None,
+    baseline_fy: Annotated[
+        int | None,
+        typer.Option("--baseline-fy", help="基準年度（西暦の開始年。既定は12か月そろった最初の年度）"),
+    ] = None,
+    target: Annotated[float, typer.Option("--target", help="目標削減率（%）")] = 20.0,
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table または json")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="報告書を書き出すファイル（.html / .pdf / .xlsx）")
+    ] = None,
+) -> None:
+    """残業時間の KPI（基準年度比）とロボット導入の効果（推定）を表示し、報告書を書き出します。
+
+    例: dxi effects --fy 2025 --baseline-fy 2022 -o 効果報告_令和7年度.pdf
+    """
+    suffix = output.suffix.lower().lstrip(".") if output is not None else None
+    if suffix is not None and suffix not in ("html", "pdf", "xlsx"):
+        raise fail(f"出力ファイルの拡張子は .html / .pdf / .xlsx のいずれかにしてください: {output}")
+    if not 0 < target < 100:
+        raise fail(f"目標削減率は0より大きく100未満の値にしてください: {target}")
+    from bpr.report_data import build_report
+    from inventory.db.engine import engine_for, session_scope
+    from inventory.db.migrate import require_current
+
+    settings = settings_or_exit()
+    engine = engine_for(settings.db_url)
+    require_current(engine)
+    with session_scope(engine) as session:
+        panel, treated, pilots = load_inputs(session=session)
+    report = build_report(panel, treated, pilots, kpi_fy=fy, baseline_fy=baseline_fy, target_pct=target)
+    if output is not None and suffix is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(render_report(report, suffix))  # type: ignore[arg-type]
+        console.print(f"書き出しました: {output}", markup=False)
+        return
+    if fmt == "json":
+        typer.echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_report(report)
+
+
+def _print_report(report: EffectReport) -> None:
+    from bpr.report_html import hours, pct, signed
+
+    k, d = report.kpi, report.did
+    console.print(f"[bold]{report.title}[/]")
+    console.print(k.note, markup=False)
+    for warning in k.warnings:
+        console.print(f"  ⚠ {warning}", markup=False)
+    rows: list[dict[str, Any]] = [
+        {"年度": y.label + ("（基準）" if y.fiscal_year == k.baseline_fy else ""), "月数": y.months,
+         "残業時間 合計": hours(y.overtime_total), "1人当たり月": f"{y.per_staff_monthly:.2f}",
+         "基準年度比": pct(y.change_pct if y.change_pct is not None else y.same_months_change_pct),
+         "1人当たり比": pct(y.per_staff_change_pct), "年間見込み": hours(y.projected_total)}
+        for y in k.years
+    ]  # fmt: skip
+    print_table(rows, title="年度別の残業時間")
+    interval = "—" if d.ci_low is None or d.ci_high is None else f"{signed(d.ci_low)}〜{signed(d.ci_high)}"
+    print_table(
+        [
+            {
+                "比較": "ロボット導入による効果（推定）",
+                "1人当たり月": signed(d.estimate),
+                "95%区間": interval,
+            },
+            {"比較": "単純比較（導入前後）", "1人当たり月": signed(d.naive_before_after), "95%区間": ""},
+        ],
+        title="ロボット導入の効果",
+    )
+    console.print(d.note, markup=False)
+    print_table(
+        [
+            {"ID": p.id, "課": p.department, "業務・案件": p.name, "状態": p.state,
+             "見込み(時間/年)": hours(p.estimated_hours), "実測(時間/年)": hours(p.realised_hours),
+             "的中率": pct(p.accuracy_pct, 0)}
+            for p in report.pilots
+        ],
+        title="実証案件",
+    )  # fmt: skip
