@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from bpr.config import ScoringConfig
-from flows.cli import app
 from flows.cli_bpr import RANK_JSON_FIELDS
 from inventory.db.bpr_tables import ScoringRun
 from inventory.db.engine import engine_for, session_scope
@@ -19,15 +17,7 @@ from inventory.db.migrate import upgrade
 from inventory.db.repository import store_survey
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task
-
-runner = CliRunner()
-
-
-def dxi(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
+from tests.flows.cli_runner import dxi
 
 
 def seed_inventory(*, volume_of_entry: float = 12000) -> None:

@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from flows.cli import app
 from flows.cli_inventory import TASK_HEADERS
+from tests.flows.cli_runner import dxi
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
-
-runner = CliRunner()
-
-
-def dxi(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
 
 
 def test_read_only_commands_need_init_first() -> None:

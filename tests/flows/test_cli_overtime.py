@@ -10,27 +10,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from flows.cli import app
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.repository import store_survey
 from inventory.db.tables import AuditEntry
 from inventory.overtime_columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.factories import make_survey
+from tests.flows.cli_runner import dxi
 from tests.inventory.workbooks import write_csv, write_xlsx
 
-runner = CliRunner()
 HEADER: list[object] = ["年月", "課", "時間外勤務時間", "職員数"]
 STAFF_IDS = ["K-10001", "K-10002", "K-10003"]
-
-
-def dxi(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
 
 
 def flat(out: str) -> str:
