@@ -3,15 +3,12 @@
 Reads the database directly, no Prefect: the command answers in seconds; the
 `effect-report` flow (flows/effects.py) is for schedules and reuses the loader and
 renderer here. pandas and matplotlib load only inside the command, so `--help` stays
-fast. The pilot tables may not exist yet in an older database or build: then the
-report is built without pilots and without treated 課, and says so.
+fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -27,28 +24,7 @@ if TYPE_CHECKING:
 
 ReportFormat = Literal["html", "pdf", "xlsx"]
 NO_OVERTIME = "時間外勤務実績がありません。先に dxi overtime import を実行してください"
-_PILOT_FIELDS = {
-    "id": ("id", "pilot_id"),
-    "department": ("department", "department_name"),
-    "name": ("name", "task_name", "title"),
-    "tool": ("tool",),
-    "state": ("state", "status"),
-    "estimated_hours": ("estimated_hours", "expected_hours_saved", "estimated_annual_hours"),
-    "realised_hours": ("realised_hours", "realized_hours", "realised_annual_hours"),
-}
-
-
-def _field(pilot: object, names: tuple[str, ...]) -> object:
-    for name in names:
-        value = pilot.get(name) if isinstance(pilot, Mapping) else getattr(pilot, name, None)
-        if value is not None:
-            return getattr(value, "value", value)  # enums → their value
-    return None
-
-
-def pilot_dicts(pilots: object) -> list[dict[str, object]]:
-    """Turn the pilot repository's rows (dicts, pydantic models or dataclasses) into plain dicts."""
-    return [{key: _field(p, names) for key, names in _PILOT_FIELDS.items()} for p in pilots]  # type: ignore[attr-defined]
+PILOT_KEYS = ("id", "department", "name", "tool", "state", "estimated_hours", "realised_hours")
 
 
 def load_inputs(
@@ -57,18 +33,13 @@ def load_inputs(
     """Read the overtime panel, the production go-lives and the pilots; refuse an empty panel."""
     from bpr.errors import EffectsError
     from inventory.db.overtime_repo import overtime_panel
+    from inventory.db.pilot_repo import list_pilots, production_automations
 
     panel = overtime_panel(session=session)
     if panel.empty:
         raise EffectsError(NO_OVERTIME)
-    try:
-        repo = importlib.import_module("inventory.db.pilot_repo")
-    except ImportError:  # the pilot module is not installed in this build yet
-        return panel, {}, []
-    treated = {
-        str(d): (int(ym[0]), int(ym[1])) for d, ym in repo.production_automations(session=session).items()
-    }
-    return panel, treated, pilot_dicts(repo.list_pilots(session=session))
+    pilots = [{key: getattr(p, key) for key in PILOT_KEYS} for p in list_pilots(session=session)]
+    return panel, production_automations(session=session), pilots
 
 
 def render_report(report: EffectReport, fmt: ReportFormat) -> bytes:
