@@ -31,7 +31,6 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path(".dxi"), description="data folder: database, inbox, outputs")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
-    task_runner: str = Field(default="thread", description="thread | process | dask://host:port")
     environment: str = Field(default="development", description="development | production")
     pseudonym_key: str | None = Field(
         default=None, description="secret of the keyed hash (HMAC-SHA256) that pseudonymises staff ids"
