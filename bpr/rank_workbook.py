@@ -16,6 +16,7 @@ import xlsxwriter
 
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.review import DECISIONS
+from inventory.export import plain_value
 
 CANDIDATE_SHEET = "候補一覧"
 ID_HEADER = "業務ID"
@@ -46,12 +47,6 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     (REASON_HEADER, "", 30),
     (REVIEWER_HEADER, "", 12),
 )
-
-
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    return value
 
 
 def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +111,8 @@ def write_rank_workbook(
             if not source:
                 sheet.write_blank(row, col, None, entry)
                 continue
-            value = _cell(record.get(source))
+            value = plain_value(record.get(source))
+            value = "" if value is None else value
             if isinstance(value, bool):
                 value = "○" if value else ""
             if isinstance(value, int | float) and not isinstance(value, bool):

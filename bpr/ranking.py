@@ -7,7 +7,6 @@ task_id, so equal inputs give the same list on every run.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 
 from bpr.errors import InputError
 from bpr.inputs import check_columns
+from inventory.schema import nfkc_key
 
 Tool = Literal["rpa", "ai-ocr", "any"]
 
@@ -52,10 +52,6 @@ SCORED_NEEDS = (
 
 # Which recommendations count when the list is filtered by tool.
 _TOOL_FILTER: dict[str, tuple[str, ...]] = {"rpa": ("rpa", "ai-ocr+rpa"), "ai-ocr": ("ai-ocr", "ai-ocr+rpa")}
-
-
-def _key(text: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 def _annual_hours(tasks: pd.DataFrame) -> pd.Series:
@@ -131,7 +127,7 @@ def rank(
     if tool != "any":
         keep &= frame["recommended_tool"].isin(_TOOL_FILTER[tool]).to_numpy()
     if department is not None:
-        keep &= (frame["department"].map(_key) == _key(department)).to_numpy()
+        keep &= (frame["department"].map(lambda t: nfkc_key(str(t))) == nfkc_key(department)).to_numpy()
     frame = frame.loc[keep]
 
     best = np.maximum(frame["rpa_score"].to_numpy(float), frame["ocr_score"].to_numpy(float))

@@ -14,7 +14,7 @@ from flows.cli import DeptOption, FyOption, app, console, fail, print_table, set
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.errors import NotFoundError
-from inventory.export import to_csv
+from inventory.export import plain_value, to_csv
 from inventory.models import RowError
 
 if TYPE_CHECKING:
@@ -88,14 +88,6 @@ def _ranking(
     return ranked, run.fiscal_year, run.id, groups
 
 
-def _json_value(value: Any) -> Any:
-    import pandas as pd
-
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 @app.command("rank")
 def rank_command(
     fy: FyOption = None,
@@ -115,7 +107,7 @@ def rank_command(
     """
     ranked, year, run_id, groups = _ranking(fy=fy, tool=tool, dept=dept, top=top)
     if fmt == "json":
-        records = [{k: _json_value(r[k]) for k in RANK_JSON_FIELDS} for r in ranked.to_dict("records")]
+        records = [{k: plain_value(r[k]) for k in RANK_JSON_FIELDS} for r in ranked.to_dict("records")]
         write_or_print(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "csv":
         records = [{str(k): v for k, v in r.items()} for r in ranked.to_dict("records")]

@@ -99,19 +99,19 @@ def ingest(
     from flows.intake import outcome_json, outcome_row, survey_intake
     from inventory.intake import FileOutcome, find_survey_files
 
-    total = len(find_survey_files(paths))
+    files = find_survey_files(paths)  # the flow gets this list, so the folder is read once
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console if fmt == "table" else type(console)(stderr=True), transient=fmt == "json",
     )  # fmt: skip
     with progress:
-        bar = progress.add_task("取り込み中", total=total)
+        bar = progress.add_task("取り込み中", total=len(files))
 
         def advance(outcome: FileOutcome) -> None:
             progress.update(bar, advance=1, description=f"取り込み中 {outcome.file}")
 
         outcomes = survey_intake(
-            paths=[str(p) for p in paths], fiscal_year=fy, department=dept, division=division,
+            paths=[str(f) for f in files], fiscal_year=fy, department=dept, division=division,
             errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance,
         )  # fmt: skip
     accepted = [o for o in outcomes if o.status != "rejected"]

@@ -10,12 +10,30 @@ from __future__ import annotations
 import csv
 import io
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_value(value: Any) -> Any:
+    """numpy/pandas scalars → plain Python; None, pandas.NA and NaN → None.
+
+    pandas is not imported here (read-only commands start without it): a value can
+    only be pandas.NA if pandas is already loaded.
+    """
+    pandas = sys.modules.get("pandas")
+    if value is None or (pandas is not None and value is pandas.NA):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def neutralise(value: object) -> object:

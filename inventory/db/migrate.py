@@ -48,11 +48,18 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The database file of a file-backed SQLite engine, else None."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    return Path(str(database))
+
+
 def require_current(engine: Engine) -> None:
     """Fail with a Japanese hint when the database is missing or older than the code."""
-    database = engine.url.database
-    missing_file = engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
-    if missing_file and not Path(str(database)).exists():
+    sqlite_file = _sqlite_file(engine)
+    if sqlite_file is not None and not sqlite_file.exists():
         raise DatabaseNotReadyError(
             "データベースが初期化されていません。先に `dxi init` を実行してください。"
         )
@@ -69,9 +76,9 @@ def require_current(engine: Engine) -> None:
 
 def ensure_schema(engine: Engine) -> None:
     """Create the schema on an empty database; refuse to touch an outdated one silently."""
-    database = engine.url.database
-    if engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
-        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+    sqlite_file = _sqlite_file(engine)
+    if sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     if current_revision(engine) is None:
         upgrade(engine)
     else:

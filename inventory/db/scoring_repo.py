@@ -16,6 +16,7 @@ from inventory.db.bpr_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.repository import audit, list_tasks, now
 from inventory.db.tables import Department, SurveySubmission, Task
 from inventory.errors import NotFoundError
+from inventory.export import plain_value
 
 SCORE_FIELDS = (
     "rpa_score", "ocr_score", "rpa_after_ocr_score", "recommended_tool", "knocked_out", "knockout_reason",
@@ -34,15 +35,6 @@ def inventory_frame(*, session: Session, fiscal_year: int) -> pd.DataFrame:
         session.execute(select(Task.id, Task.task_key).where(Task.id.in_(frame["id"].tolist()))).all()
     )
     return frame.rename(columns={"id": "task_id"}).assign(task_key=lambda f: f["task_id"].map(keys))
-
-
-def _clean(value: Any) -> Any:
-    """pandas/numpy scalars and NA → plain Python for the database driver."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def save_scoring_run(
@@ -72,8 +64,8 @@ def save_scoring_run(
             "task_id": int(record["task_id"]),
             "task_key": task_keys[int(record["task_id"])],
             "rank": int(record["rank"]),
-            "group_id": _clean(record["group_id"]),
-            **{name: _clean(record[name]) for name in SCORE_FIELDS},
+            "group_id": plain_value(record["group_id"]),
+            **{name: plain_value(record[name]) for name in SCORE_FIELDS},
         }
         for record in merged.to_dict("records")
     ]
@@ -84,7 +76,7 @@ def save_scoring_run(
             "run_id": run.id, "group_id": int(g["group_id"]), "name": g["representative_name"],
             "departments": list(g["departments"]), "task_count": int(g["task_count"]),
             "combined_hours": float(g["annual_hours"]), "combined_hours_saved": float(g["expected_hours_saved"]),
-            "best_tool": _clean(g["best_tool"]), "rank": int(g["rank"]),
+            "best_tool": plain_value(g["best_tool"]), "rank": int(g["rank"]),
         }
         for g in groups.to_dict("records")
     ]  # fmt: skip
