@@ -35,6 +35,33 @@ class Settings(BaseSettings):
     pseudonym_key: str | None = Field(
         default=None, description="secret of the keyed hash (HMAC-SHA256) that pseudonymises staff ids"
     )
+    # Orchestration (flows/): where files arrive and how tasks run.
+    inbox: Path | None = Field(
+        default=None, description="folder the inbox scan ingests from; default home/inbox"
+    )
+    overtime_inbox: Path | None = Field(
+        default=None, description="folder the overtime scan imports from; default home/overtime-inbox"
+    )
+    outbox: Path | None = Field(
+        default=None, description="campaign templates are written here; default home/outbox"
+    )
+    task_runner: str = Field(
+        default="thread", description="thread | process | dask (local cluster) | dask://host:port"
+    )
+    notification_block: str | None = Field(
+        default=None, description="name of a Prefect notification block the reminder flow notifies"
+    )
+    log_format: str = Field(default="text", description="text | json (structured logs for operations)")
+    # Web UI (bpr/web/).
+    web_trusted_user_header: str | None = Field(
+        default=None, description="header set by an authenticating reverse proxy (SSO), e.g. X-Remote-User"
+    )
+    web_trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"], description="addresses allowed to send that header"
+    )
+    small_cell_threshold: int = Field(
+        default=3, ge=1, description="overtime of a 課 with fewer staff is hidden from dept-role users"
+    )
 
     @field_validator("home")
     @classmethod
@@ -61,6 +88,25 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The database URL in force: the configured one or SQLite in `home`."""
         return self.database_url or f"sqlite:///{self.home / 'dxi.sqlite3'}"
+
+    @property
+    def inbox_dir(self) -> Path:
+        """Folder the inbox scan watches."""
+        return self.inbox.expanduser().resolve() if self.inbox else self.home / "inbox"
+
+    @property
+    def overtime_inbox_dir(self) -> Path:
+        """Folder the monthly overtime scan watches."""
+        return (
+            self.overtime_inbox.expanduser().resolve()
+            if self.overtime_inbox
+            else self.home / "overtime-inbox"
+        )
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Folder campaign templates are written to."""
+        return self.outbox.expanduser().resolve() if self.outbox else self.home / "outbox"
 
     @property
     def prefect_home(self) -> Path:
