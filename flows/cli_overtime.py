@@ -17,7 +17,7 @@ from flows.cli import DeptOption, FyOption, app, console, fail, print_table, set
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.models import RowError
-from inventory.overtime import OvertimeParse, read_overtime_bytes
+from inventory.overtime import OvertimeParse
 
 overtime_app = typer.Typer(
     help="時間外勤務実績（人事・給与システムの月次データ）の取り込みと一覧。", no_args_is_help=True
@@ -41,7 +41,7 @@ def import_file(
     エラーが1件でもあるファイルは何も保存せず差し戻します（終了コード 1）。
     例: dxi overtime import 時間外勤務実績_令和6年度.xlsx --by 人事課
     """
-    from inventory.db.overtime_repo import known_departments, record_overtime_rejection, replace_overtime
+    from inventory.overtime_intake import import_overtime
 
     if not file.is_file():
         raise fail(f"ファイルが見つかりません: {file}")
@@ -52,27 +52,13 @@ def import_file(
         data = file.read_bytes()
     except OSError as exc:
         raise fail(f"{file.name}: ファイルを開けません（{exc.strerror}）") from None
-    with session_scope(engine) as session:
-        known = known_departments(session=session)
-    parsed = read_overtime_bytes(
-        data, file.name, known_departments=known, pseudonym_key=settings.pseudonym_secret
+    result = import_overtime(
+        engine=engine, data=data, file_name=file.name, pseudonym_key=settings.pseudonym_secret, actor=by
     )
-    if parsed.errors:
-        with session_scope(engine) as session:
-            record_overtime_rejection(
-                session=session, file_name=file.name, content_hash=parsed.content_hash,
-                codes=[e.code for e in parsed.errors], actor=by,
-            )  # fmt: skip
+    parsed, outcome = result.parsed, result.stored
+    if outcome is None:
         _print_rejection(parsed, fmt)
         raise typer.Exit(1)
-    with session_scope(engine) as session:
-        outcome = replace_overtime(
-            session=session,
-            rows=parsed.months,
-            file_name=file.name,
-            content_hash=parsed.content_hash,
-            actor=by,
-        )
     summary: dict[str, Any] = {
         "status": "accepted", "file": file.name, "per_staff": parsed.per_staff,
         "staff_count": parsed.staff_count if parsed.per_staff else None, "months": outcome.months,

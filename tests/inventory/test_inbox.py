@@ -1,0 +1,205 @@
+"""Claiming, filing and recovering inbox files, on real files in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from inventory import inbox as box
+
+HOUR = 3600.0
+
+
+def drop(folder: Path, name: str, *, age: float = 60.0, data: bytes | None = None) -> Path:
+    """A file as a clerk drops it, last modified `age` seconds ago."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if data is not None else name.encode())
+    stamp = time.time() - age
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def dead_pid() -> int:
+    """The id of a process that has just exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize(
+    ("name", "ignored"),
+    [
+        ("税務課.xlsx", False),
+        ("2024_市民課_業務量調査.csv", False),
+        ("説明.pdf", False),  # claimed, and rejected with the reader's message
+        ("~$税務課.xlsx", True),
+        (".税務課.xlsx.swp", True),
+        (".DS_Store", True),
+        ("税務課.xlsx.tmp", True),
+        ("download.crdownload", True),
+        ("Thumbs.db", True),
+        ("税務課_エラー.xlsx", True),
+    ],
+)
+def test_hidden_temp_lock_and_error_files_are_never_claimed(name: str, ignored: bool) -> None:
+    assert box.is_ignored(name) is ignored
+
+
+def test_claim_takes_settled_files_oldest_first_and_leaves_the_rest(tmp_path: Path) -> None:
+    drop(tmp_path, "新しい.xlsx", age=100)
+    drop(tmp_path, "古い.xlsx", age=500)
+    drop(tmp_path, "コピー中.xlsx", age=1)
+    drop(tmp_path, "~$古い.xlsx")
+    drop(tmp_path, "accepted/2024/前回.xlsx")
+    claim = box.claim_new_files(tmp_path, settle_seconds=5)
+    assert [p.name for p in claim.files] == ["古い.xlsx", "新しい.xlsx"]
+    assert all(p.parent == claim.folder and p.exists() for p in claim.files)
+    assert claim.folder.parent == tmp_path / box.PROCESSING
+    assert claim.busy == ["コピー中.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["~$古い.xlsx", "コピー中.xlsx"]
+    assert (tmp_path / "accepted/2024/前回.xlsx").exists()
+
+
+def test_a_file_that_changes_after_listing_is_left_for_the_next_run(tmp_path: Path) -> None:
+    path = drop(tmp_path, "税務課.xlsx", age=60)
+    listed = box.list_candidates(tmp_path)
+    path.write_bytes(b"still being copied ... more bytes")
+    claim = box.claim_files(tmp_path, listed)
+    assert claim.files == [] and claim.busy == ["税務課.xlsx"] and path.exists()
+
+
+def test_the_loser_of_a_claim_race_skips_the_file(tmp_path: Path) -> None:
+    for i in range(5):
+        drop(tmp_path, f"{i}.xlsx")
+    listed = box.list_candidates(tmp_path)  # both runs listed the folder before either claimed
+    first = box.claim_files(tmp_path, listed)
+    second = box.claim_files(tmp_path, listed)
+    assert len(first.files) == 5 and second.files == [] and second.busy == []
+    assert first.folder != second.folder
+
+
+def test_many_concurrent_claims_take_each_file_exactly_once(tmp_path: Path) -> None:
+    for i in range(200):
+        drop(tmp_path, f"{i:03d}.xlsx")
+    listed = box.list_candidates(tmp_path)
+    start = threading.Barrier(8)
+    claims: list[box.Claim] = []
+
+    def run() -> None:
+        start.wait()
+        claims.append(box.claim_files(tmp_path, listed))
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    names = [p.name for c in claims for p in c.files]
+    assert sorted(names) == sorted(c.path.name for c in listed)  # every file, none twice
+    assert sum(len(list(c.folder.iterdir())) for c in claims) == 200
+
+
+def test_filing_never_overwrites_and_keeps_the_error_workbook_beside_its_file(tmp_path: Path) -> None:
+    drop(tmp_path, "accepted/2024/税務課.xlsx", data=b"earlier")
+    drop(tmp_path, "rejected/市民課.xlsx", data=b"earlier")
+    drop(tmp_path, "税務課.xlsx", data=b"now")
+    drop(tmp_path, "市民課.xlsx", data=b"now")
+    claim = box.claim_new_files(tmp_path)
+    by_name = {p.name: p for p in claim.files}
+    moved = box.accept(claim, by_name["税務課.xlsx"], 2024)
+    errors = drop(claim.folder, "市民課_エラー.xlsx", data=b"errors")
+    rejected, beside = box.reject(claim, by_name["市民課.xlsx"], errors)
+    box.finish(claim)
+    assert moved == tmp_path / "accepted/2024/税務課_2.xlsx" and moved.read_bytes() == b"now"
+    assert (tmp_path / "accepted/2024/税務課.xlsx").read_bytes() == b"earlier"
+    assert rejected == tmp_path / "rejected/市民課_2.xlsx" and rejected.read_bytes() == b"now"
+    assert beside == tmp_path / "rejected/市民課_2_エラー.xlsx" and beside.read_bytes() == b"errors"
+    assert not (tmp_path / box.PROCESSING).exists() or not list((tmp_path / box.PROCESSING).iterdir())
+
+
+def test_release_puts_the_files_back_without_overwriting_a_newer_drop(tmp_path: Path) -> None:
+    drop(tmp_path, "税務課.xlsx", data=b"v1")
+    claim = box.claim_new_files(tmp_path)
+    drop(tmp_path, "税務課.xlsx", data=b"v2")  # dropped again while the run was working
+    restored = box.release(claim)
+    assert [p.name for p in restored] == ["税務課_2.xlsx"]
+    assert (tmp_path / "税務課.xlsx").read_bytes() == b"v2"
+    assert not claim.folder.exists()
+
+
+def test_claim_ids_name_their_owner() -> None:
+    now = time.time()
+    name = box.claim_id(now=now, host="lg-pc-01.example", pid=4321)
+    owner = box.parse_claim_id(name)
+    assert owner == box.Owner(host="lg-pc-01.example", pid=4321, started_at=float(int(now)))
+    assert box.parse_claim_id(box.RECOVERING + name) == owner
+    assert box.parse_claim_id("写真") is None
+
+
+def _claim_folder(inbox: Path, *, host: str, pid: int, age: float, files: list[str]) -> Path:
+    folder = inbox / box.PROCESSING / box.claim_id(now=time.time() - age, host=host, pid=pid)
+    for name in files:
+        drop(folder, name)
+    return folder
+
+
+def test_recovery_puts_back_only_abandoned_claims(tmp_path: Path) -> None:
+    here = socket.gethostname()
+    crashed = _claim_folder(tmp_path, host=here, pid=dead_pid(), age=60, files=["a.xlsx", "a_エラー.xlsx"])
+    running = _claim_folder(tmp_path, host=here, pid=os.getpid(), age=10 * HOUR, files=["b.xlsx"])
+    other_old = _claim_folder(tmp_path, host="other-pc", pid=1, age=3 * HOUR, files=["c.xlsx"])
+    other_new = _claim_folder(tmp_path, host="other-pc", pid=1, age=60, files=["d.xlsx"])
+    foreign = tmp_path / box.PROCESSING / "手で作ったフォルダ"
+    drop(foreign, "e.xlsx")
+    old = time.time() - 3 * HOUR
+    os.utime(foreign, (old, old))
+    restored = box.recover_stale_claims(tmp_path, stale_after=2 * HOUR)
+    assert sorted(p.name for p in restored) == ["a.xlsx", "c.xlsx", "e.xlsx"]
+    assert all(p.parent == tmp_path for p in restored)
+    assert not (tmp_path / "a_エラー.xlsx").exists(), "error workbooks are written again, not put back"
+    assert not crashed.exists() and not other_old.exists() and not foreign.exists()
+    assert (running / "b.xlsx").exists() and (other_new / "d.xlsx").exists()
+    assert sorted(p.name for p in (tmp_path / box.PROCESSING).iterdir()) == sorted(
+        [running.name, other_new.name]
+    )
+
+
+def test_concurrent_recoveries_put_each_file_back_once(tmp_path: Path) -> None:
+    for k in range(10):
+        _claim_folder(
+            tmp_path, host="other-pc", pid=k, age=3 * HOUR, files=[f"{k}-{i}.xlsx" for i in range(5)]
+        )
+    start = threading.Barrier(4)
+    restored: list[Path] = []
+
+    def run() -> None:
+        start.wait()
+        restored.extend(box.recover_stale_claims(tmp_path, stale_after=2 * HOUR))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    names = sorted(p.name for p in restored)
+    assert names == sorted(f"{k}-{i}.xlsx" for k in range(10) for i in range(5))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == names
+    assert list((tmp_path / box.PROCESSING).iterdir()) == []
+
+
+def test_is_stale_rules() -> None:
+    now = time.time()
+    mine = box.parse_claim_id(box.claim_id(now=now, host=socket.gethostname(), pid=1))
+    args = {"folder_mtime": now, "now": now + 10 * HOUR, "host": socket.gethostname(), "stale_after": HOUR}
+    assert box.is_stale(mine, alive=lambda _: False, **args)
+    assert not box.is_stale(mine, alive=lambda _: True, **args), "a live local run keeps its claim"
+    assert box.is_stale(None, alive=lambda _: True, **args)
+    assert not box.is_stale(None, alive=lambda _: True, **{**args, "now": now + 60})
