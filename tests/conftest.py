@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from inventory.db import campaign_tables  # noqa: F401  (registers the campaign tables on Base)
 from inventory.db.engine import make_engine
 from inventory.db.migrate import upgrade
 from inventory.db.tables import Base

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from inventory.db import (
     bpr_tables,  # noqa: F401  (registers the tables on Base)
+    campaign_tables,  # noqa: F401  (registers the tables on Base)
     overtime_tables,  # noqa: F401  (registers the tables on Base)
     pilot_tables,  # noqa: F401  (registers the tables on Base)
 )
