@@ -102,14 +102,18 @@ def effect_report(
     target_pct: float = 20.0,
     formats: tuple[ReportFormat, ...] = ("html", "pdf", "xlsx"),
     database_url: str | None = None,
+    output_dir: str | None = None,
 ) -> EffectReportSummary:
-    """Build the effect report for a 年度 (default: the latest), write it, publish the headline."""
+    """Build the effect report for a 年度 (default: the latest), write it, publish the headline.
+
+    Files go to `output_dir` when given (the demo keeps its own), else DXI_HOME/reports.
+    """
     settings = get_settings()
     url = database_url or settings.db_url
     ensure_schema(engine_for(url))
     panel, treated, pilots = load(url)
     report = build(panel, treated, pilots, fiscal_year, baseline_fy, target_pct)
-    folder = settings.ensure_home() / "reports"
+    folder = Path(output_dir) if output_dir else settings.ensure_home() / "reports"
     files = [write(report, fmt, folder) for fmt in dict.fromkeys(formats)]
     create_markdown_artifact(
         key="effect-report", markdown=headline_markdown(report, files), description=report.title

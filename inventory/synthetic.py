@@ -109,7 +109,10 @@ def _volume(dept: Department, index: int, factor: float, rng: random.Random) -> 
     if entry.volume is None and entry.kind == "report":
         return float(rng.choice((10, 12, 12, 24, 52)))
     median = entry.volume or KINDS[entry.kind].volume
-    value = min(50_000, max(10, round(median * factor * rng.lognormvariate(0, 0.3 if entry.volume else 0.7))))
+    spread = factor * rng.lognormvariate(0, 0.3 if entry.volume else 0.7)
+    if entry.volume is None:  # a generic step of a small subject (災害見舞金) stays within 3× its kind
+        spread = min(max(spread, 0.15), 3.0)
+    value = min(50_000, max(10, round(median * spread)))
     return float(round(value, -1) if value >= 1000 and rng.random() < 0.5 else value)
 
 

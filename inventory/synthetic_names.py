@@ -37,7 +37,9 @@ KINDS: dict[str, Kind] = {
     "digital": Kind((7, 3, 0), (7, 3, 0), (9, 0, 0, 1), 400, 10, (2, 5, 3), (1, 3, 6), "電子処理"),
     "notice": Kind((8, 2, 0), (8, 2, 0), (7, 2, 0, 1), 1000, 3, (3, 4, 3), (1, 2, 7), "通知・発送"),
     "review": Kind((2, 6, 2), (0, 4, 6), (2, 4, 2, 2), 300, 20, (6, 3, 1), (3, 5, 2), "審査"),
-    "consult": Kind((0, 2, 8), (0, 2, 8), (1, 0, 1, 8), 800, 20, (1, 3, 6), (6, 3, 1), "相談"),
+    # Talk, not forms: answers need a person (非定型・判断あり) and notes go straight into a system.
+    "consult": Kind((0, 0, 1), (0, 0, 1), (9, 0, 0, 1), 800, 20, (1, 3, 6), (6, 3, 1), "相談"),
+    "liaise": Kind((0, 1, 9), (0, 2, 8), (8, 0, 0, 2), 40, 60, (1, 3, 6), (6, 3, 1), "調整"),
     "field": Kind((0, 3, 7), (0, 2, 8), (1, 1, 2, 6), 80, 120, (5, 4, 1), (5, 4, 1), "現地"),
     "report": Kind((3, 5, 2), (2, 6, 2), (7, 1, 0, 2), 12, 120, (3, 5, 2), (2, 5, 3), "報告"),
     "manage": Kind((0, 2, 8), (0, 1, 9), (5, 0, 0, 5), 20, 180, (2, 5, 3), (5, 4, 1), "企画"),
@@ -55,20 +57,20 @@ cert 交付（窓口）=apply 交付（郵送請求）=apply コンビニ交付�
 move 受付（窓口）=apply システム入力=entry 本人確認・審査=review 関連手続の案内=consult 異動通知の作成・発送=notice 住基ネットの照合=digital
 family 届書の受付=apply 届書の審査=review 戸籍システムへの入力=entry 届書の法務局送付=notice 関係課への通知=notice 戸籍統計の報告=report 問合せ対応=consult
 insurance 資格取得届の受付=apply 資格喪失届の受付=apply 資格異動の入力=entry 資格確認書の発行=notice 給付申請の受付=apply 給付の審査=review 給付の支払=digital レセプト点検=review 保険料の賦課計算=digital 保険料の減免審査=review 問合せ対応=consult 国・県への報告=report
-works 要望の受付=apply 現地調査=field 設計書の作成=manage 工事の発注事務=digital 工事監督=field 工事の完成検査=field 維持管理・点検=field 修繕の手配=review 台帳の更新=digital 委託業務の管理=review 地元説明・調整=consult
+works 要望の受付=apply 現地調査=field 設計書の作成=manage 工事の発注事務=digital 工事監督=field 工事の完成検査=field 維持管理・点検=field 修繕の手配=review 台帳の更新=digital 委託業務の管理=review 地元説明・調整=liaise
 asset 使用申請の受付=apply 使用料の収納=digital 点検・保守の手配=review 修繕の発注=digital 台帳の管理=digital 委託業務の管理=review 苦情・要望対応=consult 現地確認=field
-event 企画・準備=manage 参加申込の受付=apply 申込データの入力=entry 会場・講師との調整=consult 当日の運営=event アンケートの集計=entry 実施報告の作成=report 周知・広報=notice 謝礼等の支払事務=digital
+event 企画・準備=manage 参加申込の受付=apply 申込データの入力=entry 会場・講師との調整=liaise 当日の運営=event アンケートの集計=entry 実施報告の作成=report 周知・広報=notice 謝礼等の支払事務=digital
 subsidy 交付申請の受付=apply 交付申請の審査=review 交付決定通知の発送=notice 実績報告の審査=review 補助金の支払事務=digital 補助台帳の管理=digital 要綱の改正=manage 問合せ対応=consult
-plan 方針の検討=manage 資料の作成=manage 会議の運営=event 議事録の作成=record 進捗管理=manage 関係機関との調整=consult 照会への回答=report 実績の取りまとめ=report データの集計=digital
-care 相談受付=consult 訪問調査=field 支援計画の作成=review ケース記録の入力=entry 関係機関との調整=consult 申請受付=apply 審査・決定=review 給付費の支払=digital 実績報告=report
+plan 方針の検討=manage 資料の作成=manage 会議の運営=event 議事録の作成=record 進捗管理=manage 関係機関との調整=liaise 照会への回答=report 実績の取りまとめ=report データの集計=digital
+care 相談受付=consult 訪問調査=field 支援計画の作成=manage ケース記録の入力=record 関係機関との調整=liaise 申請受付=apply 審査・決定=review 給付費の支払=digital 実績報告=report
 survey 調査員の募集・任命=apply 調査員説明会の運営=event 調査票の配布・回収=notice 調査票の審査=review 調査票の入力=entry 集計・報告=report 問合せ対応=consult
 contract 入札の公告=notice 入札参加資格の審査=review 開札事務=event 契約書の作成=entry 契約の締結事務=review 履行確認=field 支払事務=digital 業者登録の受付=apply
 personnel 届出の受付=apply 認定審査=review 給与システムへの入力=entry 支給額の計算=digital 通知の作成=notice 問合せ対応=consult 実績の集計=digital 報告=report
-system 障害・問合せ対応=consult 利用者IDの登録・削除=entry 端末の設定・配布=field 保守業者との調整=consult 改修要望の取りまとめ=manage 利用状況の集計=digital ライセンス管理=digital セキュリティ点検=review
+system 障害・問合せ対応=consult 利用者IDの登録・削除=digital 端末の設定・配布=field 保守業者との調整=liaise 改修要望の取りまとめ=manage 利用状況の集計=digital ライセンス管理=digital セキュリティ点検=review
 """
 
 # Steps of any subject, used only when a 課 must report more tasks than its core list.
-_GENERIC_STEPS = "起案・決裁=review 文書の整理・保存=entry 関係課との協議=consult 進捗状況の集計=digital 年間計画の作成=manage 引継ぎ資料の作成=record"
+_GENERIC_STEPS = "起案・決裁=review 文書の整理・保存=entry 関係課との協議=liaise 進捗状況の集計=digital 年間計画の作成=manage 引継ぎ資料の作成=record"
 
 # Channel splits of a reception task, used before the generic steps.
 _CHANNELS = (("（郵送分）", "apply"), ("（電子申請分）", "digital"))
@@ -104,7 +106,7 @@ _DEPARTMENTS = """
 建設部 上下水道課 JG | 業務係 !水道メーターの検針データ取込=digital#30000 !開閉栓の受付=apply#3000@3-4 水道料金:collect 下水道使用料:collect 下水道受益者負担金:tax 給水装置工事:permit 排水設備工事:permit 水道事業経営戦略:plan | 工務係 水道管:works 下水道管渠:works 漏水:works 浄水場:asset 汚水処理施設:asset 合併浄化槽:subsidy
 教育委員会 学校教育課 GK | 学務係 !就学時健康診断の案内発送=notice#400@9-10 就学援助:benefit@4-5 奨学金:benefit 学区外就学:permit 学校給食費:collect 遠距離通学費補助:subsidy | 指導係 いじめ・不登校:care 教育支援センター:care 特別支援教育就学:care 教職員研修:event 学力調査:survey 部活動地域移行:plan GIGAスクール端末:system
 教育委員会 生涯学習課 SG | 社会教育係 市民講座:event 成人式:event@1 家庭教育学級:event 人権教育:event 青少年健全育成:plan 社会教育委員会:plan 読書活動推進:plan 生涯学習推進計画:plan 子ども会:subsidy 社会教育団体:subsidy | 公民館係 公民館:asset 公民館講座:event 生涯学習施設:asset 放課後子ども教室:event 学習ボランティア:permit
-会計管理者 会計課 KI | - !支出命令の審査=review#15000 !公金の収納・払出し=digital#5000 !歳計現金の管理=digital#250 !決算書の調製=manage#10@5-8 !指定金融機関との調整=consult#50 !口座振込データの作成=digital#600 !物品出納=entry#800 財務会計システム:system 電子決裁:system キャッシュレス決済:system 会計事務研修:event 歳入歳出外現金:plan 基金:plan 例月出納検査:plan 出納整理:plan 公金振替:plan 債権者登録:permit
+会計管理者 会計課 KI | - !支出命令の審査=review#15000 !公金の収納・払出し=digital#5000 !歳計現金の管理=digital#250 !決算書の調製=manage#10@5-8 !指定金融機関との調整=liaise#50 !口座振込データの作成=digital#600 !物品出納=entry#800 財務会計システム:system 電子決裁:system キャッシュレス決済:system 会計事務研修:event 歳入歳出外現金:plan 基金:plan 例月出納検査:plan 出納整理:plan 公金振替:plan 債権者登録:permit
 議会 議会事務局 GJ | 議事係 !議事録の作成=record#40 !本会議の運営=event#20@3,6,9,12 !議会だよりの編集=manage#10 本会議:plan 常任委員会:plan 特別委員会:plan 議会運営委員会:plan 一般質問:plan 請願・陳情:permit 議会中継:system | 庶務係 議員報酬:personnel 政務活動費:subsidy 行政視察:event 議長会:plan 議会図書室:asset
 産業振興部 農林課 NR | 農政係 !農業者年金の受付=apply#50 !経営所得安定対策の申請受付=apply#600@4-6 農地中間管理事業:plan 新規就農者支援:subsidy 鳥獣被害対策:subsidy 有害鳥獣捕獲:permit 農業振興地域:permit 多面的機能支払交付金:subsidy 中山間地域等直接支払交付金:subsidy | 林業係 森林経営管理:plan 林道:works 森林整備:subsidy 伐採届:permit | 農地整備係 農道:works 用排水路:works ため池:works 土地改良区:subsidy
 産業振興部 商工観光課 SK | 商工係 !中小企業融資のあっせん=review#120 !プレミアム付商品券の換金事務=digital#3000 商工会:subsidy 中小企業融資:permit セーフティネット認定:permit 創業支援:subsidy 企業誘致:plan 雇用対策:plan 消費喚起事業:subsidy | 観光係 !ふるさと納税の受付=digital#12000@11-12 !ワンストップ特例申請書の入力=entry#8000@1 !寄附金受領証明書の発送=notice#12000@12 !返礼品の発送依頼=digital#12000@11-12 観光協会:subsidy 観光イベント:event 観光案内所:asset 観光PR:plan 物産振興:event
@@ -116,8 +118,8 @@ _DEPARTMENTS = """
 企画部 秘書広報課 HK | 秘書係 !市長の日程調整=consult#1500 !慶弔事務=review#200 市長交際費:plan 表彰式:event 来客対応:care | 広報係 !広報紙の編集=manage#12 !ホームページの更新=digital#800 市民の声:care 広報紙:plan SNS発信:plan 報道対応:plan 市政懇談会:event 市勢要覧:plan パブリックコメント:plan 市政モニター:survey 記者会見:event シティプロモーション:plan
 市民部 市民協働課 SY | 協働推進係 市民活動団体:subsidy 協働事業提案:permit NPO法人:permit ボランティアセンター:plan 市民活動センター:asset 国際交流:event 多文化共生:plan | 人権・男女共同参画係 人権相談:care 人権啓発:event 男女共同参画:plan
 教育委員会 教育総務課 KO | 総務係 教育委員会会議:plan 教育大綱:plan 学校施設長寿命化計画:plan 教育委員会表彰:event スクールバス:asset 学校給食センター:asset | 施設係 学校施設:works 学校プール:asset 給食調理業務委託:contract
-建設部 住宅課 JT | 住宅係 市営住宅:asset 市営住宅入居者募集:permit 市営住宅家賃:collect 市営住宅修繕:works 空き家バンク:permit 住宅耐震化:subsidy 住宅リフォーム補助:subsidy 住生活基本計画:plan 市営住宅長寿命化計画:plan
 行政委員会 選挙管理委員会事務局 SE | - 選挙人名簿:plan 選挙公報:plan 検察審査員:plan 裁判員候補者:plan 期日前投票:event 開票:event 選挙啓発:event 投票所:asset 不在者投票:permit 在外選挙人名簿:permit 直接請求:permit
+建設部 住宅課 JT | 住宅係 市営住宅:asset 市営住宅入居者募集:permit 市営住宅家賃:collect 市営住宅修繕:works 空き家バンク:permit 住宅耐震化:subsidy 住宅リフォーム補助:subsidy 住生活基本計画:plan 市営住宅長寿命化計画:plan
 行政委員会 監査委員事務局 KA | - !例月出納検査=review#12 !定期監査=review#40 !決算審査=review#10@7-8 !財政援助団体等監査=review#10 !住民監査請求への対応=review#10 監査計画:plan 監査委員会議:plan 工事監査:plan 行政監査:plan 健全化判断比率審査:plan 指定金融機関監査:plan 公営企業会計決算審査:plan 基金運用状況審査:plan 外部監査:plan 監査結果公表:plan
 産業振興部 農業委員会事務局 NI | - 農地法3条許可:permit 農地転用:permit@all 農地の賃借:permit 非農地判断:permit 農業者年金:permit 農地台帳:system 農業委員会総会:plan 農地中間管理:plan 遊休農地:plan 農地利用状況調査:survey
 教育委員会 スポーツ振興課 SP | - 体育館:asset 運動公園:asset 市民プール:asset スポーツ少年団:subsidy 総合型地域スポーツクラブ:subsidy 市民体育大会:event@10 マラソン大会:event@11 スポーツ教室:event スポーツ推進委員:plan スポーツ推進計画:plan
