@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from inventory.db import campaign_tables  # noqa: F401  (registers the campaign tables on Base)
+from inventory.db import (
+    account_tables,  # noqa: F401  (registers the web UI's tables on Base)
+    all_tables,  # noqa: F401  (every *_tables.py, as env.py and the backup see them)
+    campaign_tables,  # noqa: F401  (registers the campaign tables on Base)
+)
 from inventory.db.engine import make_engine
 from inventory.db.migrate import upgrade
 from inventory.db.tables import Base

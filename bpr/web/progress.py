@@ -1,0 +1,69 @@
+"""Campaign progress per 課 for the dashboard and 提出状況.
+
+When the campaign module (`inventory.db.campaign_repo`) is installed and knows a
+campaign for the 年度, its states are used (sent / received / rejected /
+resubmitted / missing, with deadlines); otherwise the states are derived from the
+submissions and rejected files alone, without deadlines.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from inventory.db.web_status_repo import submission_status
+
+STATE_LABELS = {
+    "received": "受領",
+    "resubmitted": "再提出",
+    "sent": "送付済み",
+    "rejected": "差戻し",
+    "missing": "未提出",
+}
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One 課's state in the 年度's campaign."""
+
+    department: str
+    division: str | None
+    state: str
+    error_count: int
+    deadline: date | None
+    days_left: int | None
+
+
+def _campaign_progress() -> Any:
+    try:
+        module = importlib.import_module("inventory.db.campaign_repo")
+    except ImportError:
+        return None
+    return getattr(module, "campaign_progress", None)
+
+
+def progress(*, session: Session, fiscal_year: int, department: str | None = None) -> list[ProgressRow]:
+    """Per 課 (only `department`, when given): campaign state, errors of the last rejected file, deadline."""
+    campaign = _campaign_progress()
+    rows: list[ProgressRow] = []
+    if campaign is not None:
+        rows = [
+            ProgressRow(r.department, r.division, r.state, int(r.error_count or 0), r.deadline, r.days_left)
+            for r in campaign(session=session, fiscal_year=fiscal_year)
+        ]
+    if not rows:
+        rows = [
+            ProgressRow(s.department, s.division, s.state,
+                        int(s.rejections[0]["errors"] or 0) if s.rejections else 0, None, None)
+            for s in submission_status(session=session, fiscal_year=fiscal_year)
+        ]  # fmt: skip
+    return [r for r in rows if department is None or r.department == department]
+
+
+def state_counts(rows: list[ProgressRow]) -> list[tuple[str, int]]:
+    """(label, count) per state, in a fixed order, for the chart."""
+    return [(label, sum(1 for r in rows if r.state == state)) for state, label in STATE_LABELS.items()]
