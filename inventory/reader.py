@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -26,6 +27,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, or a legacy .xls
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a real survey is a few MB; more is a zip bomb
 MAX_COMPRESSION_RATIO = 200
+# calamine lays a sheet out densely (32 bytes a cell) from its furthest value cell: one cell
+# at XFD1048576 asks for 512 GiB and aborts the process, so the extent is checked first.
+MAX_SHEET_CELLS = 10_000_000
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
@@ -117,13 +122,69 @@ def _check_zip(data: bytes, file_name: str) -> None:
         )
     if any(info.flag_bits & 0x1 for info in infos):
         raise UnreadableFileError(f"{file_name}: 暗号化されたファイルは読み込めません")
+    if not any(info.filename == "xl/workbook.xml" for info in infos):
+        raise UnreadableFileError(
+            f"{file_name}: Excelブック（.xlsx / .xlsm）ではありません（ODS・XLSB などは .xlsx で保存し直してください）"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            damaged = archive.testzip()  # CRC of every member: a damaged part is a damaged file
+            for info in infos:  # reading checks every member's CRC: a damaged part is a damaged file
+                part = archive.read(info)
+                height, width = sheet_extent(part)
+                if height * width > MAX_SHEET_CELLS:
+                    raise UnreadableFileError(
+                        f"{file_name}: シートの使用範囲が大きすぎるため読み込みを中止しました（{height:,}行 × {width:,}列）。"
+                        "不要な行・列を削除して保存し直してください"
+                    )
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
         raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{type(exc).__name__}）") from exc
-    if damaged is not None:
-        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{damaged} を読めません）")
+
+
+_ROW_REF = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
+_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,})\d+"[^>]*(?<!/)>')
+_IRREGULAR = re.compile(rb"<\w+:(?:row|c)\b|<row(?=[\s>])(?![^>]*\br=)|<c(?=[\s>])(?![^>]*\br=)")
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """Rows × columns of the value cells in a worksheet part (0 × 0 for any other part).
+
+    Excel writes every row and cell with its reference, so the fast path only looks at
+    the rare large references; anything else (no references, namespace prefixes) is
+    walked tag by tag the way calamine places cells.
+    """
+    if b"<c" not in xml and b":c" not in xml:
+        return 0, 0
+    if _IRREGULAR.search(xml):
+        return _walk_extent(xml)
+    height = max((int(r) for r in set(_ROW_REF.findall(xml))), default=0)
+    deeper = re.compile(rb'<c r="[A-Z]+(\d{%d,})"[^>]*(?<!/)>' % len(str(height)))
+    height = max([height, *(int(r) for r in set(deeper.findall(xml)))])
+    width = max((_column_number(c) for c in set(_WIDE_REF.findall(xml))), default=26)
+    return height, width
+
+
+def _walk_extent(xml: bytes) -> tuple[int, int]:
+    row = col = height = width = 0
+    for tag in _TAG.finditer(xml):
+        ref = _R_ATTR.search(tag[2])
+        if tag[1] == b"row":
+            row = int(ref[2]) if ref and ref[2] else row + 1
+            col = 0
+            continue
+        col = _column_number(ref[1]) if ref and ref[1] else col + 1
+        cell_row = int(ref[2]) if ref and ref[2] else row
+        if not tag[3]:  # a self-closing cell holds only a style: calamine skips it
+            height, width = max(height, cell_row), max(width, col)
+    return height, width
 
 
 def _read_workbook(
@@ -135,19 +196,29 @@ def _read_workbook(
         if not names:
             raise UnreadableFileError(f"{file_name}: シートがありません")
         task_sheet = pick_sheet(names)
-        rows = workbook.get_sheet_by_name(task_sheet).to_python(skip_empty_area=False)
+        rows = _sheet_rows(workbook, task_sheet)
         cover: dict[str, object] = {}
         if with_cover and COVER_SHEET in names and COVER_SHEET != task_sheet:
-            cover = _cover_pairs(workbook.get_sheet_by_name(COVER_SHEET).to_python(skip_empty_area=False))
+            cover = _cover_pairs(_sheet_rows(workbook, COVER_SHEET))
     except UnreadableFileError:
         raise
     except python_calamine.PasswordError as exc:
         raise UnreadableFileError(f"{file_name}: パスワードで保護されたブックは読み込めません") from exc
-    except Exception as exc:  # calamine raises several unrelated types for damaged files
+    except BaseException as exc:  # calamine raises unrelated types, and a Rust panic is a BaseException
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
         raise UnreadableFileError(
             f"{file_name}: ブックを読み込めません（ファイルが壊れている可能性があります）"
         ) from exc
-    return RawTable(file_name, file_format, digest, task_sheet, [list(r) for r in rows], cover)
+    return RawTable(file_name, file_format, digest, task_sheet, rows, cover)
+
+
+def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[list[object]]:
+    """A sheet's rows from A1; an empty sheet is no rows (calamine panics on a 0-wide range)."""
+    sheet = workbook.get_sheet_by_name(name)
+    if not sheet.height or not sheet.width:
+        return []
+    return [list(r) for r in sheet.to_python(skip_empty_area=False)]
 
 
 def _first_sheet_other_than_cover(names: list[str]) -> str:
@@ -177,7 +248,15 @@ def _read_csv(data: bytes, file_name: str, digest: str) -> RawTable:
 
 
 def decode_csv(data: bytes, file_name: str) -> str:
-    """Decode UTF-8 (with or without BOM) or Shift_JIS/cp932, whichever the bytes are."""
+    """Decode UTF-8 (with or without BOM) or Shift_JIS/cp932, whichever the bytes are.
+
+    NUL bytes mean UTF-16 or a binary file: cp932 would decode either into nonsense.
+    """
+    if data.startswith(UTF16_BOMS) or b"\x00" in data:
+        raise UnreadableFileError(
+            f"{file_name}: テキストのCSVではありません（UTF-16 またはバイナリのファイルです）。"
+            "Excelで「CSV UTF-8（コンマ区切り）」として保存し直してください"
+        )
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
