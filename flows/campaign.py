@@ -26,6 +26,7 @@ from inventory.campaign import (
     reminder_message,
     status_row,
     summarise,
+    today_in_japan,
 )
 from inventory.db.campaign_repo import campaign_progress, find_open_campaign, record_reminder
 from inventory.db.campaign_tables import Campaign
@@ -135,8 +136,6 @@ def campaign_reminder(
     fiscal_year: int | None = None, database_url: str | None = None, today: str | None = None
 ) -> ReminderSummary:
     """List the 課 still owing a valid survey; artifact, mail-merge CSV and an optional notification."""
-    from inventory.campaign import today_in_japan
-
     logger = get_run_logger()
     settings = get_settings()
     url = database_url or settings.db_url

@@ -7,6 +7,7 @@ runs the `campaign-reminder` flow.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -195,6 +196,13 @@ def remind(
     通常は平日朝のスケジュールで動きます。手動でも実行できます。
     例: dxi campaign remind --fy 2025
     """
+    if today is not None:
+        try:
+            date.fromisoformat(today)
+        except ValueError:
+            raise fail(
+                f"--today の値「{today}」を日付として読めません。2025-06-20 のように指定してください"
+            ) from None
     settings = settings_or_exit()
     _engine()
     from flows.runtime import prepare_prefect

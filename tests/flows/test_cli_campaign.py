@@ -296,7 +296,8 @@ def test_reminder_flow_lists_writes_csv_publishes_and_notifies(
 
     # a failing notification: the flow still completes, warns and says so in its summary
     CustomWebhookNotificationBlock(name="dxi", url=f"{webhook}/fail").save("dxi-reminder", overwrite=True)
-    failed = campaign_reminder(today="2025-06-21")
-    assert failed.notification == "failed" and "500" in str(failed.notification_error)
-    assert failed.csv_path and Path(failed.csv_path).exists()
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-06-21")
+    assert code == 0 and "通知を送れませんでした" in out and "500" in out
+    assert (outbox / "督促リスト_2025-06-21.csv").exists()
     assert [p for p, _ in _Hook.received].count("/fail") == 2  # one retry
+    assert dxi("campaign", "remind", "--today", "6/21")[1].count("日付として読めません") == 1
