@@ -121,8 +121,8 @@ def plan_pilot(
         reason = "ベンダーの見積額が予算を上回り、費用対効果が見込めないため"
         steps += [Move(SELECTED, selected), Move(DROPPED, date(fy + wave, 9, 25), reason)]
         return PilotPlan(int(row["task_id"]), str(row["department"]), str(row["name"]), tool, created, tuple(steps), outcome)  # fmt: skip
-    steps += _samples("before", volume, before, 0.0, [date(fy + wave, 9, 5), date(fy + wave, 9, 19)], rng)
     steps.append(Move(SELECTED, selected))
+    steps += _samples("before", volume, before, 0.0, [date(fy + wave, 9, 5), date(fy + wave, 9, 19)], rng)
     if outcome != SELECTED:
         steps.append(Move(PILOTING, start))
         after = [date(fy + wave, 11, 5), date(fy + wave, 12, 3)]
