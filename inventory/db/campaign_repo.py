@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory.campaign import (
@@ -109,7 +110,12 @@ def open_campaign(
         opened_by=actor,
     )
     session.add(campaign)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another writer opened the 年度 between our check and this insert
+        raise CampaignError(
+            f"{era_label(fiscal_year)}の調査は同時に別の操作で開始されました。状況を確認してください"
+        ) from None
     for position, (name, division, template_file) in enumerate(departments):
         department = ensure_department(session=session, name=name, division=division)
         session.add(

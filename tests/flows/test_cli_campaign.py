@@ -75,15 +75,13 @@ def test_open_writes_one_prefilled_template_per_department_that_intake_accepts(t
     code, out = dxi(
         "campaign", "open", "--fy", "2025", "--deadline", "2025-06-30", "--depts", str(_dept_list(tmp_path))
     )
-    assert code == 0, out
-    assert "調査を開始しました" in out
+    assert code == 0 and "調査を開始しました" in out, out
     folder = get_settings().outbox_dir / "2025"
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(template_file_name(2025, s.department) for s in TOWN)
     first = load_workbook(folder / template_file_name(2025, TOWN[0].department))
-    task_names = {t.name for t in TOWN[0].tasks}
     cells = {c for row in first["業務一覧"].iter_rows(min_row=2, values_only=True) for c in row if c}
-    assert task_names <= cells, "last year's tasks are pre-filled"
+    assert {t.name for t in TOWN[0].tasks} <= cells, "last year's tasks are pre-filled"
     cover = {row[0]: row[1] for row in first["表紙"].iter_rows(values_only=True) if row and row[0]}
     assert (cover["年度"], cover["課"], cover["部"]) == (2025, TOWN[0].department, TOWN[0].division)
 
@@ -107,11 +105,7 @@ def test_open_writes_one_prefilled_template_per_department_that_intake_accepts(t
         TOWN[2].department: ("received", 0),
     }
     code, out = dxi("campaign", "status")
-    assert (
-        code == 0
-        and "差し戻し" in out
-        and "対象 3 課 / 提出済み 2（うち再提出 0） / 差し戻し 1 / 未提出 0" in out
-    )
+    assert code == 0 and "対象 3 課 / 提出済み 2（うち再提出 0） / 差し戻し 1 / 未提出 0" in out
     code, out = dxi("campaign", "status", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["状況"] for r in rows] == ["提出済み", "差し戻し", "提出済み"] and rows[1]["エラー件数"] == "2"
@@ -122,6 +116,7 @@ def test_open_writes_one_prefilled_template_per_department_that_intake_accepts(t
 
     code, out = dxi("campaign", "open", "--fy", "2025", "--deadline", "2025-07-31", "--all-known")
     assert code == 2 and "すでに実施中" in out and "dxi campaign close --fy 2025" in out
+    assert sorted(p.name for p in folder.iterdir()) == files, "a refused open writes nothing"
     assert dxi("campaign", "close", "--fy", "2025")[0] == 0
     code, out = dxi("campaign", "status", "--fy", "2025")
     assert code == 0 and "締め切り済み" in out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from inventory.synthetic import corrupt, make_town, next_year, write_survey
 from tests.inventory.workbooks import HEADER, write_xlsx
 
 DEADLINE = date(2025, 6, 30)
+OPENED = datetime(2025, 4, 1, tzinfo=UTC)
 
 
 def _open(engine: Engine, departments: list[tuple[str, str | None]], fy: int = 2025) -> int:
@@ -140,9 +141,15 @@ def test_the_database_refuses_a_second_open_campaign(engine: Engine) -> None:
     """The partial unique index holds even if two writers pass the check at once."""
     _open(engine, [("税務課", None)])
     with pytest.raises(IntegrityError), session_scope(engine) as session:
-        closed = session.scalars(select(Campaign)).one()
         session.add(
             Campaign(fiscal_year=2025, deadline=DEADLINE, outbox="x", status="open",
-                     opened_at=closed.opened_at, opened_by="race")
+                     opened_at=OPENED, opened_by="race")
         )  # fmt: skip
         session.flush()
+    with session_scope(engine) as session:  # a closed one does not count
+        session.scalars(select(Campaign)).one().status = "closed"
+        session.add(
+            Campaign(fiscal_year=2025, deadline=DEADLINE, outbox="x", status="closed",
+                     opened_at=OPENED, opened_by="old")
+        )  # fmt: skip
+    assert _open(engine, [("税務課", None)]) > 0
