@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inventory.logs import configure_logging
 from inventory.settings import Settings, get_settings
 
 
@@ -10,4 +11,5 @@ def prepare_prefect(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
     settings.ensure_home()
     settings.apply_prefect_env()
+    configure_logging(settings.log_format)  # DXI_LOG_FORMAT=json also reformats Prefect's logs
     return settings
