@@ -75,6 +75,9 @@ def write_or_print(text: str, output: Path | None) -> None:
 
 def main() -> None:
     """Console-script entry point: run the app, turning our errors into messages and exit codes."""
+    from inventory.logs import configure_from_settings
+
+    configure_from_settings()
     app()
 
 
@@ -86,6 +89,7 @@ def settings_or_exit() -> Any:
         raise fail(exc.message) from None
 
 
+import flows.cli_ops  # noqa: E402, F401  (registers `dxi doctor`, `dxi backup`, `dxi restore`)
 import flows.cli_overtime  # noqa: E402, F401  (registers `dxi overtime`)
 from flows import cli_bpr, cli_demo, cli_effects, cli_inventory, cli_pilot  # noqa: E402, F401  (registers the commands on `app`)
 from flows import cli_campaign  # noqa: E402, F401  (registers `dxi campaign`)
