@@ -1,17 +1,15 @@
 """Campaign progress per 課 for the dashboard and 提出状況.
 
-When the campaign module (`inventory.db.campaign_repo`) is installed and knows a
-campaign for the 年度, its states are used (sent / received / rejected /
-resubmitted / missing, with deadlines); otherwise the states are derived from the
-submissions and rejected files alone, without deadlines.
+When a campaign was opened for the 年度 (`dxi campaign open`), its states are used
+(sent / received / rejected / resubmitted / missing, with deadlines); without one,
+the states are derived from the submissions and rejected files alone, with no
+deadline.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -38,23 +36,14 @@ class ProgressRow:
     days_left: int | None
 
 
-def _campaign_progress() -> Any:
-    try:
-        module = importlib.import_module("inventory.db.campaign_repo")
-    except ImportError:
-        return None
-    return getattr(module, "campaign_progress", None)
-
-
 def progress(*, session: Session, fiscal_year: int, department: str | None = None) -> list[ProgressRow]:
     """Per 課 (only `department`, when given): campaign state, errors of the last rejected file, deadline."""
-    campaign = _campaign_progress()
-    rows: list[ProgressRow] = []
-    if campaign is not None:
-        rows = [
-            ProgressRow(r.department, r.division, r.state, int(r.error_count or 0), r.deadline, r.days_left)
-            for r in campaign(session=session, fiscal_year=fiscal_year)
-        ]
+    from inventory.db.campaign_repo import campaign_progress
+
+    rows = [
+        ProgressRow(r.department, r.division, r.state, r.error_count, r.deadline, r.days_left)
+        for r in campaign_progress(session=session, fiscal_year=fiscal_year)
+    ]
     if not rows:
         rows = [
             ProgressRow(s.department, s.division, s.state,

@@ -11,7 +11,6 @@ from bpr.review import DECISIONS
 from bpr.web.auth import EDITORS, CheckedForm, CurrentUser, DbSession, Editor, Principal
 from bpr.web.errors import PageNotFound
 from bpr.web.views import render
-from inventory.db.scoring_repo import record_review
 from inventory.db.web_repo import task_department, task_detail
 
 router = APIRouter()
@@ -81,6 +80,8 @@ def record_decision(
         return _page(request, session, user, task_id, message=problem, status=400, reason=reason)
     if task_department(session=session, task_id=task_id) is None:
         raise PageNotFound(f"業務ID {task_id} は登録されていません")
+    from inventory.db.scoring_repo import record_review  # pandas loads on the first decision, not at start-up
+
     record_review(session=session, task_id=task_id, decision=decision, reason=reason, reviewer=user.name,
                   source="web")  # fmt: skip
     return RedirectResponse(f"/tasks/{task_id}?saved=1#history", status_code=303)

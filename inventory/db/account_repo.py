@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -33,8 +34,12 @@ MIN_PASSWORD_LENGTH = 8
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~0.1-0.2 s on these
 # 2-core PCs. The library default (64 MiB, 4 lanes) took a second per login here.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-# Verified against when the user does not exist, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both cases take the same time."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(InventoryError):
@@ -145,7 +150,7 @@ def authenticate(*, session: Session, name: str, password: str, client: str) -> 
     user = get_user(session=session, name=name)
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+        ok = _hasher.verify(user.password_hash if user and user.password_hash else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.password_hash is not None and not user.disabled
