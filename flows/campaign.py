@@ -97,7 +97,11 @@ def load_notification_block(name: str) -> Any:
 
         with get_client(sync_client=True) as client:
             slugs = sorted(
-                {d.block_type.slug for d in client.read_block_documents() if d.name == name and d.block_type}
+                {
+                    d.block_type.slug
+                    for d in client.read_block_documents(include_secrets=False)
+                    if d.name == name and d.block_type
+                }
             )
         if len(slugs) != 1:
             found = "見つかりません" if not slugs else f"複数の種類にあります（{', '.join(slugs)}）"
