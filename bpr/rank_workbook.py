@@ -28,8 +28,8 @@ REVIEWER_HEADER = "判断者（記入）"
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("順位", "rank", 6),
     (ID_HEADER, "task_id", 8),
-    ("課", "department", 12),
-    ("業務名", "name", 30),
+    ("課", "department", 20),
+    ("業務名", "name", 36),
     ("年間時間", "annual_hours", 10),
     ("RPA適性", "rpa_score", 9),
     ("AI-OCR適性", "ocr_score", 10),
@@ -39,7 +39,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("優先区分", "quadrant_label", 12),
     ("横展開G", "group_id", 8),
     ("対象外", "knocked_out_label", 7),
-    ("対象外の理由", "knockout_reason", 24),
+    ("対象外の理由", "knockout_reason", 30),
     ("スコアの説明", "explanation", 70),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
@@ -124,7 +124,10 @@ def write_rank_workbook(
                 sheet.write_number(row, col, float(value), fmt)
             else:
                 sheet.write_string(
-                    row, col, str(value), wrap if source in ("explanation", "knockout_reason") else top
+                    row,
+                    col,
+                    str(value),
+                    wrap if source == "explanation" else top,
                 )
     last = header_row + max(n, 1)
     col_of = {source: i for i, (_, source, _) in enumerate(COLUMNS) if source}
@@ -188,6 +191,9 @@ def write_rank_workbook(
     sheet.freeze_panes(header_row + 1, 4)
     sheet.autofilter(header_row, 0, last, len(COLUMNS) - 1)
     sheet.set_row(header_row, 32)
+    _print_setup(sheet, header_row=header_row)
+    # On paper the ranking itself: up to 対象外の理由; the long explanation and the entry columns are for the screen.
+    sheet.print_area(0, 0, last, col_of["knockout_reason"])
 
     _department_sheet(book, frame, head, number)
     if groups:
@@ -208,8 +214,9 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
         sheet.write_string(i, 0, str(dept))
         sheet.write_number(i, 1, float(hours), number)
         sheet.write_number(i, 2, int(counts.get(dept, 0)))
-    sheet.set_column(0, 0, 16)
+    sheet.set_column(0, 0, 22)
     sheet.set_column(1, 2, 14)
+    _print_setup(sheet, header_row=0)
     if len(per_dept):
         chart = book.add_chart({"type": "bar"})
         chart.add_series({
@@ -261,3 +268,14 @@ def _group_sheet(
     sheet.set_column(4, 4, 40)
     sheet.set_column(5, 8, 14)
     sheet.freeze_panes(1, 0)
+    _print_setup(sheet, header_row=0)
+
+
+def _print_setup(sheet: xlsxwriter.worksheet.Worksheet, *, header_row: int) -> None:
+    """Printed or saved as PDF (本部資料): A4 landscape, one page wide, the header on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+    sheet.set_footer("&C&P / &N")
