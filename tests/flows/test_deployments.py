@@ -112,6 +112,7 @@ def interrupt(process: subprocess.Popen[bytes]) -> int:
 def test_serve_runs_the_inbox_deployment_and_keeps_schedules_active(
     prefect_server: str, tmp_path: Path
 ) -> None:
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -136,6 +137,7 @@ def test_serve_runs_the_inbox_deployment_and_keeps_schedules_active(
         os.utime(dropped, (settled, settled))
         with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
             run = run_deployment("inbox-scan/dxi", timeout=180, poll_interval=1, as_subflow=False)
+        assert isinstance(run, FlowRun)
         assert run.state is not None and run.state.is_completed(), (
             run.state,
             log.read_text(errors="replace"),

@@ -196,10 +196,16 @@ def test_concurrent_recoveries_put_each_file_back_once(tmp_path: Path) -> None:
 
 
 def test_is_stale_rules() -> None:
-    now = time.time()
-    mine = box.parse_claim_id(box.claim_id(now=now, host=socket.gethostname(), pid=1))
-    args = {"folder_mtime": now, "now": now + 10 * HOUR, "host": socket.gethostname(), "stale_after": HOUR}
-    assert box.is_stale(mine, alive=lambda _: False, **args)
-    assert not box.is_stale(mine, alive=lambda _: True, **args), "a live local run keeps its claim"
-    assert box.is_stale(None, alive=lambda _: True, **args)
-    assert not box.is_stale(None, alive=lambda _: True, **{**args, "now": now + 60})
+    now, host = time.time(), socket.gethostname()
+    mine = box.parse_claim_id(box.claim_id(now=now, host=host, pid=1))
+    later = now + 10 * HOUR
+
+    def stale(owner: box.Owner | None, *, alive: bool, at: float = later) -> bool:
+        return box.is_stale(
+            owner, folder_mtime=now, now=at, host=host, alive=lambda _: alive, stale_after=HOUR
+        )
+
+    assert stale(mine, alive=False)
+    assert not stale(mine, alive=True), "a live local run keeps its claim, however old"
+    assert stale(None, alive=True)  # a folder we did not name: its age decides
+    assert not stale(None, alive=True, at=now + 60)
