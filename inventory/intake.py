@@ -21,6 +21,7 @@ from inventory.db.repository import record_rejection, store_survey
 from inventory.error_workbook import write_error_workbook
 from inventory.errors import UnreadableFileError
 from inventory.models import RowError
+from inventory.normalize import parse_text
 from inventory.reader import RawTable, content_hash, read_survey_bytes
 from inventory.validate import IntakeOptions, ParseResult, validate_table
 
@@ -91,7 +92,7 @@ def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") 
                 file_name=result.raw.file_name,
                 content_hash=result.raw.content_hash,
                 error_count=len(result.errors),
-                department=str(result.raw.cover["department"]) if "department" in result.raw.cover else None,
+                department=_label(result.raw.cover.get("department")),
                 fiscal_year=None,
                 codes=[e.code for e in result.errors],
                 actor=actor,
@@ -117,6 +118,12 @@ def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") 
         submission_id=stored.submission_id,
         superseded_id=stored.superseded_id,
     )
+
+
+def _label(value: object) -> str | None:
+    """A cover value fit for the audit trail: cleaned (PostgreSQL refuses NUL) and short."""
+    text = parse_text(value).value if value is not None else None
+    return None if text is None else str(text)[:200]
 
 
 def error_workbook_path(source: Path, errors_dir: Path | None) -> Path:

@@ -68,7 +68,11 @@ _MINUS_CHARS = "-‐‑−"  # a leading one makes a negative number; a leading 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _ERA = r"(令和|平成|R|H)\.?(\d{1,2}|元)"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]")
+# C0/C1 controls, zero-width characters and bidi marks/overrides (U+061C, U+200E-F,
+# U+202A-E, U+2066-9): invisible, and an override can make a name read backwards.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 _APPROX = re.compile(r"^(?:約|およそ|おおよそ|概ね|大体|ほぼ)|(?:程度|くらい|ぐらい|前後)$")
 _RANGE = re.compile(rf"(.+?){_DASH}(.+)")

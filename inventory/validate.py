@@ -16,6 +16,12 @@ from inventory.reader import RawTable
 from inventory.schema import COLUMNS_BY_FIELD, HEADERS, REQUIRED_HEADER_FIELDS, TOTAL_ROW_NAMES, nfkc_key
 
 MAX_ROWS = 100_000
+# The longest text each field may hold. The database columns are bounded (so is the task
+# key, 課 + 業務名 in 300 characters), and PostgreSQL refuses what SQLite would silently keep.
+MAX_LENGTHS = {
+    "name": 200, "task_code": 100, "section": 100, "category_1": 100, "category_2": 100, "category_3": 100,
+    "department": 60, "division": 100, "respondent": 100, "sheet": 200,
+}  # fmt: skip
 _TOTAL_KEYS = frozenset(nfkc_key(n) for n in TOTAL_ROW_NAMES)
 _PER_SURVEY = ("fiscal_year", "department", "division")
 
@@ -185,6 +191,9 @@ def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> Parse
             if cell.problem is not None:
                 error(cell.problem.code, cell.problem.message, excel_row, header, row[columns[fld]])
                 bad.add(fld)
+            elif (message := _too_long(fld, cell.value)) is not None:
+                error("too_long", message, excel_row, header, row[columns[fld]])
+                bad.add(fld)
             elif cell.warning:
                 warnings.append(f"{header}: {cell.warning}")
             values[fld] = cell.value
@@ -205,6 +214,10 @@ def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> Parse
             values["warnings"] = warnings
             tasks.append(TaskIn.model_validate(values))
 
+    respondent = _text_or_none(raw.cover.get("respondent"))
+    for fld, header, value in (("respondent", "回答者", respondent), ("sheet", "シート名", raw.sheet)):
+        if (message := _too_long(fld, value)) is not None:
+            error("too_long", f"{header}: {message}", None, header, value)
     if errors or per_survey is None:
         return ParseResult(raw, None, errors, header_index + 1, headers, data_rows)
     fiscal_year, department, division = per_survey
@@ -216,7 +229,7 @@ def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> Parse
         fiscal_year=fiscal_year,
         department=department,
         division=division,
-        respondent=_text_or_none(raw.cover.get("respondent")),
+        respondent=respondent,
         answered_on=_date_or_none(raw.cover.get("answered_on")),
         tasks=tasks,
     )
@@ -285,11 +298,23 @@ def _survey_values(
                 f"missing_{fld}",
                 f"{what}が分かりません。{what}の列、表紙の「{what}」、または取り込み時の指定（--{'fy' if fld == 'fiscal_year' else 'dept'}）のいずれかで指定してください",
             )
+    for fld in ("department", "division"):
+        if (message := _too_long(fld, resolved.get(fld))) is not None:
+            header = COLUMNS_BY_FIELD[fld].header
+            error("too_long", f"{header}: {message}", None, header, resolved.pop(fld))
     if "fiscal_year" not in resolved or "department" not in resolved:
         return None
     fiscal_year = resolved["fiscal_year"]
     assert isinstance(fiscal_year, int)  # parse_fiscal_year or IntakeOptions gave it
     return fiscal_year, str(resolved["department"]), _text_or_none(resolved.get("division"))
+
+
+def _too_long(fld: str, value: object) -> str | None:
+    """The Japanese message when a text value is longer than its field may hold, else None."""
+    limit = MAX_LENGTHS.get(fld)
+    if limit is None or not isinstance(value, str) or len(value) <= limit:
+        return None
+    return f"{len(value):,} 文字あります。{limit} 文字以内にしてください"
 
 
 def _text_or_none(value: object) -> str | None:
