@@ -136,14 +136,14 @@ def check_prefect_api(api_url: str | None, timeout: float = 2.0) -> CheckResult:
     return CheckResult(name, "ok", f"応答があります（{api_url}）")
 
 
-def check_folder(label: str, path: Path, setting: str) -> CheckResult:
+def check_folder(label: str, path: Path, setting: str, missing_hint: str | None = None) -> CheckResult:
     """A folder exists and we can write into it."""
     if path.exists() and not path.is_dir():
         return CheckResult(label, "error", f"フォルダの場所にファイルがあります: {path}",
                            f"ファイルを移動するか、{setting} で別のフォルダを指定してください")  # fmt: skip
     if not path.exists():
-        return CheckResult(label, "warn", f"フォルダがまだありません: {path}",
-                           f"作成してください（mkdir -p {path}）。場所は {setting} で変えられます")  # fmt: skip
+        hint = missing_hint or f"作成してください（mkdir -p {path}）。場所は {setting} で変えられます"
+        return CheckResult(label, "warn", f"フォルダがまだありません: {path}", hint)  # fmt: skip
     try:
         with tempfile.TemporaryFile(dir=path):
             pass
@@ -156,7 +156,9 @@ def check_folder(label: str, path: Path, setting: str) -> CheckResult:
 def check_folders(settings: Settings) -> list[CheckResult]:
     """The data folder and the folders files arrive in and go out of."""
     return [
-        check_folder("データフォルダ", settings.home, "DXI_HOME"),
+        check_folder(
+            "データフォルダ", settings.home, "DXI_HOME", "`dxi init` で作成されます（場所は DXI_HOME）"
+        ),
         check_folder("受付箱（調査票）", settings.inbox_dir, "DXI_INBOX"),
         check_folder("受付箱（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
         check_folder("配布フォルダ", settings.outbox_dir, "DXI_OUTBOX"),

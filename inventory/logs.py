@@ -22,7 +22,7 @@ from typing import Any
 from inventory.errors import SettingsError
 
 LOG_FORMATS = ("text", "json")
-OUR_LOGGERS = ("inventory", "bpr", "flows")
+OUR_LOGGERS = ("inventory", "bpr", "flows", "dxi")
 # Prefect's logging.yml can be overridden by PREFECT_LOGGING_* variables: point the
 # handlers Prefect installs itself (server, internal) at our formatter too.
 PREFECT_JSON_ENV = {
