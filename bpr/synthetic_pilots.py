@@ -146,14 +146,29 @@ def plan_pilots(
     outcomes: Sequence[str] = OUTCOMES,
     seed: int = 0,
 ) -> list[PilotPlan]:
-    """Plan pilots for the top candidates of a ranking of 年度 `fy`, outcomes in rank order."""
+    """Plan pilots for the top candidates of a ranking of 年度 `fy`, outcomes in rank order.
+
+    Every second 見送り is dropped early (cost); the others are dropped for their checks,
+    and those go to an AI-OCR pilot (a production outcome swaps places) where there is one.
+    """
     n = len(outcomes) if count is None else count
-    plans, dropped = [], 0
-    for i, (_, row) in enumerate(pick_candidates(ranked, n).iterrows()):
-        outcome = outcomes[i % len(outcomes)]
-        plans.append(plan_pilot(row, outcome, fy=fy, index=i, seed=seed, dropped_early=dropped % 2 == 1))
-        dropped += outcome == DROPPED
-    return plans
+    chosen = pick_candidates(ranked, n)
+    wanted = [outcomes[i % len(outcomes)] for i in range(len(chosen))]
+    early = [False] * len(wanted)
+    drops = [i for i, o in enumerate(wanted) if o == DROPPED]
+    for k, i in enumerate(drops):
+        early[i] = k % 2 == 1
+    # The 久慈市 lesson is about reading paper: give that 見送り to a pilot with AI-OCR.
+    tools = chosen["recommended_tool"].astype(str).tolist()
+    for i in [i for i in drops if not early[i] and tools[i] == "rpa"]:
+        swap = next((j for j, o in enumerate(wanted) if o == PRODUCTION and tools[j] != "rpa"), None)
+        if swap is not None:
+            wanted[i], wanted[swap] = wanted[swap], wanted[i]
+            early[i], early[swap] = early[swap], early[i]
+    return [
+        plan_pilot(row, wanted[i], fy=fy, index=i, seed=seed, dropped_early=early[i])
+        for i, (_, row) in enumerate(chosen.iterrows())
+    ]
 
 
 def go_lives(plans: Sequence[PilotPlan]) -> dict[str, tuple[int, int]]:

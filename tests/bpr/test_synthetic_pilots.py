@@ -99,3 +99,11 @@ def test_go_lives_are_the_production_departments_only() -> None:
     lives = go_lives(plans)
     assert set(lives) == {p.department for p in plans if p.outcome == rules.PRODUCTION}
     assert all(ym[0] == 2025 and 4 <= ym[1] <= 12 for ym in lives.values())
+
+
+def test_the_pilot_dropped_for_its_checks_is_an_ai_ocr_one() -> None:
+    plans = plan_pilots(ranked(), fy=2024, seed=1)
+    dropped = [p for p in plans if p.outcome == rules.DROPPED]
+    checked = [p for p in dropped if measurements(p)]
+    assert len(dropped) == 1 and checked and checked[0].tool == "both"
+    assert Counter(p.outcome for p in plans)[rules.PRODUCTION] == 6  # a swap, not a loss
