@@ -16,7 +16,7 @@ import xlsxwriter
 
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.review import DECISIONS
-from inventory.export import plain_value
+from inventory.export import SafeText, plain_value
 
 CANDIDATE_SHEET = "候補一覧"
 ID_HEADER = "業務ID"
@@ -86,13 +86,14 @@ def write_rank_workbook(
         {"bold": True, "bg_color": "#FFD966", "text_wrap": True, "valign": "vcenter", "border": 1}
     )
     wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
-    top = book.add_format({"valign": "top"})
+    top = book.add_format({"valign": "top", "indent": 1})  # text clear of the number to its left
     number = book.add_format({"num_format": "#,##0.0", "valign": "top"})
     score = book.add_format({"num_format": "0", "valign": "top"})
     entry = book.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1, "text_wrap": True})
     grey = book.add_format({"font_color": "#808080"})
 
     sheet = book.add_worksheet(CANDIDATE_SHEET)
+    text = SafeText(book)  # 課 and 業務名 are user text: written so Excel never evaluates them
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_string(
         1,
@@ -123,12 +124,7 @@ def write_rank_workbook(
                 )
                 sheet.write_number(row, col, float(value), fmt)
             else:
-                sheet.write_string(
-                    row,
-                    col,
-                    str(value),
-                    wrap if source == "explanation" else top,
-                )
+                text.write(sheet, row, col, str(value), wrap if source == "explanation" else top)
     last = header_row + max(n, 1)
     col_of = {source: i for i, (_, source, _) in enumerate(COLUMNS) if source}
     for source in ("rpa_score", "ocr_score"):
@@ -208,10 +204,11 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
         live.groupby("department", sort=False)["expected_hours_saved"].sum().sort_values(ascending=False)
     )
     sheet = book.add_worksheet("課別")
+    text = SafeText(book)
     sheet.write_row(0, 0, ["課", "削減見込み（時間/年）", "候補数"], head)
     counts = live.groupby("department")["task_id"].size()
     for i, (dept, hours) in enumerate(per_dept.items(), start=1):
-        sheet.write_string(i, 0, str(dept))
+        text.write(sheet, i, 0, str(dept))
         sheet.write_number(i, 1, float(hours), number)
         sheet.write_number(i, 2, int(counts.get(dept, 0)))
     sheet.set_column(0, 0, 22)
@@ -240,6 +237,7 @@ def _group_sheet(
     top: object,
 ) -> None:
     sheet = book.add_worksheet("横展開")
+    text = SafeText(book)
     headers = [
         "順位",
         "横展開G",
@@ -256,9 +254,9 @@ def _group_sheet(
         departments = list(g.get("departments") or [])  # type: ignore[call-overload]
         sheet.write_number(i, 0, float(g["rank"]))  # type: ignore[arg-type]
         sheet.write_number(i, 1, float(g["group_id"]))  # type: ignore[arg-type]
-        sheet.write_string(i, 2, str(g["name"]), top)
+        text.write(sheet, i, 2, str(g["name"]), top)
         sheet.write_number(i, 3, len(departments))
-        sheet.write_string(i, 4, "、".join(str(d) for d in departments), top)
+        text.write(sheet, i, 4, "、".join(str(d) for d in departments), top)
         sheet.write_number(i, 5, float(g["task_count"]))  # type: ignore[arg-type]
         sheet.write_number(i, 6, float(g["combined_hours"]), number)  # type: ignore[arg-type]
         sheet.write_number(i, 7, float(g["combined_hours_saved"]), number)  # type: ignore[arg-type]

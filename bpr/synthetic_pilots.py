@@ -161,7 +161,8 @@ def plan_pilots(
     # The 久慈市 lesson is about reading paper: give that 見送り to a pilot with AI-OCR.
     tools = chosen["recommended_tool"].astype(str).tolist()
     for i in [i for i in drops if not early[i] and tools[i] == "rpa"]:
-        swap = next((j for j, o in enumerate(wanted) if o == PRODUCTION and tools[j] != "rpa"), None)
+        later = [j for j, o in enumerate(wanted) if o == PRODUCTION and tools[j] != "rpa"]
+        swap = later[-1] if later else None  # the smallest such pilot: the flagship still goes live
         if swap is not None:
             wanted[i], wanted[swap] = wanted[swap], wanted[i]
             early[i], early[swap] = early[swap], early[i]
