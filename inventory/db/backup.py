@@ -107,11 +107,20 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
         reader.dispose()
 
 
-def _app_tables(conn: Connection) -> list[Table]:
-    """The tables in the database (reflected), parents before children."""
+def is_app_table(name: str, _metadata: object = None) -> bool:
+    """A table of this application (registered on Base.metadata through `all_tables`)."""
+    return name in app_metadata.tables
+
+
+def app_tables(conn: Connection) -> list[Table]:
+    """Our tables as they are in the database (reflected), parents before children.
+
+    Other tables sharing the database (a Prefect server's, say) are neither backed up,
+    counted nor dropped.
+    """
     reflected = MetaData()
-    reflected.reflect(bind=conn)
-    return [t for t in reflected.sorted_tables if t.name != VERSION_TABLE]
+    reflected.reflect(bind=conn, only=is_app_table)
+    return list(reflected.sorted_tables)
 
 
 def _naive_is_utc(table: Table) -> list[bool]:
@@ -148,7 +157,7 @@ def write_backup(*, engine: Engine, path: Path, on_progress: Progress | None = N
                     "データベースが初期化されていません。先に `dxi init` を実行してください。"
                 )
             entries: list[TableEntry] = []
-            for table in _app_tables(conn):
+            for table in app_tables(conn):
                 entries.append(_dump_table(conn, archive, table, on_progress))
                 rows[table.name] = entries[-1].rows
             manifest = Manifest(
@@ -199,7 +208,7 @@ def row_counts(engine: Engine) -> dict[str, int]:
         with engine.connect() as conn:
             return {
                 t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-                for t in _app_tables(conn)
+                for t in app_tables(conn)
             }
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)

@@ -33,7 +33,16 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
-from inventory.db.backup import BATCH, VERSION_TABLE, BackupSummary, Progress, database_file, row_counts
+from inventory.db.backup import (
+    BATCH,
+    VERSION_TABLE,
+    BackupSummary,
+    Progress,
+    app_tables,
+    database_file,
+    is_app_table,
+    row_counts,
+)
 from inventory.db.backup_format import BackupError, Manifest, iter_rows, open_backup
 from inventory.db.migrate import alembic_config, head_revision
 
@@ -93,7 +102,7 @@ def restore_backup(
     archive, manifest = open_backup(path)
     try:
         with archive, engine.begin() as conn:
-            _drop_everything(conn)
+            _drop_app_tables(conn)
             _migrate(conn, manifest.alembic_revision)
             _load(conn, archive, path, manifest, on_progress)
             if manifest.alembic_revision != head_revision():
@@ -113,9 +122,9 @@ def restore_backup(
     )
 
 
-def _drop_everything(conn: Connection) -> None:
+def _drop_app_tables(conn: Connection) -> None:
     reflected = MetaData()
-    reflected.reflect(bind=conn)
+    reflected.reflect(bind=conn, only=lambda name, _meta: is_app_table(name) or name == VERSION_TABLE)
     reflected.drop_all(bind=conn)
 
 
@@ -129,14 +138,13 @@ def _load(
     conn: Connection, archive: zipfile.ZipFile, path: Path, manifest: Manifest, on_progress: Progress | None
 ) -> None:
     """Insert every table's rows, parents first; self- and cycle references are set afterwards."""
-    reflected = MetaData()
-    reflected.reflect(bind=conn)
-    tables = {t.name: t for t in reflected.sorted_tables if t.name != VERSION_TABLE}
+    tables = {t.name: t for t in app_tables(conn)}
     entries = {e.name: e for e in manifest.tables}
-    unknown = sorted(set(entries) - set(tables))
-    if unknown:
+    unknown, missing = sorted(set(entries) - set(tables)), sorted(set(tables) - set(entries))
+    if unknown or missing:
         raise BackupError(
-            f"バックアップの表 {', '.join(unknown)} が revision {manifest.alembic_revision} にありません"
+            f"バックアップの表が revision {manifest.alembic_revision} の表と一致しません"
+            f"（余分: {', '.join(unknown) or 'なし'}、不足: {', '.join(missing) or 'なし'}）。データベースは変更していません。"
         )
     ordered = sort_tables_and_constraints(list(tables.values()))  # type: ignore[no-untyped-call]
     cyclic = {fk for table, fks in ordered if table is None for fk in fks}
@@ -196,10 +204,8 @@ def _insert_rows(conn: Connection, table: Table, rows: Iterator[list[Any]], late
 
 def _reset_sequences(conn: Connection) -> None:
     """Point every serial/identity sequence past the largest restored id."""
-    reflected = MetaData()
-    reflected.reflect(bind=conn)
     prepare = conn.dialect.identifier_preparer
-    for table in reflected.sorted_tables:
+    for table in app_tables(conn):
         for column in table.primary_key.columns:
             if not isinstance(column.type, Integer):
                 continue

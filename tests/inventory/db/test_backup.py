@@ -182,12 +182,14 @@ def test_damaged_files_are_refused_and_change_nothing(engine: Engine, fresh: Fre
 def test_non_empty_target_needs_force_then_is_replaced(
     engine: Engine, fresh: FreshDb, tmp_path: Path
 ) -> None:
+    backup = _small_backup(engine, tmp_path / "ours.zip")
     target = fresh(engine.dialect.name)
-    upgrade(target)
+    upgrade(target)  # as after `dxi init`: tables but no rows, so no --force needed
+    restore_backup(engine=target, path=backup)
+    assert dump(target) == dump(engine)
     with session_scope(target) as session:
         store_survey(session=session, survey=make_survey(tag="other", department="福祉課"))
     theirs = dump(target)
-    backup = _small_backup(engine, tmp_path / "ours.zip")
     with pytest.raises(BackupError, match="--force"):
         restore_backup(engine=target, path=backup)
     assert dump(target) == theirs
@@ -266,3 +268,21 @@ def test_backup_reads_one_snapshot_while_an_intake_commits(engine: Engine, tmp_p
     restore_backup(engine=target, path=tmp_path / "snap.zip")
     assert dump(target) == before
     target.dispose()
+
+
+def test_tables_that_are_not_ours_are_left_alone(engine: Engine, fresh: FreshDb, tmp_path: Path) -> None:
+    """A database shared with something else (a Prefect server, say): only our tables move."""
+    backup = _small_backup(engine, tmp_path / "ours.zip")
+    target = fresh(engine.dialect.name)
+    with target.begin() as conn:
+        conn.execute(text("CREATE TABLE other_app (id INTEGER PRIMARY KEY, note TEXT)"))
+        conn.execute(text("INSERT INTO other_app VALUES (1, 'keep me')"))
+    assert row_counts(target) == {}
+    restore_backup(engine=target, path=backup)
+    restore_backup(engine=target, path=backup, force=True)
+    with target.connect() as conn:
+        assert conn.execute(text("SELECT note FROM other_app")).scalar() == "keep me"
+    write_backup(engine=target, path=tmp_path / "again.zip")
+    with zipfile.ZipFile(tmp_path / "again.zip") as archive:
+        assert "tables/tasks.jsonl" in archive.namelist()
+        assert "tables/other_app.jsonl" not in archive.namelist()
