@@ -86,7 +86,8 @@ def write_rank_workbook(
         {"bold": True, "bg_color": "#FFD966", "text_wrap": True, "valign": "vcenter", "border": 1}
     )
     wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
-    top = book.add_format({"valign": "top", "indent": 1})  # text clear of the number to its left
+    # Text indented, so it stands clear of the right-aligned number to its left.
+    top = book.add_format({"valign": "top", "align": "left", "indent": 1})
     number = book.add_format({"num_format": "#,##0.0", "valign": "top"})
     score = book.add_format({"num_format": "0", "valign": "top"})
     entry = book.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1, "text_wrap": True})
