@@ -1,4 +1,4 @@
-"""The `effect-report` flow: build the effect report for a 年度 and file it under DXI_HOME/reports.
+"""The `effect-report` flow: build the effect report for a 年度 and file it under DXI_HOME/reports (or a given folder).
 
 For schedules (e.g. twice a year before the 本部会議); `dxi effects` does the same
 work in-process for a person at the keyboard. Tasks wrap one call each; only the
