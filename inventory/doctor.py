@@ -25,9 +25,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from inventory.db.backup import database_file
 from inventory.db.engine import make_engine
-from inventory.db.migrate import alembic_config, head_revision
-from inventory.errors import InventoryError, SettingsError
+from inventory.db.migrate import alembic_config, current_revision, head_revision
+from inventory.errors import DatabaseNotReadyError, InventoryError, SettingsError
 from inventory.settings import Settings
 
 Status = Literal["ok", "warn", "error"]
@@ -52,10 +53,9 @@ def _probe_engine(settings: Settings) -> Engine | None:
     """An engine that fails fast, or None when the SQLite file does not exist (connecting would create it)."""
     url = settings.db_url
     if url.startswith("sqlite"):
-        database = url.split(":///", 1)[-1]
-        if database and database != ":memory:" and not Path(database).exists():
-            return None
-        return make_engine(url)
+        engine = make_engine(url)
+        sqlite_file = database_file(engine)
+        return None if sqlite_file is not None and not sqlite_file.exists() else engine
     return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 3})
 
 
@@ -85,11 +85,8 @@ def check_migrations(settings: Settings) -> CheckResult:
     if engine is None:
         return CheckResult(name, "error", "データベースがまだありません", "`dxi init` を実行してください")
     try:
-        from alembic.runtime.migration import MigrationContext
-
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-    except SQLAlchemyError:
+        current = current_revision(engine)
+    except DatabaseNotReadyError:
         return CheckResult(
             name, "error", "データベースに接続できないため確認できません", "先に接続の問題を解決してください"
         )
