@@ -53,9 +53,17 @@ class Principal:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; it commits when the route returns, rolls back on an error."""
+    """One session per request; it commits when the route returns, rolls back on an error.
+
+    Used with scope="function": the commit happens *before* the response is sent, so a
+    browser that follows the redirect after a decision always finds the decision stored
+    (FastAPI's default would commit after sending, racing the next request).
+    """
     with session_scope(request.app.state.engine) as session:
         yield session
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def _from_trusted_header(request: Request, session: Session, current: object) -> tuple[str, object] | None:
@@ -77,7 +85,7 @@ def _from_trusted_header(request: Request, session: Session, current: object) ->
     return token, (row, user)
 
 
-def current_user(request: Request, session: Annotated[Session, Depends(get_db)]) -> Principal:
+def current_user(request: Request, session: DbSession) -> Principal:
     """The request's user, from a live server-side session or a trusted proxy's header."""
     token = request.cookies.get(SESSION_COOKIE)
     loaded = load_session(session=session, token=token) if token else None
@@ -114,7 +122,6 @@ async def checked_form(request: Request, user: Annotated[Principal, Depends(curr
     return form
 
 
-DbSession = Annotated[Session, Depends(get_db)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 Editor = Annotated[Principal, Depends(require(*EDITORS))]
 Admin = Annotated[Principal, Depends(require("admin"))]

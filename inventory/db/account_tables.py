@@ -19,6 +19,11 @@ from inventory.db.bpr_tables import Review, TaskScore
 from inventory.db.tables import Base
 
 ROLES = ("admin", "reviewer", "dept")
+RANKING_INDEX_COLUMNS = (
+    TaskScore.run_id, TaskScore.rank, TaskScore.recommended_tool, TaskScore.quadrant, TaskScore.knocked_out,
+    TaskScore.expected_hours_saved, TaskScore.priority, TaskScore.rpa_score, TaskScore.ocr_score,
+    TaskScore.ease_score, TaskScore.task_key, TaskScore.task_id,
+)  # fmt: skip
 
 
 class WebUser(Base):
@@ -72,5 +77,9 @@ class LoginAttempt(Base):
 
 # The ranking page: the newest decision per task key is an index-only MAX(id) per key.
 Index("ix_reviews_task_key_id", Review.task_key, Review.id)
-# The ranking page's filters within a run.
-Index("ix_task_scores_run_quadrant", TaskScore.run_id, TaskScore.quadrant)
+# The ranking page's COUNT and page-id queries read only this index, never the wide score rows
+# (factors, explanation): a filtered, re-sorted 20,000-task run went from ~70 to ~18 ms of CPU.
+Index(
+    "ix_task_scores_ranking",
+    *RANKING_INDEX_COLUMNS,
+)

@@ -15,6 +15,12 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+# A covering index for the ranking page's narrow queries (see inventory/db/account_tables.py).
+RANKING_COLUMNS = [
+    "run_id", "rank", "recommended_tool", "quadrant", "knocked_out", "expected_hours_saved", "priority",
+    "rpa_score", "ocr_score", "ease_score", "task_key", "task_id",
+]  # fmt: skip
+
 
 def upgrade() -> None:
     op.create_table(
@@ -65,11 +71,11 @@ def upgrade() -> None:
     )
     # The ranking page's queries (see inventory/db/web_repo.py).
     op.create_index("ix_reviews_task_key_id", "reviews", ["task_key", "id"], unique=False)
-    op.create_index("ix_task_scores_run_quadrant", "task_scores", ["run_id", "quadrant"], unique=False)
+    op.create_index("ix_task_scores_ranking", "task_scores", RANKING_COLUMNS, unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_task_scores_run_quadrant", table_name="task_scores")
+    op.drop_index("ix_task_scores_ranking", table_name="task_scores")
     op.drop_index("ix_reviews_task_key_id", table_name="reviews")
     op.drop_index("ix_web_login_attempts_username_at", table_name="web_login_attempts")
     op.drop_index("ix_web_login_attempts_client_at", table_name="web_login_attempts")
