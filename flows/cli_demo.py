@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import app, console, print_table, settings_or_exit
+from flows.cli import app, console, fail, print_table, settings_or_exit
 
 if TYPE_CHECKING:
     from flows.demo import DemoResult
+
+# Fewer 課 leave too few without a robot to compare against; fewer tasks, no candidates to pilot.
+MIN_DEPARTMENTS, MIN_TASKS = 6, 5
 
 
 @app.command()
@@ -27,6 +30,15 @@ def demo(
     結果は DXI_HOME/demo/ に置かれ、実際の業務台帳には触れません。
     例: dxi demo
     """
+    from inventory.synthetic_names import DEPARTMENTS
+
+    if not MIN_DEPARTMENTS <= departments <= len(DEPARTMENTS):
+        raise fail(
+            f"課の数は {MIN_DEPARTMENTS}〜{len(DEPARTMENTS)} で指定してください（指定: {departments}）"
+        )
+    most = min(len(d.entries) for d in DEPARTMENTS[:departments])
+    if not MIN_TASKS <= tasks <= most:
+        raise fail(f"1課あたりの業務数は {MIN_TASKS}〜{most} で指定してください（指定: {tasks}）")
     settings = settings_or_exit()
     from flows.runtime import prepare_prefect
 
@@ -70,7 +82,8 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     out(f"・差し戻した課の修正版 {len(result.corrections)} 件は、すべて受理されました。" if fixed else "・修正版にもエラーがありました。")  # fmt: skip
     out(f"・{result.task_count:,} 業務を採点し、{result.task_count - result.knocked_out:,} 業務が候補、"
         f"削減見込みは合計 {result.expected_hours_saved:,.0f} 時間/年（約 {result.expected_hours_saved / 1920:.1f} 人分）です。")  # fmt: skip
-    print_table(result.top[:5], title="候補の上位5件")
+    keys = ("順位", "課", "業務名", "推奨", "削減見込み(時間/年)")
+    print_table([{k: r.get(k) for k in keys} for r in result.top[:5]], title="候補の上位5件")
 
     accepted = [o for o in result.overtime if o.status == "accepted"]
     months = sum(o.months for o in accepted)

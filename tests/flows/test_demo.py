@@ -92,3 +92,13 @@ def test_the_effect_report_finds_the_planted_effect(result) -> None:
     assert h["did_ci_low"] <= demo.planted_effect <= h["did_ci_high"]
     assert h["naive_before_after"] < h["did_estimate"]  # the plain comparison also credits 働き方改革
     assert h["reduction_pct"] > 0
+
+
+def test_sizes_outside_the_town_are_refused_in_japanese() -> None:
+    from tests.flows.cli_runner import dxi
+
+    code, out = dxi("demo", "--departments", "3")
+    assert code == 2 and "課の数は 6〜" in out
+    code, out = dxi("demo", "--tasks", "500")
+    assert code == 2 and "1課あたりの業務数は 5〜" in out
+    assert not (get_settings().home / "demo").exists()
