@@ -31,3 +31,28 @@ def intake_rounds(url: str, paths: list[str], start: Any, end: Any, results: Any
         raise
     finally:
         engine.dispose()
+
+
+def overtime_rounds(url: str, paths: list[str], start: Any, end: Any, results: Any) -> None:
+    """Per round: read the file's bytes, wait for the others, then import it (`dxi overtime import`'s path)."""
+    from inventory.overtime_intake import import_overtime
+    from inventory.settings import DEV_PSEUDONYM_KEY
+
+    engine = engine_for(url)
+    try:
+        for round_no, path in enumerate(paths):
+            data = Path(path).read_bytes()
+            start.wait(TIMEOUT)
+            done = import_overtime(
+                engine=engine, data=data, file_name=Path(path).name,
+                pseudonym_key=lambda: DEV_PSEUDONYM_KEY, actor="race",
+            )  # fmt: skip
+            results.put((round_no, path, done.stored is not None and not done.parsed.errors))
+            end.wait(TIMEOUT)
+    except BaseException as exc:
+        results.put(("error", repr(exc)))
+        start.abort()
+        end.abort()
+        raise
+    finally:
+        engine.dispose()

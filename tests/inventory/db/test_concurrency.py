@@ -1,11 +1,12 @@
-"""Two intakes of different files for the same 課 and 年度 at once, in two real processes.
+"""Two intakes (and two overtime imports) for the same 課 and 年度 at once, in two real processes.
 
 `test_repository.py` shows one process cannot create two current submissions (the
 partial unique index). Here two spawned processes parse their files, meet at a barrier
 and store at the same instant, round after round, on PostgreSQL (row lock on the 課)
 and SQLite (BEGIN IMMEDIATE). After every round the parent checks the whole history:
 exactly one current submission, every file stored once, the current one's tasks exactly
-one file's tasks, and a linear chain of supersessions.
+one file's tasks, and a linear chain of supersessions. The same harness then races two
+overtime imports of the same 課 × months: both succeed and the months are one file's, whole.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from sqlalchemy import Engine, select
 from inventory.db.engine import session_scope
 from inventory.db.repository import list_tasks
 from inventory.db.tables import Department, SurveySubmission, Task
-from tests.inventory.db.race_worker import TIMEOUT, intake_rounds
+from tests.inventory.db.race_worker import TIMEOUT, intake_rounds, overtime_rounds
 from tests.inventory.workbooks import HEADER, write_xlsx
 
 ROUNDS = 20
 SIZES = {"A": 3, "B": 4}  # different task counts, so a mixed current set would show
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def names(who: str, round_no: int) -> list[str]:
@@ -71,23 +76,22 @@ def check_round(engine: Engine, round_no: int, outcomes: list[tuple[object, ...]
     assert first[2] == ("accepted" if round_no == 0 else "resubmitted") and second[2] == "resubmitted"
 
 
-def test_two_processes_resubmitting_the_same_department_at_once(engine: Engine, tmp_path: Path) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    files = {who: [workbook(tmp_path / f"{who}{r:02d}.xlsx", who, r) for r in range(ROUNDS)] for who in SIZES}
+def race(url: str, target, files: dict[str, list[str]], check) -> None:
+    """Two spawned workers, one file each per round, released together; `check` runs between rounds."""
     context = multiprocessing.get_context("spawn")  # no fork of pytest's threads and pooled connections
     start, end, results = context.Barrier(3), context.Barrier(3), context.Queue()
     workers = [
-        context.Process(target=intake_rounds, args=(url, files[who], start, end, results)) for who in SIZES
+        context.Process(target=target, args=(url, paths, start, end, results)) for paths in files.values()
     ]
     for worker in workers:
         worker.start()
     try:
-        for round_no in range(ROUNDS):
-            start.wait(TIMEOUT)  # the round's first round trip waits for the slower spawn
+        for round_no in range(len(next(iter(files.values())))):
+            start.wait(TIMEOUT)  # the first round waits for the slower spawn
             end.wait(TIMEOUT)
             outcomes = [results.get(timeout=10) for _ in workers]
             assert all(o[0] == round_no for o in outcomes), outcomes
-            check_round(engine, round_no, outcomes)
+            check(round_no, outcomes)
     except Exception as exc:
         start.abort()
         end.abort()
@@ -105,3 +109,45 @@ def test_two_processes_resubmitting_the_same_department_at_once(engine: Engine, 
                 worker.kill()
                 worker.join()
     assert [w.exitcode for w in workers] == [0, 0]
+
+
+def test_two_processes_resubmitting_the_same_department_at_once(engine: Engine, tmp_path: Path) -> None:
+    files = {who: [workbook(tmp_path / f"{who}{r:02d}.xlsx", who, r) for r in range(ROUNDS)] for who in SIZES}
+    race(url_of(engine), intake_rounds, files, lambda r, outcomes: check_round(engine, r, outcomes))
+
+
+OVERTIME_ROUNDS = 10
+
+
+def overtime_file(path: Path, who: str, round_no: int) -> str:
+    """Both writers cover the same two 課 × three months, with values that say whose file it is."""
+    base = {"A": 100, "B": 200}[who] + round_no
+    rows: list[list[object]] = [["年月", "課", "時間外勤務時間", "職員数"]]
+    rows += [[f"2024-{m:02d}", d, base + m / 10, 4] for d in ("競合課", "隣の課") for m in (4, 5, 6)]
+    write_xlsx(path, rows, cover=())
+    return str(path)
+
+
+def test_two_overtime_imports_of_the_same_months_at_once_keep_one_file_whole(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from inventory.db.overtime_repo import overtime_panel
+    from inventory.db.repository import store_survey
+    from tests.factories import make_survey
+
+    with session_scope(engine) as session:
+        for name in ("競合課", "隣の課"):
+            store_survey(session=session, survey=make_survey(department=name, tag=name))
+    files = {
+        w: [overtime_file(tmp_path / f"{w}{r:02d}.xlsx", w, r) for r in range(OVERTIME_ROUNDS)] for w in "AB"
+    }
+
+    def check(round_no: int, outcomes: list[tuple[object, ...]]) -> None:
+        assert all(o[2] for o in outcomes), outcomes  # both imports succeeded, neither was refused
+        with session_scope(engine) as session:
+            panel = overtime_panel(session=session)
+        assert len(panel) == 6, "a 課 × month is missing or doubled"
+        bases = {round(h - m / 10) for h, m in zip(panel["overtime_hours"], panel["month"], strict=True)}
+        assert bases in ({100 + round_no}, {200 + round_no}), f"months mixed from both files: {bases}"
+
+    race(url_of(engine), overtime_rounds, files, check)
