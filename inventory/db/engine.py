@@ -26,9 +26,13 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine with the per-dialect settings this application relies on."""
+    """Create an engine with the per-dialect settings this application relies on.
+
+    hide_parameters: a failing statement's error (logged by Prefect when a task fails)
+    must not carry cell values from a survey or overtime file into the logs.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")
@@ -37,7 +41,7 @@ def make_engine(url: str) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)
