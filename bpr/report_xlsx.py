@@ -14,6 +14,7 @@ from typing import Any
 import xlsxwriter
 
 from bpr.report_data import EffectReport
+from inventory.export import SafeText
 
 Cell = str | float | int | bool | None
 
@@ -27,6 +28,7 @@ def _write_rows(
     )
     number = book.add_format({"num_format": "#,##0.0", "border": 1})
     text = book.add_format({"border": 1})
+    safe = SafeText(book)  # 課 and pilot names are user text
     for col, title in enumerate(header):
         sheet.write_string(first_row, col, title, head)
     for r, row in enumerate(rows, start=first_row + 1):
@@ -38,7 +40,7 @@ def _write_rows(
             elif isinstance(value, int | float):
                 sheet.write_number(r, col, float(value), number)
             else:
-                sheet.write_string(r, col, str(value), text)
+                safe.write(sheet, r, col, str(value), text)
 
 
 def render_xlsx(report: EffectReport) -> bytes:
@@ -78,7 +80,7 @@ def render_xlsx(report: EffectReport) -> bytes:
     summary.set_column(2, 2, 80)
     for offset, note in enumerate((k.note, d.note, *k.warnings)):
         summary.write_string(note_row + offset, 0, "説明" if offset == 0 else "", wrap)
-        summary.write_string(note_row + offset, 1, note, wrap)
+        SafeText(book).write(summary, note_row + offset, 1, note, wrap)
 
     monthly = book.add_worksheet("月別")
     monthly.set_column(0, 5, 16)

@@ -19,6 +19,7 @@ from typing import Any
 
 import xlsxwriter
 
+from inventory.export import SafeText
 from inventory.models import RowError
 from inventory.schema import SURVEY_SHEET, nfkc_key
 
@@ -69,6 +70,7 @@ class _Formats:
     def __init__(self, wb: Any) -> None:
         self._wb = wb
         self._cache: dict[tuple[str | None, bool, bool], Any] = {}
+        self.text = SafeText(wb)  # the department's own values: never a live formula
         self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         self.banner = wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"})
         self.bold = wb.add_format({"bold": True})
@@ -147,7 +149,7 @@ def _write_value(ws: Any, row: int, col: int, value: object, formats: _Formats, 
     elif isinstance(value, date | time | timedelta) and not (isinstance(value, date) and value.year < 1900):
         ws.write_datetime(row, col, value, formats.get(_number_format(value), bad=bad))
     else:
-        ws.write_string(row, col, str(value), formats.get(bad=bad))
+        formats.text.write(ws, row, col, str(value), formats.get(bad=bad))
 
 
 def _write_rows_sheet(
@@ -169,7 +171,7 @@ def _write_rows_sheet(
 
     ws.write_string(0, 0, ROW_NUMBER_HEADER, formats.header)
     for i, header in enumerate(headers, start=1):
-        ws.write_string(0, i, "" if header is None else str(header), formats.header)
+        formats.text.write(ws, 0, i, "" if header is None else str(header), formats.header)
     ws.write_string(0, messages_col, MESSAGES_HEADER, formats.header)
 
     for r, (number, values) in enumerate(rows, start=1):
@@ -189,7 +191,7 @@ def _write_rows_sheet(
                 widths[c + 1] = max(widths[c + 1], _display_width(value))
         if row_errors:
             text = "\n".join(_describe(e) for e in row_errors)
-            ws.write_string(r, messages_col, text, formats.get(bad=True, wrap=True))
+            formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
 
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w + 2, 6), MAX_WIDTH))
@@ -209,14 +211,14 @@ def _write_error_list(
     ws.write_string(0, 0, BANNER, formats.banner)
     bad_rows = {e.row for e in errors if e.row is not None}
     summary = f"エラー {len(errors)}件（{len(bad_rows)}行）"
-    ws.write_string(1, 0, f"対象ファイル: {source_name}　{summary}" if source_name else summary)
+    formats.text.write(ws, 1, 0, f"対象ファイル: {source_name}　{summary}" if source_name else summary)
     row = 2
     if unplaced:
         ws.write_string(row, 0, "ファイル全体または表に表示できない行のエラー:", formats.bold)
         for error in unplaced:
             row += 1
             where = "ファイル全体" if error.row is None else f"{error.row}行目"
-            ws.write_string(row, 0, f"・{where}: {_describe(error)}", formats.get(bad=True))
+            formats.text.write(ws, row, 0, f"・{where}: {_describe(error)}", formats.get(bad=True))
         row += 1
     row += 1
     for i, head in enumerate(ERROR_LIST_HEADERS):
@@ -233,7 +235,7 @@ def _write_error_list(
             ws.write_number(r, 0, error.row, plain)
         for c, text in enumerate((error.column, error.value, error.message, error.code), start=1):
             if text:
-                ws.write_string(r, c, text, plain)
+                formats.text.write(ws, r, c, text, plain)
     for c, w in enumerate((12, 20, 24, 70, 22)):
         ws.set_column(c, c, w)
     ws.freeze_panes(row + 1, 0)

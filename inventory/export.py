@@ -2,7 +2,8 @@
 
 Text that came from a user and starts with = + - @ or a tab/CR would run as a
 formula in Excel (CSV injection, OWASP); it is written with a leading apostrophe
-(CSV) or as a literal string (xlsx). Real numbers stay numbers.
+(CSV) or as a literal string with Excel's quote prefix (xlsx, `SafeText`, which every
+xlsx writer of the project uses). Real numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -36,11 +37,49 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def formula_like(value: object) -> bool:
+    """True for text Excel (or LibreOffice) would read as a formula if typed or imported."""
+    return isinstance(value, str) and value.startswith(_FORMULA_PREFIXES)
+
+
 def neutralise(value: object) -> object:
     """Return a value that Excel will never evaluate; numbers and bools pass through."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return "'" + value if formula_like(value) and isinstance(value, str) else value
+
+
+# Attributes that tie an xlsxwriter Format to its slot in the workbook, not to its look.
+_FORMAT_SLOT = frozenset({"xf_format_indices", "dxf_format_indices", "xf_index", "dxf_index", "_format_key"})
+
+
+class SafeText:
+    """Write text into xlsxwriter sheets so that Excel shows it but never evaluates it.
+
+    A cell is already stored as a literal string (never a formula), but a user who
+    opens such a cell and presses Enter would turn =HYPERLINK(...) into a live formula.
+    Text that looks like a formula therefore also gets Excel's quote prefix (the
+    apostrophe Excel itself adds to typed text), in a twin of the cell's format. The
+    stored value is unchanged, so a template read back gives the same 業務名.
+    """
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self._book = book
+        self._twins: dict[int, Any] = {}
+
+    def write(self, sheet: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+        """Write one string cell, quote-prefixed when it looks like a formula."""
+        sheet.write_string(row, col, text, self.quoted(fmt) if formula_like(text) else fmt)
+
+    def quoted(self, fmt: Any = None) -> Any:
+        """The quote-prefixed twin of a format (created once per format)."""
+        key = id(fmt)
+        if key not in self._twins:
+            twin = self._book.add_format()
+            for name, value in vars(fmt).items() if fmt is not None else ():
+                if name not in _FORMAT_SLOT:
+                    setattr(twin, name, value)
+            twin.set_quote_prefix()
+            self._twins[key] = twin
+        return self._twins[key]
 
 
 def _display(value: object) -> object:
@@ -77,6 +116,7 @@ def write_xlsx(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     )
     sheet_ = workbook.add_worksheet(sheet)
+    text = SafeText(workbook)
     head = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )
@@ -89,7 +129,7 @@ def write_xlsx(
             if isinstance(value, int | float):
                 sheet_.write_number(r, col, value)
             else:
-                sheet_.write_string(r, col, str(value))
+                text.write(sheet_, r, col, str(value))
     sheet_.freeze_panes(1, 0)
     sheet_.autofilter(0, 0, max(len(rows), 1), max(len(headers) - 1, 0))
     workbook.close()

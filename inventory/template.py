@@ -18,6 +18,7 @@ import xlsxwriter
 
 from inventory import schema
 from inventory.era import era_label
+from inventory.export import SafeText
 from inventory.schema import COLUMNS, Column
 
 EXAMPLE_SHEET = "記入例"
@@ -129,6 +130,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         num_format = NUM_FORMATS.get(kind, "@")  # "@": text, so 001 or 4/5 stay as typed
         formats[f"cell:{kind}"] = wb.add_format({"bg_color": INPUT_FILL, "num_format": num_format})
         formats[f"example:{kind}"] = wb.add_format({"font_color": "#808080", "num_format": num_format})
+    formats["text"] = SafeText(wb)  # pre-filled answers are user text: never a formula
     return formats
 
 
@@ -151,7 +153,7 @@ def _write_cover(
         if isinstance(value, int):
             ws.write_number(row, 1, value, f[fmt])
         elif value:
-            ws.write_string(row, 1, value, f[fmt])
+            f["text"].write(ws, row, 1, value, f[fmt])
         else:
             ws.write_blank(row, 1, None, f[fmt])
         if note:
@@ -247,7 +249,7 @@ def _write_rows(
         for i, col in enumerate(SHEET_COLUMNS):
             value = cell_value(task.get(col.field))
             if isinstance(value, str):
-                ws.write_string(r, i, value, f[f"{prefix}:{col.kind}"])
+                f["text"].write(ws, r, i, value, f[f"{prefix}:{col.kind}"])
             elif value is not None:
                 ws.write_number(r, i, value, f[f"{prefix}:{col.kind}"])
 
