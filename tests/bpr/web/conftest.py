@@ -113,3 +113,7 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> object:
 def login_as(client: TestClient, role: str) -> None:
     response = login(client, USERS[role][0])
     assert response.status_code == 303, response.text  # type: ignore[attr-defined]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium through the web UI (Playwright)")
