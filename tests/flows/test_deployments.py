@@ -8,6 +8,7 @@ process talks to the server only inside `temporary_settings`, so the session's
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -98,6 +99,16 @@ def read_deployments(api: str) -> dict[str, Any]:
         return {f"{flows[d.flow_id]}/{d.name}": d for d in client.read_deployments()}
 
 
+def read_artifacts(api: str, key: str) -> list[Any]:
+    """The artifacts with this key on the server."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+        return client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+
+
 def interrupt(process: subprocess.Popen[bytes]) -> int:
     """Ctrl+C, as a user stops `dxi serve`; the exit code."""
     process.send_signal(signal.SIGINT)
@@ -145,6 +156,14 @@ def test_serve_runs_the_inbox_deployment_and_keeps_schedules_active(
         assert (home / "inbox/accepted/2024" / dropped.name).is_file() and not dropped.exists()
         with session_scope(engine_for(f"sqlite:///{home / 'dxi.sqlite3'}")) as session:
             assert [s["file_name"] for s in list_submissions(session=session)] == [dropped.name]
+        (artifact,) = read_artifacts(prefect_server, "inbox-scan")
+        assert artifact.flow_run_id == run.id
+        (row,) = json.loads(artifact.data)
+        assert (row["ファイル"], row["結果"], row["移動先"]) == (
+            dropped.name,
+            "受理",
+            f"accepted/2024/{dropped.name}",
+        )
     finally:
         code = interrupt(serve)
     assert code == 0, log.read_text(errors="replace")
