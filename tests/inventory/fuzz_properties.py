@@ -130,13 +130,25 @@ _TOKENS = [
 ]  # fmt: skip
 
 
+_CELLS = [
+    b'<c r="XFD1048576"><v>1</v></c>', b'<c r="A1048576" t="inlineStr"><is><t>x</t></is></c>',
+    b'<c r="ZZ99999" t="s"><v>0</v></c>', b'<c t="inlineStr"><is><t>x</t></is></c>', b'<c r="B2" t="s"><v>99999</v></c>',
+    b'<c r="C2" t="d"><v>2024-13-45</v></c>', b'<c r="D2" t="e"><v>#REF!</v></c>', b'<c r="E2"><v>1e400</v></c>',
+    b'<c r="F2" t="b"><v>2</v></c>', b'<c r="A0"><v>1</v></c>', b'<c r="A99999999999"><v>1</v></c>',
+]  # fmt: skip
+
+
 @st.composite
 def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     """A few random edits: flips, deletions, insertions of interesting tokens, truncation."""
     out = bytearray(data)
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, max(len(out) - 1, 0)))
-        op = draw(st.sampled_from(["flip", "delete", "insert", "token", "duplicate", "truncate"]))
+        op = draw(st.sampled_from(["flip", "delete", "insert", "token", "cell", "duplicate", "truncate"]))
+        if op == "cell" and (ends := [i for i in range(len(out)) if out.startswith(b"</row>", i)]):
+            at = draw(st.sampled_from(ends))  # a hostile cell where a parser meets it: inside a row
+            out[at:at] = draw(st.sampled_from(_CELLS))
+            continue
         if op == "flip" and out:
             out[at] ^= draw(st.integers(1, 255))
         elif op == "delete":
