@@ -21,7 +21,7 @@ from inventory import inbox as box
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.error_workbook import write_error_workbook
-from inventory.errors import InventoryError
+from inventory.errors import UnreadableFileError
 from inventory.intake import STATUS_LABELS, FileOutcome, error_workbook_path, read_with_retries
 from inventory.models import RowError
 from inventory.normalize import fiscal_year_of
@@ -129,8 +129,8 @@ def import_overtime_file(path: Path, url: str) -> tuple[dict[str, object], list[
             engine=engine_for(url), data=data, file_name=path.name,
             pseudonym_key=settings.pseudonym_secret, actor=OVERTIME_ACTOR,
         )  # fmt: skip
-    except (OSError, InventoryError) as exc:
-        message = exc.message if isinstance(exc, InventoryError) else f"ファイルを開けません（{exc}）"
+    except (OSError, UnreadableFileError) as exc:  # a settings error fails the run: the file waits
+        message = exc.message if isinstance(exc, UnreadableFileError) else f"ファイルを開けません（{exc}）"
         errors = [RowError(file=path.name, code="unreadable_file", message=message)]
         return {"ファイル": path.name, "結果": STATUS_LABELS["rejected"], "エラー": 1}, errors, None
     stored = result.stored

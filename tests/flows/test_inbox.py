@@ -20,6 +20,8 @@ from inventory.db.engine import session_scope
 from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import store_survey
 from inventory.db.tables import AuditEntry, SurveySubmission
+from inventory.errors import SettingsError
+from inventory.settings import get_settings
 from inventory.synthetic import corrupt, make_town, write_town
 from tests.factories import make_survey
 from tests.inventory.workbooks import write_xlsx
@@ -177,3 +179,28 @@ def test_overtime_scan_imports_monthly_files_and_rejects_bad_ones(engine: Engine
     assert audit[("overtime.imported", "時間外_2025年3月.xlsx")] == 1
     assert audit[("overtime.rejected", "時間外_誤り.xlsx")] == 1
     assert [p for p in inbox.iterdir() if p.is_file()] == []
+
+
+def test_a_failed_run_puts_its_claimed_files_back(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A setting missing in production fails the run; the file waits in the inbox, nothing is stored."""
+    with session_scope(engine) as session:
+        store_survey(session=session, survey=make_survey(department="税務課", tag="税務課"))
+    monkeypatch.setenv("DXI_ENVIRONMENT", "production")
+    get_settings.cache_clear()
+    inbox = tmp_path / "overtime"
+    inbox.mkdir()
+    staff = write_xlsx(
+        inbox / "職員別_2025年3月.xlsx",
+        [["年月", "課", "職員番号", "時間外勤務時間"], ["2025-03", "税務課", "A1", 3]],
+        cover=(),
+    )
+    settle(inbox)
+    with pytest.raises(SettingsError, match="DXI_PSEUDONYM_KEY"):
+        overtime_scan(inbox=str(inbox), database_url=url_of(engine))
+    assert staff.is_file(), "the claimed file is back where it was dropped"
+    assert list((inbox / box.PROCESSING).iterdir()) == []
+    assert not (inbox / "rejected").exists() and not (inbox / "accepted").exists()
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(OvertimeMonth)) == 0
