@@ -112,6 +112,19 @@ static(
         "</x:sheetData></x:worksheet>"
     ),
 )
+
+
+def _far_cell_on_cover() -> bytes:
+    """Found by bench/fuzz.py on the reader without its extent check: the far cell sits on 表紙."""
+    book = valid_book()
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        cover = archive.read("xl/worksheets/sheet1.xml")  # openpyxl saves 表紙 (index 0) as sheet1
+    return replace_part(
+        book, "xl/worksheets/sheet1.xml", cover.replace(b"</row>", b'<c r="XFD1048576"><v>1</v></c></row>', 1)
+    )
+
+
+static("fuzz_far_cell_on_cover.xlsx", _far_cell_on_cover)
 static("malformed_xml.xlsx", lambda: ooxml(sheet_xml([HEADER, GOOD]).replace("</sheetData>", "<row><c")))
 WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
