@@ -49,10 +49,12 @@ def score(
     from flows.runtime import prepare_prefect
 
     prepare_prefect(settings)
+    from flows.runners import with_task_runner
     from flows.scoring import task_scoring
 
+    scoring = with_task_runner(task_scoring)  # DXI_TASK_RUNNER: thread (default), process, dask
     with console.status("採点中…"):
-        summary = task_scoring(fiscal_year=fy, config_path=str(config) if config else None, actor=by)
+        summary = scoring(fiscal_year=fy, config_path=str(config) if config else None, actor=by)
     console.print(
         f"{summary.fiscal_year}年度: {summary.task_count:,} 業務を採点しました（採点ID {summary.run_id}、"
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"

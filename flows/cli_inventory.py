@@ -97,7 +97,10 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.intake import outcome_json, outcome_row, survey_intake
+    from flows.runners import with_task_runner
     from inventory.intake import FileOutcome, find_survey_files
+
+    intake = with_task_runner(survey_intake)  # DXI_TASK_RUNNER: thread (default), process, dask
 
     files = find_survey_files(paths)  # the flow gets this list, so the folder is read once
     progress = Progress(
@@ -110,7 +113,7 @@ def ingest(
         def advance(outcome: FileOutcome) -> None:
             progress.update(bar, advance=1, description=f"取り込み中 {outcome.file}")
 
-        outcomes = survey_intake(
+        outcomes = intake(
             paths=[str(f) for f in files], fiscal_year=fy, department=dept, division=division,
             errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance,
         )  # fmt: skip

@@ -1,4 +1,9 @@
-"""The `task-scoring` flow: score a 年度's current inventory and store the run."""
+"""The `task-scoring` flow: score a 年度's current inventory and store the run.
+
+Runs on any task runner (flows/runners.py): every task takes and returns picklable
+values (the database URL, DataFrames, the config), so a worker process or a Dask worker
+on another machine can run it. Scoring is one vectorised task: it does not split.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from bpr.config import ScoringConfig, default_config
@@ -36,7 +42,9 @@ class ScoringSummary:
     top: list[dict[str, object]]
 
 
-@task(name="load-inventory", retries=2, retry_delay_seconds=2)
+# NO_CACHE / persist_result=False: Prefect would otherwise hash whole DataFrames for a
+# cache key and keep them as results; a rescoring must always read the current inventory.
+@task(name="load-inventory", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def load_inventory(database_url: str, fiscal_year: int | None) -> tuple[int, pd.DataFrame]:
     """Read the 年度's current tasks (the latest 年度 when none is given)."""
     with session_scope(engine_for(database_url)) as session:
@@ -49,7 +57,7 @@ def load_inventory(database_url: str, fiscal_year: int | None) -> tuple[int, pd.
     return year, frame
 
 
-@task(name="score-tasks")
+@task(name="score-tasks", cache_policy=NO_CACHE, persist_result=False)
 def score(
     tasks: pd.DataFrame, config: ScoringConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -61,7 +69,7 @@ def score(
     return scored, groups, ranked, group_ranking
 
 
-@task(name="store-scoring-run", retries=2, retry_delay_seconds=2)
+@task(name="store-scoring-run", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def store(
     database_url: str, fiscal_year: int, config: ScoringConfig, tasks: pd.DataFrame, scored: pd.DataFrame,
     ranked: pd.DataFrame, group_ranking: pd.DataFrame, actor: str, run_name: str | None,
@@ -89,7 +97,9 @@ def task_scoring(
     ensure_schema(engine_for(url))
     config = ScoringConfig.from_toml(Path(config_path)) if config_path else default_config()
     year, tasks = load_inventory(url, fiscal_year)
-    scored, groups, ranked, group_ranking = score(tasks, config)
+    # The pure scoring goes to the task runner (a worker process or a Dask worker when
+    # configured); reading and storing stay here, next to the database.
+    scored, groups, ranked, group_ranking = score.submit(tasks, config).result()
     run_id = store(
         url, year, config, tasks, scored, ranked, group_ranking, actor, str(flow_run.get_id() or "")
     )

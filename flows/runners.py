@@ -1,0 +1,147 @@
+"""Task runners from `DXI_TASK_RUNNER`: where the tasks of the intake and scoring flows run.
+
+    thread              threads in the flow's process (default; Prefect's ThreadPoolTaskRunner)
+    thread?workers=N    at most N threads
+    process[?workers=N] a pool of worker processes on this machine (ProcessPoolTaskRunner)
+    dask[?workers=N]    a Dask cluster started on this machine for the run, N worker processes
+    dask://host:port    an existing Dask scheduler (tasks run on its workers, other machines too)
+    tcp://host:port     the same, as Dask itself writes the address
+
+The flow itself always runs in the calling process: only its tasks move, so callbacks
+such as `survey_intake(on_progress=...)` still run where they were given.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, cast
+from urllib.parse import parse_qsl
+
+from prefect import Flow
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from inventory.errors import SettingsError
+from inventory.settings import get_settings
+
+RunnerKind = Literal["thread", "process", "dask", "dask-address"]
+MAX_WORKERS = 256
+ACCEPTED_FORMS = (
+    "thread（既定）、thread?workers=4、process、process?workers=4、dask（この PC に Dask クラスタを起動）、"
+    "dask?workers=2、dask://ホスト:ポート または tcp://ホスト:ポート（起動済みの Dask スケジューラ）"
+)
+F = TypeVar("F", bound=Flow[Any, Any])
+
+
+@dataclass(frozen=True)
+class RunnerSpec:
+    """A parsed `DXI_TASK_RUNNER` value."""
+
+    kind: RunnerKind
+    workers: int | None = None
+    address: str | None = None  # tcp://host:port, for kind "dask-address"
+
+    @property
+    def uses_worker_processes(self) -> bool:
+        """True when tasks run outside the flow's process and must reach the Prefect API themselves."""
+        return self.kind != "thread"
+
+
+def _bad(spec: str, why: str) -> SettingsError:
+    return SettingsError(
+        f"DXI_TASK_RUNNER の値「{spec}」は使えません（{why}）。指定できる形: {ACCEPTED_FORMS}"
+    )
+
+
+def _workers(spec: str, query: str) -> int | None:
+    if not query:
+        return None
+    options = dict(parse_qsl(query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"workers"})
+    if unknown:
+        raise _bad(spec, f"知らない指定 {', '.join(unknown)}。指定できるのは workers だけです")
+    value = options["workers"].strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise _bad(spec, f"workers は 1〜{MAX_WORKERS} の整数で指定してください")
+    return int(value)
+
+
+def _address(spec: str, rest: str) -> str:
+    host, sep, port = rest.rstrip("/").rpartition(":")
+    if not sep or not host or "/" in host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise _bad(spec, "Dask スケジューラのアドレスは ホスト:ポート の形で、例: dask://10.0.0.5:8786")
+    return f"tcp://{host}:{int(port)}"
+
+
+def parse_runner_spec(spec: str) -> RunnerSpec:
+    """Parse a `DXI_TASK_RUNNER` value; a bad one gets a Japanese message naming the accepted forms."""
+    text = spec.strip()
+    lowered = text.lower()
+    for scheme in ("dask://", "tcp://"):
+        if lowered.startswith(scheme):
+            return RunnerSpec("dask-address", address=_address(spec, text[len(scheme) :]))
+    name, _, query = lowered.partition("?")
+    if name in ("", "thread", "process", "dask"):
+        kind: RunnerKind = "thread" if name in ("", "thread") else name  # type: ignore[assignment]
+        return RunnerSpec(kind, workers=_workers(spec, query))
+    raise _bad(spec, "種類は thread / process / dask のいずれかです")
+
+
+def build_task_runner(spec: str | RunnerSpec | None = None) -> TaskRunner[Any]:
+    """Return a fresh Prefect task runner for `spec` (default: the `DXI_TASK_RUNNER` setting)."""
+    parsed = spec if isinstance(spec, RunnerSpec) else parse_runner_spec(_spec_or_setting(spec))
+    if parsed.kind == "thread":
+        return ThreadPoolTaskRunner(max_workers=parsed.workers)
+    if parsed.kind == "process":
+        return ProcessPoolTaskRunner(max_workers=parsed.workers)
+    from prefect_dask.task_runners import DaskTaskRunner  # imports distributed: only when asked for
+
+    if parsed.kind == "dask-address":
+        runner: TaskRunner[Any] = DaskTaskRunner(address=parsed.address)
+        return runner
+    # Parsing is CPU work under the GIL: one thread per worker process, as many processes as cores.
+    cluster: dict[str, Any] = {
+        "n_workers": parsed.workers or os.cpu_count() or 1,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,  # no web port opened for a run's private cluster
+    }
+    runner = DaskTaskRunner(cluster_kwargs=cluster)
+    return runner
+
+
+def _spec_or_setting(spec: str | None) -> str:
+    return get_settings().task_runner if spec is None else spec
+
+
+def share_api_with_workers() -> None:
+    """Give worker processes the flow's Prefect API.
+
+    With no PREFECT_API_URL Prefect starts a temporary server inside each process that
+    talks to it, so every process-pool or Dask worker would start its own server on the
+    same database. Start the temporary server here instead, once, and export its URL so
+    the workers (which inherit the environment and the settings context) use it too.
+    """
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    refresh_global_settings_context()
+
+
+def with_task_runner(flow: F, spec: str | None = None) -> F:
+    """Return `flow` with the task runner named by `spec` (default: `DXI_TASK_RUNNER`).
+
+    Call it right before running the flow: for process and Dask runners it makes sure
+    the worker processes will find the Prefect API (see `share_api_with_workers`).
+    """
+    parsed = parse_runner_spec(_spec_or_setting(spec))
+    if parsed.uses_worker_processes:
+        share_api_with_workers()
+    return cast(F, flow.with_options(task_runner=build_task_runner(parsed)))
