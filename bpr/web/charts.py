@@ -44,14 +44,14 @@ class Chart:
 
 
 def horizontal(
-    items: list[tuple[str, float, str]], *, width: float = 560, row: float = 30, label_width: float = 210,
+    items: list[tuple[str, float, str]], *, width: float = 560, row: float = 25, label_width: float = 210,
     tones: list[str] | None = None,
 ) -> Chart:  # fmt: skip
     """One bar per (label, value, text), longest = full width; zero or negative values draw nothing."""
     top = max((v for _, v, _ in items), default=0.0)
     room = width - label_width - 90
     bars = [
-        Bar(label, text, label_width, i * row + 4, room * max(value, 0.0) / top if top > 0 else 0.0, row - 10,
+        Bar(label, text, label_width, i * row + 3, room * max(value, 0.0) / top if top > 0 else 0.0, row - 8,
             (tones or [])[i] if tones and i < len(tones) else "main")
         for i, (label, value, text) in enumerate(items)
     ]  # fmt: skip
@@ -60,13 +60,13 @@ def horizontal(
 
 def vertical(
     items: list[tuple[str, float, str]], *, rules: list[tuple[str, float]] = (),  # type: ignore[assignment]
-    width: float = 560, height: float = 260, tones: list[str] | None = None,
+    width: float = 560, height: float = 210, tones: list[str] | None = None, legend_width: float = 96,
 ) -> Chart:  # fmt: skip
-    """One column per (label, value, text), with reference lines at the given values."""
-    top = max([v for _, v, _ in items] + [v for _, v in rules] + [0.0]) * 1.1
-    plot_top, plot_bottom = 24.0, height - 40.0
+    """One column per (label, value, text); reference lines end in a label in the right margin."""
+    top = max([v for _, v, _ in items] + [v for _, v in rules] + [0.0]) * 1.12
+    plot_top, plot_bottom = 22.0, height - 34.0
     span = plot_bottom - plot_top
-    slot = (width - 20) / max(len(items), 1)
+    slot = (width - 20 - legend_width) / max(len(items), 1)
 
     def y_of(value: float) -> float:
         return plot_bottom - (span * value / top if top > 0 else 0.0)
@@ -76,4 +76,6 @@ def vertical(
             plot_bottom - y_of(max(value, 0.0)), (tones or [])[i] if tones and i < len(tones) else "main")
         for i, (label, value, text) in enumerate(items)
     ]  # fmt: skip
-    return Chart(width, height, bars, [Rule(label, y_of(value)) for label, value in rules])
+    return Chart(
+        width, height, bars, [Rule(label, y_of(value)) for label, value in rules], label_width=legend_width
+    )
