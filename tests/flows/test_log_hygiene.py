@@ -43,7 +43,7 @@ def secrets() -> list[str]:
 def surveys(folder: Path) -> tuple[Path, Path]:
     """An accepted survey and a rejected one, both full of the marker."""
     folder.mkdir(parents=True, exist_ok=True)
-    header = [*HEADER, "備考"]
+    header: list[object] = [*HEADER, "備考"]
     good: list[list[object]] = [header] + [
         [f"{MARKER}業務{i}", "定型", "なし", "電子", 120, 15, f"備考 {MARKER}"] for i in range(3)
     ]
@@ -63,8 +63,12 @@ def overtime_files(folder: Path) -> tuple[Path, Path]:
     """A per-staff file that is accepted and one that is rejected, ids and bad cells marked."""
     folder.mkdir(parents=True, exist_ok=True)
     header: list[object] = ["年月", "課", "職員番号", "時間外勤務時間"]
-    good = [header] + [["2024-04", "税務課", s, 10 + n] for n, s in enumerate(STAFF)]
-    bad = [header, ["2024-05", "税務課", STAFF[0], f"{MARKER}時間"], ["2024-05", f"{MARKER}課", STAFF[1], 3]]
+    good: list[list[object]] = [header] + [["2024-04", "税務課", s, 10 + n] for n, s in enumerate(STAFF)]
+    bad: list[list[object]] = [
+        header,
+        ["2024-05", "税務課", STAFF[0], f"{MARKER}時間"],
+        ["2024-05", f"{MARKER}課", STAFF[1], 3],
+    ]
     paths = (folder / "時間外_4月.xlsx", folder / "時間外_5月_誤り.xlsx")
     write_xlsx(paths[0], good, cover=())
     write_xlsx(paths[1], bad, cover=())
@@ -112,9 +116,9 @@ def test_flow_runs_log_no_cell_value_and_no_staff_id(tmp_path: Path) -> None:
 
     captured = log_text(records)
     assert captured, "nothing was captured: the check below would be vacuous"
-    stored = api_logs_and_artifacts(
-        [intake_state.state_details.flow_run_id, scan_state.state_details.flow_run_id]
-    )
+    run_ids = [intake_state.state_details.flow_run_id, scan_state.state_details.flow_run_id]
+    assert None not in run_ids
+    stored = api_logs_and_artifacts([i for i in run_ids if i is not None])
     storage = Path(os.environ["PREFECT_HOME"]) / "storage"
     results = "".join(p.read_bytes().decode("latin-1") for p in storage.rglob("*") if p.is_file())
     for secret in secrets():

@@ -36,7 +36,7 @@ def names(who: str, round_no: int) -> list[str]:
 
 
 def workbook(path: Path, who: str, round_no: int) -> str:
-    rows: list[list[object]] = [HEADER]
+    rows: list[list[object]] = [list(HEADER)]
     rows += [[name, "定型", "なし", "電子", 10 + i, 5] for i, name in enumerate(names(who, round_no))]
     write_xlsx(path, rows, cover=(("年度", 2024), ("部", "総務部"), ("課", "競合課")))
     return str(path)

@@ -227,7 +227,10 @@ def seed_overtime(engine: Engine) -> None:
 def months(engine: Engine) -> list[tuple[str, int, float]]:
     with session_scope(engine) as session:
         panel = overtime_panel(session=session)
-    return [(r.department, r.month, r.overtime_hours) for r in panel.itertuples()]
+    return [
+        (str(d), int(m), float(h))
+        for d, m, h in zip(panel["department"], panel["month"], panel["overtime_hours"], strict=True)
+    ]
 
 
 @pytest.mark.parametrize(("label", "kill", "expect"), OVERTIME_KILLS, ids=[k[0] for k in OVERTIME_KILLS])
