@@ -93,4 +93,5 @@ import flows.cli_ops  # noqa: E402, F401  (registers `dxi doctor`, `dxi backup`,
 import flows.cli_overtime  # noqa: E402, F401  (registers `dxi overtime`)
 from flows import cli_bpr, cli_demo, cli_effects, cli_inventory, cli_pilot  # noqa: E402, F401  (registers the commands on `app`)
 from flows import cli_campaign  # noqa: E402, F401  (registers `dxi campaign`)
+from flows import cli_web  # noqa: E402, F401  (registers `dxi user` and `dxi web`)
 from flows import cli_serve  # noqa: E402, F401  (registers `dxi serve`)

@@ -119,6 +119,7 @@ def web(
     engine = engine_for(settings.db_url)
     require_current(engine)
     console.print(f"審査画面を起動します: http://{host}:{port}/ （終了は Ctrl+C）", markup=False)
-    proxies = ",".join(settings.web_trusted_proxies)
+    # proxy_headers off: the app itself reads X-Forwarded-For/-Proto, and only from
+    # DXI_WEB_TRUSTED_PROXIES, so the SSO header check still sees the proxy's own address.
     uvicorn.run(create_app(settings=settings, engine=engine), host=host, port=port, log_level="warning",
-                proxy_headers=True, forwarded_allow_ips=proxies, server_header=False)  # fmt: skip
+                proxy_headers=False, server_header=False)  # fmt: skip

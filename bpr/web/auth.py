@@ -17,7 +17,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from bpr.web.errors import CsrfRefused, Forbidden, LoginRequired
-from bpr.web.security import CSRF_FIELD, SESSION_COOKIE, client_address, tokens_match
+from bpr.web.security import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    client_address,
+    from_trusted_proxy,
+    peer_address,
+    tokens_match,
+)
 from inventory.db.account_repo import create_session, end_session, get_user, load_session
 from inventory.db.engine import session_scope
 
@@ -73,8 +80,8 @@ def _from_trusted_header(request: Request, session: Session, current: object) ->
     name = request.headers.get(header) if header else None
     if not name:
         return None
-    if client_address(request) not in settings.web_trusted_proxies:
-        log.warning("ignored %s header from untrusted address %s", header, client_address(request))
+    if not from_trusted_proxy(request):
+        log.warning("ignored %s header from untrusted address %s", header, peer_address(request))
         return None
     if current is not None and current[1].name == name:  # type: ignore[index]
         return None

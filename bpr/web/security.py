@@ -36,16 +36,40 @@ def apply_headers(request: Request, response: Response) -> None:
     """Add the security headers; pages and downloads (anything not under /static) are never cached."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.url.scheme == "https":
+    if is_https(request):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if not request.url.path.startswith(("/static/", "/fonts/")):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
 
 
-def client_address(request: Request) -> str:
-    """The peer address (the reverse proxy's, when there is one)."""
+def peer_address(request: Request) -> str:
+    """The address the connection comes from (the reverse proxy's, when there is one)."""
     return request.client.host if request.client else "unknown"
+
+
+def from_trusted_proxy(request: Request) -> bool:
+    """True when the peer is one of settings.web_trusted_proxies."""
+    return peer_address(request) in request.app.state.settings.web_trusted_proxies
+
+
+def client_address(request: Request) -> str:
+    """The user's address: behind a trusted proxy, the last hop of X-Forwarded-For it added.
+
+    Login throttling counts per this address, so all users behind one proxy are not
+    locked out together; the header is ignored from anyone but a trusted proxy.
+    """
+    forwarded = request.headers.get("x-forwarded-for") if from_trusted_proxy(request) else None
+    if forwarded and forwarded.split(",")[-1].strip():
+        return forwarded.split(",")[-1].strip()[:64]
+    return peer_address(request)
+
+
+def is_https(request: Request) -> bool:
+    """Served over https: directly, or through a trusted proxy that says so (X-Forwarded-Proto)."""
+    if request.url.scheme == "https":
+        return True
+    return from_trusted_proxy(request) and request.headers.get("x-forwarded-proto", "").lower() == "https"
 
 
 def set_cookie(
@@ -53,16 +77,13 @@ def set_cookie(
 ) -> None:
     """HttpOnly, SameSite=Strict, path /, Secure over https."""
     response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip
+        name, value, max_age=max_age, path="/", httponly=True, samesite="strict", secure=is_https(request)
+    )
 
 
 def clear_cookie(request: Request, response: Response, name: str) -> None:
     """Remove a cookie with the same attributes it was set with."""
-    response.delete_cookie(
-        name, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"
-    )
+    response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=is_https(request))
 
 
 def new_token() -> str:

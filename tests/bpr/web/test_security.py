@@ -128,3 +128,33 @@ def test_next_after_login_stays_on_this_site(app_client: TestClient, town: Town)
             "next": "https://evil.example/"}  # fmt: skip
     assert app_client.post("/login", data=form).headers["location"] == "/"
     assert LOGIN_CSRF_COOKIE
+
+
+def test_cookies_are_secure_over_https_directly_or_through_a_trusted_proxy(
+    engine: Engine, town: Town
+) -> None:
+    with TestClient(_app(engine), base_url="https://testserver", follow_redirects=False) as client:
+        response = login(client, USERS["admin"][0])
+        assert "secure" in response.headers["set-cookie"].lower()  # type: ignore[attr-defined]
+        assert client.get("/login").headers["strict-transport-security"].startswith("max-age=")
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.7"}
+    with TestClient(_app(engine, web_trusted_proxies=["testclient"]), follow_redirects=False) as client:
+        assert "secure" in client.get("/login", headers=proxied).headers["set-cookie"].lower()
+    with TestClient(_app(engine), follow_redirects=False) as client:  # the same headers from anyone else
+        assert "secure" not in client.get("/login", headers=proxied).headers["set-cookie"].lower()
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_forwarded_address(engine: Engine, town: Town) -> None:
+    from inventory.db.account_tables import LoginAttempt
+
+    with TestClient(_app(engine, web_trusted_proxies=["testclient"]), follow_redirects=False) as client:
+        client.headers["X-Forwarded-For"] = "192.0.2.1, 10.0.0.7"
+        login(client, "nobody", "wrong")
+    with TestClient(_app(engine), follow_redirects=False) as client:
+        client.headers["X-Forwarded-For"] = "10.9.9.9"  # not from a trusted proxy: ignored
+        login(client, "nobody", "wrong")
+    with session_scope(engine) as session:
+        assert list(session.scalars(select(LoginAttempt.client).order_by(LoginAttempt.id))) == [
+            "10.0.0.7",
+            "testclient",
+        ]
