@@ -6,8 +6,8 @@ kills itself with SIGKILL at a chosen statement, inside an executemany, right be
 right after COMMIT, or while an error workbook is being zipped. The parent then compares
 every row of every table with the state before the child started ("none") or with the
 state after a clean rerun ("whole"), and reruns to show the file is then stored exactly once.
-One test sweeps a resubmission: a kill before each of its statements in turn (13 on
-SQLite, 12 on PostgreSQL), until the child gets through.
+One test sweeps a resubmission: a kill before each of its statements in turn (a dozen;
+SQLite has one more, its BEGIN IMMEDIATE), until the child gets through.
 """
 
 from __future__ import annotations
