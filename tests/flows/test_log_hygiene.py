@@ -24,8 +24,10 @@ import pytest
 
 from flows.inbox import overtime_scan
 from flows.intake import survey_intake
+from inventory.db.engine import engine_for
 from inventory.overtime_columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
+from tests.inventory.db.dump import database_text
 from tests.inventory.workbooks import HEADER, write_xlsx
 from tests.logcapture import all_log_records, log_text
 
@@ -125,6 +127,10 @@ def test_flow_runs_log_no_cell_value_and_no_staff_id(tmp_path: Path) -> None:
         assert secret not in captured, f"{secret} in a log record"
         assert secret not in stored, f"{secret} in the Prefect API's logs or artifacts"
         assert secret not in results, f"{secret} in Prefect's result storage"
+    stored_values = database_text(engine_for(get_settings().db_url))
+    assert f"{MARKER}業務0" in stored_values  # the accepted survey's tasks are data, and stored
+    for staff_id in [*STAFF, *secrets()[1:]]:
+        assert staff_id not in stored_values, f"{staff_id} stored by the overtime-scan flow"
     # Control: the department's error workbook does show its own bad cells.
     with zipfile.ZipFile(errors_dir / "税務課_誤り_エラー.xlsx") as archive:
         assert MARKER in archive.read("xl/sharedStrings.xml").decode()
