@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import python_calamine
-
 from bpr.rank_workbook import CANDIDATE_SHEET, DECISION_HEADER, ID_HEADER, REASON_HEADER, REVIEWER_HEADER
 from bpr.review import DECISIONS
+from inventory.errors import UnreadableFileError
 from inventory.models import RowError
 from inventory.normalize import parse_text
+from inventory.reader import read_table_bytes
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,9 @@ def read_marked_decisions(data: bytes, file_name: str) -> tuple[list[MarkedDecis
             )
         )
 
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = book.get_sheet_by_name(CANDIDATE_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several unrelated types for damaged or foreign files
+    try:  # the shared opener: zip-bomb, sheet-extent and DOCTYPE checks before calamine sees it
+        rows = read_table_bytes(data, file_name, pick_sheet=lambda _names: CANDIDATE_SHEET).rows
+    except UnreadableFileError:
         error(
             "unreadable_file",
             f"「{CANDIDATE_SHEET}」シートのある順位表（dxi rank --format xlsx で作ったもの）を読み込めません",

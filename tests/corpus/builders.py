@@ -17,6 +17,11 @@ GOOD = ["支出命令書の作成", "定型", "なし", "電子", 1200, 30]
 COVER = (("年度", 2024), ("課", "税務課"))
 OVERTIME_HEADER = ["年月", "課", "時間外勤務時間", "職員数"]
 ZIP_BOMB_BYTES = 2 * 1024**3  # 2 GiB of zeros in one sheet part
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\nstream\n\x00\x01\x02\xff\nendstream\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+)
+FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
 
 
 def openpyxl_book(

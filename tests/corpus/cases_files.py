@@ -9,8 +9,11 @@ import xlsxwriter
 
 from tests.corpus.builders import (
     COVER,
+    FAR,
     GOOD,
     HEADER,
+    PDF,
+    PNG,
     csv_bytes,
     many_rows,
     ooxml,
@@ -23,11 +26,6 @@ from tests.corpus.builders import (
     zip_bomb,
 )
 from tests.corpus.cases import WITH_NOTES, case, static
-
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\nstream\n\x00\x01\x02\xff\nendstream\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-)
 
 # --- unreadable files: refused before any row is looked at -------------------------
 
@@ -91,7 +89,6 @@ def _encrypted_flag() -> bytes:
 
 static("encrypted_flag.xlsx", _encrypted_flag)
 
-FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
 static(
     "far_cell.xlsx", lambda: ooxml(sheet_xml([HEADER, GOOD]).replace("</sheetData>", FAR + "</sheetData>"))
 )

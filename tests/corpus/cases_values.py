@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from tests.corpus.builders import (
     COVER,
+    FAR,
     GOOD,
     HEADER,
     OVERTIME_HEADER,
@@ -20,7 +21,6 @@ from tests.corpus.builders import (
     zip_bomb,
 )
 from tests.corpus.cases import WITH_NOTES, static
-from tests.corpus.cases_files import FAR
 
 # --- characters: control, bidi, emoji, private use ---------------------------------------
 
