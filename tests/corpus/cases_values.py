@@ -124,6 +124,17 @@ for label, value in {
 }.items():  # fmt: skip
     static(f"era_{label}.xlsx", lambda value=value: survey(GOOD, cover=(("年度", value), ("課", "税務課"))))
 
+ERROR_CELLS = {
+    "A2": '<c r="A2" t="b"><v>1</v></c>',  # a boolean 業務名: read as the text "True"
+    "E2": '<c r="E2" t="e"><v>#N/A</v></c>',  # an Excel error value: calamine reads it as empty
+    "F2": '<c r="F2" t="d"><v>2024-13-45</v></c>',  # an impossible ISO date cell
+}
+static("error_and_typed_cells.xlsx", lambda: ooxml(sheet_xml([HEADER, GOOD], raw_cells=ERROR_CELLS)))
+static(
+    "shared_string_out_of_range.xlsx",
+    lambda: ooxml(sheet_xml([HEADER, GOOD], raw_cells={"A2": '<c r="A2" t="s"><v>99999</v></c>'})),
+)
+
 # --- structure: headers, blank and total rows, merged cells, CSV quirks ---------------------
 
 static("header_only.xlsx", lambda: survey())
