@@ -141,7 +141,10 @@ def record_review(
     """Append a decision on a task (history is never overwritten), with the scores it saw."""
     if decision not in DECISIONS:
         raise NotFoundError(f"判断は {' / '.join(DECISIONS)} のいずれかです（指定: {decision}）")
-    task = session.get(Task, task_id)
+    # Lock the task (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): two decisions on
+    # one task at once then get their ids and decided_at in the same order, so "the latest" is
+    # one decision for every view (max id) and for anyone reading the times.
+    task = session.get(Task, task_id, with_for_update=True)
     if task is None:
         raise NotFoundError(f"業務ID {task_id} は登録されていません")
     score = session.execute(

@@ -1,0 +1,128 @@
+"""A seeded database and a real `dxi web` subprocess on a free loopback port, for the load runs.
+
+Shared by tests/bpr/web/test_load.py (short, in CI) and bench/web_load.py (long):
+the town is real synthetic workbooks (inventory/synthetic.py, mixed clerk styles)
+ingested file by file as `dxi ingest` does, scored and stored as `dxi score` does,
+plus one reviewer account per simulated reviewer. The server is the real command
+in its own process with its own DXI_HOME, on the same database URL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from bpr.config import default_config
+from bpr.ranking import rank
+from bpr.rollout import find_rollout_groups, rank_groups
+from bpr.scoring import score_tasks
+from inventory.db.account_repo import add_user
+from inventory.db.engine import session_scope
+from inventory.db.scoring_repo import inventory_frame, save_scoring_run
+from inventory.intake import ingest_file
+from inventory.synthetic import make_town, write_town
+
+PASSWORD = "load test password"
+START_TIMEOUT = 60.0
+
+
+def reviewer_names(count: int) -> list[str]:
+    return [f"reviewer{i:02d}" for i in range(1, count + 1)]
+
+
+def seed_load_town(engine: Engine, folder: Path, *, reviewers: int, departments: int = 3,
+                   tasks_per_department: int = 20, seed: int = 11) -> list[int]:  # fmt: skip
+    """Ingest the synthetic town's workbooks, score them, add the reviewers; return the task ids by rank."""
+    paths = write_town(make_town(departments=departments, tasks_per_department=tasks_per_department, seed=seed),
+                       folder, seed=seed)  # fmt: skip
+    for path in paths:
+        outcome = ingest_file(engine=engine, path=path, actor="load-test")
+        if outcome.status != "accepted":
+            raise RuntimeError(f"{path.name}: {outcome.status} {outcome.errors[:3]}")
+    config = default_config()
+    with session_scope(engine) as session:
+        tasks = inventory_frame(session=session, fiscal_year=2024)
+        scored = score_tasks(tasks, config)
+        groups = find_rollout_groups(tasks, config)
+        ranked = rank(scored, tasks, groups=groups)
+        save_scoring_run(
+            session=session, fiscal_year=2024, config=config.model_dump(mode="json"),
+            config_hash=config.config_hash(), ranked=ranked, scored=scored, groups=rank_groups(scored, tasks, groups),
+            task_keys=dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True)), actor="load-test",
+        )  # fmt: skip
+        for name in reviewer_names(reviewers):
+            add_user(session=session, name=name, role="reviewer", password=PASSWORD, actor="load-test")
+    return [int(t) for t in ranked["task_id"]]
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def dxi_command() -> list[str]:
+    """The installed `dxi` next to this interpreter, else the same entry point through -c."""
+    script = Path(sys.executable).parent / "dxi"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
+
+
+@contextmanager
+def dxi_web(database_url: str, home: Path) -> Iterator[str]:
+    """Run `dxi web` on 127.0.0.1 until the block ends; yield its base URL. Always stops it."""
+    home.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "DXI_DATABASE_URL": database_url, "DXI_HOME": str(home)}
+    log_path = home / "dxi-web.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*dxi_command(), "web", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[3],
+        )  # fmt: skip
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_up(process, base_url, log_path)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def server_log(home: Path) -> str:
+    """What the server wrote (warnings and tracebacks), for a failing test's message."""
+    path = home / "dxi-web.log"
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"dxi web exited with {process.returncode}: {log_path.read_text(errors='replace')}"
+            )
+        try:
+            if httpx.get(f"{base_url}/login", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"dxi web did not answer within {START_TIMEOUT:.0f} s: {log_path.read_text(errors='replace')}"
+    )
