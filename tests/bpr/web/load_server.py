@@ -19,17 +19,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bpr.config import default_config
 from bpr.ranking import rank
 from bpr.rollout import find_rollout_groups, rank_groups
 from bpr.scoring import score_tasks
 from inventory.db.account_repo import add_user
+from inventory.db.bpr_tables import Review
 from inventory.db.engine import session_scope
 from inventory.db.scoring_repo import inventory_frame, save_scoring_run
+from inventory.db.tables import AuditEntry
 from inventory.intake import ingest_file
 from inventory.synthetic import make_town, write_town
+from tests.bpr.web.load_driver import Ack
 
 PASSWORD = "load test password"
 START_TIMEOUT = 60.0
@@ -126,3 +129,30 @@ def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, log_path: Pa
     raise RuntimeError(
         f"dxi web did not answer within {START_TIMEOUT:.0f} s: {log_path.read_text(errors='replace')}"
     )
+
+
+def check_stored(engine: Engine, acks: list[Ack], prefix: str) -> dict[str, int]:
+    """Compare the acknowledged decisions with the reviews and audit entries whose reason has `prefix`."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Review.reason, Review.task_id, Review.decision, Review.reviewer).where(
+                Review.reason.startswith(prefix)
+            )
+        ).all()
+        audited = [
+            e.details.get("reason") for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "review.decided"))
+        ]  # fmt: skip
+    stored: dict[str, list[tuple[int, str, str]]] = {}
+    for reason, task_id, decision, reviewer in rows:
+        stored.setdefault(reason, []).append((task_id, decision, reviewer))
+    expected = {a.reason: (a.task_id, a.decision, a.reviewer) for a in acks}
+    audit_counts = {reason: audited.count(reason) for reason in stored}
+    return {
+        "acknowledged": len(expected),
+        "recorded_once": sum(stored.get(r) == [v] for r, v in expected.items()),
+        "lost": sum(r not in stored for r in expected),
+        "stored_twice": sum(len(v) > 1 for v in stored.values()),
+        "stored_wrong": sum(r in stored and stored[r][0] != v for r, v in expected.items()),
+        "stored_unacknowledged": sum(r not in expected for r in stored),
+        "audit_mismatch": sum(n != len(stored[r]) for r, n in audit_counts.items()),
+    }
