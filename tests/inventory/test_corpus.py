@@ -105,7 +105,7 @@ def test_corpus_file(engine: Engine, corpus: dict[str, Path], tmp_path: Path, na
     want = EXPECTED[name]
     if name == "rows_100000.xlsx" and engine.dialect.name == "sqlite":
         pytest.skip(
-            "the 100,000-row file runs once, on PostgreSQL (30 s); SQLite stores it in bench/intake.py"
+            "the 100,000-row file is stored once, on PostgreSQL (the stricter backend), to keep the suite fast"
         )
     _baseline(engine)
     before = _counts(engine)
