@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from flows.intake import outcome_row, survey_intake
+from flows.runners import with_task_runner
 from inventory import inbox as box
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
@@ -100,7 +101,7 @@ def inbox_scan(
     taken = _take(folder, summary, settle_seconds, stale_after)
     if taken.files:
         try:
-            outcomes = survey_intake(
+            outcomes = with_task_runner(survey_intake)(  # DXI_TASK_RUNNER: threads, processes or Dask
                 paths=[str(p) for p in taken.files], errors_dir=str(taken.folder),
                 actor=SURVEY_ACTOR, database_url=database_url,
             )  # fmt: skip
