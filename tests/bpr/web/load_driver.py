@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from bpr.review import DECISIONS  # noqa: E402
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = ("127.0.0.1",)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -87,7 +87,7 @@ def percentile(values: list[float], q: int) -> float:
 
 
 def check_loopback(base_url: str) -> None:
-    """Refuse anything but http on a loopback address."""
+    """Refuse anything but http on 127.0.0.1 (where `dxi web` listens by default)."""
     parts = urlsplit(base_url)
     if parts.scheme != "http" or parts.hostname not in LOOPBACK:
         raise ValueError(f"load_driver only runs against http://127.0.0.1 (given: {base_url})")
