@@ -76,6 +76,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     app.add_exception_handler(PageNotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _bad_request)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _server_error)
     for module in (routes_auth, routes_dashboard, routes_ranking, routes_task, routes_pilots,
                    routes_submissions, routes_admin):  # fmt: skip
         app.include_router(module.router)
@@ -116,3 +117,11 @@ def _bad_request(request: Request, exc: RequestValidationError) -> Response:
     fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
     message = f"入力の形式が正しくありません（{fields}）"
     return render(request, "error.html.j2", page="", title="入力の誤り", status=400, message=message)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+    message = "処理中にエラーが発生しました。時間をおいて再度お試しください（管理者はログを確認してください）"
+    response = render(request, "error.html.j2", page="", title="エラー", status=500, message=message)
+    apply_headers(request, response)  # this answer bypasses the middleware that adds them
+    return response

@@ -135,3 +135,19 @@ def test_pages_carry_the_security_headers(app_client: TestClient, town: Town) ->
     assert app_client.get("/static/app.css").status_code == 200
     font = app_client.get("/fonts/ipaexg.ttf")
     assert font.status_code == 200 and len(font.content) > 1_000_000
+
+
+def test_an_unexpected_error_is_a_japanese_page_without_details(engine: Engine, town: Town) -> None:
+    from bpr.web.app import create_app
+    from inventory.settings import get_settings
+
+    app = create_app(settings=get_settings(), engine=engine)
+
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500 and "処理中にエラーが発生しました" in response.text
+    assert "secret internals" not in response.text and response.headers["x-frame-options"] == "DENY"
