@@ -129,11 +129,10 @@ def _safe_host(host: str) -> str:
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine."""
     try:
-        os.kill(pid, 0)
+        with contextlib.suppress(PermissionError):  # it exists, run by another user
+            os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # it exists, run by another user
-        pass
     return True
 
 
@@ -190,9 +189,9 @@ def claim_new_files(
     inbox.mkdir(parents=True, exist_ok=True)
     now = time.time() if now is None else now
     listed = list_candidates(inbox)
-    settled = [c for c in listed if is_settled(c, now=now, settle_seconds=settle_seconds)]
-    claim = claim_files(inbox, settled, now=now)
-    claim.busy.extend(c.path.name for c in listed if c not in settled)
+    ready = [is_settled(c, now=now, settle_seconds=settle_seconds) for c in listed]
+    claim = claim_files(inbox, [c for c, ok in zip(listed, ready, strict=True) if ok], now=now)
+    claim.busy.extend(c.path.name for c, ok in zip(listed, ready, strict=True) if not ok)
     return claim
 
 
