@@ -278,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print figures and acknowledgements as JSON")
     args = parser.parse_args(argv)
     users = [(name, password) for name, _, password in (u.partition(":") for u in args.user)]
+    try:
+        check_loopback(args.base_url)
+    except ValueError as exc:
+        parser.error(str(exc))
     result = run_load(args.base_url, users, args.task, decisions=args.decisions,
                       max_requests=args.max_requests, wall_seconds=args.wall, tag=args.tag)  # fmt: skip
     if args.json:

@@ -33,7 +33,14 @@ from inventory.db.engine import session_scope
 from inventory.db.scoring_repo import latest_decisions, record_review
 from inventory.db.tables import AuditEntry, Task
 from tests.bpr.web.load_driver import CSRF, LoadResult, check_loopback, race_same_task, run_load
-from tests.bpr.web.load_server import PASSWORD, dxi_web, reviewer_names, seed_load_town, server_log
+from tests.bpr.web.load_server import (
+    PASSWORD,
+    check_stored,
+    dxi_web,
+    reviewer_names,
+    seed_load_town,
+    server_log,
+)
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory
 
 REVIEWERS = 10
@@ -120,6 +127,19 @@ def test_ten_parallel_reviewers_lose_no_decision(engine: Engine, served: Served)
     assert actions["web.login"] == REVIEWERS
     refused = ("web.login_failed", "web.login_throttled", "web.forbidden", "web.csrf_refused")
     assert {a: actions[a] for a in refused if actions[a]} == {}
+
+    # A run cut short by its request budget or its deadline still loses nothing it acknowledged.
+    by_count = run_load(served.base_url, served.users[:3], served.task_ids, decisions=1000, max_requests=25,
+                        wall_seconds=WALL, tag="budget")  # fmt: skip
+    by_time = run_load(served.base_url, served.users[3:6], served.task_ids, decisions=100_000, wall_seconds=2.0,
+                       tag="deadline")  # fmt: skip
+    for result, tag in ((by_count, "budget"), (by_time, "deadline")):
+        check = check_stored(engine, result.acks, f"負荷試験 {tag} ")
+        assert result.stopped_early and result.acks, explain(result, served)
+        assert (
+            check["lost"] == check["stored_twice"] == check["stored_wrong"] == check["audit_mismatch"] == 0
+        ), check
+    assert by_count.requests <= 25
 
 
 def test_two_reviewers_deciding_the_same_task_at_once_are_both_kept(engine: Engine, served: Served) -> None:
