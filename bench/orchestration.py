@@ -1,6 +1,6 @@
 """Orchestration overhead: the survey-intake flow against the same code without Prefect.
 
-    python bench/orchestration.py [--workbooks 200] [--tasks 30] [--seed 0] [--runners thread,process,dask]
+    python bench/orchestration.py [--workbooks 200] [--tasks 30] [--seed 0] [--runners thread,process,dask,dask-up]
 
 Writes N realistic workbooks (40 課 × as many 年度 as needed, mixed clean / messy / CSV
 styles from inventory/synthetic.py), starts Prefect's temporary server once (timed and
@@ -12,6 +12,8 @@ into a fresh SQLite database per run:
   process   the same flow on ProcessPoolTaskRunner (DXI_TASK_RUNNER=process)
   dask      the same flow on a local Dask cluster, 2 workers (DXI_TASK_RUNNER=dask?workers=2),
             cluster start-up included
+  dask-up   the same flow on a Dask cluster that is already running (DXI_TASK_RUNNER=tcp://…),
+            2 worker processes started and warmed once before timing, as beside `dxi serve`
 and prints wall time, workbooks/s and the ratio to plain (the orchestration overhead;
 goal for thread: ≤ 1.3× at 200 workbooks). Every run must store the same tasks.
 """
@@ -93,15 +95,20 @@ def through_flow(paths: list[Path], url: str, spec: str) -> int:
 
 
 class Clock:
-    """Wall time and CPU time of this process, its finished children and the Prefect server."""
+    """Wall time, and CPU time of this process and all its children (Prefect server, workers)."""
 
-    def __init__(self, server_pid: int | None) -> None:
-        self.server = psutil.Process(server_pid) if server_pid else None
+    def __init__(self) -> None:
+        self.me = psutil.Process()
 
     def cpu(self) -> float:
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server = sum(self.server.cpu_times()[:2]) if self.server else 0.0
-        return time.process_time() + children.ru_utime + children.ru_stime + server
+        finished = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for children: pool workers
+        live = 0.0
+        for child in self.me.children(recursive=True):
+            try:
+                live += sum(child.cpu_times()[:2])
+            except psutil.Error:  # exited between listing and reading
+                pass
+        return time.process_time() + finished.ru_utime + finished.ru_stime + live
 
     def measure(self, fn: Callable[[], int]) -> tuple[int, float, float]:
         wall, cpu = time.perf_counter(), self.cpu()
@@ -117,7 +124,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=30, help="tasks per workbook")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, interleaved; the best is shown")
-    parser.add_argument("--runners", default="thread,process,dask")
+    parser.add_argument("--runners", default="thread,process,dask,dask-up")
     args = parser.parse_args()
     runners = [r for r in args.runners.split(",") if r]
 
@@ -138,12 +145,19 @@ def main() -> None:
 
     share_api_with_workers()  # the temporary server, once, before anything is timed
     server_s = time.perf_counter() - start
-    from prefect.server.api.server import SubprocessASGIServer
-
-    process = SubprocessASGIServer().server_process
-    clock = Clock(process.pid if process else None)
+    clock = Clock()
     warm = sorted(inbox.iterdir())[:2]
     _, warm_s, _ = clock.measure(lambda: through_flow(warm, f"sqlite:///{work / 'warm.sqlite3'}", "thread"))
+
+    cluster = None
+    if "dask-up" in runners:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+        )
+        RUNNER_SPECS["dask-up"] = cluster.scheduler_address
+        through_flow(warm, f"sqlite:///{work / 'warm-dask.sqlite3'}", cluster.scheduler_address)
 
     results: dict[str, list[tuple[float, float, int]]] = {}
     for rep in range(args.repeat):
@@ -157,20 +171,22 @@ def main() -> None:
             assert files == count, (label, files, count)
             results.setdefault(label, []).append((wall, cpu, stored_tasks(url)))
 
+    if cluster is not None:
+        cluster.close()
     print(f"prefect temporary server start-up: {server_s:.2f} s   first flow run (2 files): {warm_s:.2f} s   "
           f"load after: {os.getloadavg()[0]:.1f}")  # fmt: skip
     base_wall = min(r[0] for r in results["plain"])
     base_cpu = min(r[1] for r in results["plain"])
-    print(f"{'run':<8} {'DXI_TASK_RUNNER':<16} {'best s':>7} {'median s':>9} {'wb/s':>6} {'× plain':>8} "
+    print(f"{'run':<8} {'DXI_TASK_RUNNER':<22} {'best s':>7} {'median s':>9} {'wb/s':>6} {'× plain':>8} "
           f"{'CPU s':>7} {'CPU ×':>6} {'tasks':>7}")  # fmt: skip
     for label, runs in results.items():
         walls = sorted(r[0] for r in runs)
         best = (walls[0], min(r[1] for r in runs), runs[0][2])
         spec = RUNNER_SPECS.get(label, "(no Prefect)")
-        print(f"{label:<8} {spec:<16} {best[0]:7.2f} {statistics.median(walls):9.2f} {count / best[0]:6.1f} "
+        print(f"{label:<8} {spec:<22} {best[0]:7.2f} {statistics.median(walls):9.2f} {count / best[0]:6.1f} "
               f"{best[0] / base_wall:8.2f} {best[1]:7.2f} {best[1] / base_cpu:6.2f} {best[2]:>7,}")  # fmt: skip
-    print("best = fastest of the runs (wall and CPU separately); CPU s = this process + its finished")
-    print("worker processes + the Prefect server process, so other load on the machine does not count")
+    print("best = fastest of the runs (wall and CPU separately); CPU s = this process and its children")
+    print("(Prefect server, worker processes), so other load on the machine does not count")
     if len({r[2] for runs in results.values() for r in runs}) != 1:
         raise SystemExit("runs stored different task counts")
 

@@ -16,6 +16,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
+from flows.runners import configured_task_runner
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.intake import (
@@ -90,7 +91,7 @@ def store_one(
     return outcome
 
 
-@flow(name="survey-intake", log_prints=False)
+@flow(name="survey-intake", log_prints=False, task_runner=configured_task_runner())
 def survey_intake(
     paths: list[str],
     fiscal_year: int | None = None,

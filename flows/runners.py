@@ -8,17 +8,21 @@
     tcp://host:port     the same, as Dask itself writes the address
 
 The flow itself always runs in the calling process: only its tasks move, so callbacks
-such as `survey_intake(on_progress=...)` still run where they were given.
+such as `survey_intake(on_progress=...)` still run where they were given. The intake and
+scoring flows default to `ConfiguredTaskRunner`, which reads the setting when a run
+starts; `with_task_runner` applies a given spec (or the setting) explicitly.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 from urllib.parse import parse_qsl
 
 from prefect import Flow
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from inventory.errors import SettingsError
@@ -96,6 +100,9 @@ def build_task_runner(spec: str | RunnerSpec | None = None) -> TaskRunner[Any]:
         return ProcessPoolTaskRunner(max_workers=parsed.workers)
     from prefect_dask.task_runners import DaskTaskRunner  # imports distributed: only when asked for
 
+    # Dask logs every scheduler and worker start at INFO; our users see warnings and errors.
+    logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger("distributed").level))
+
     if parsed.kind == "dask-address":
         runner: TaskRunner[Any] = DaskTaskRunner(address=parsed.address)
         return runner
@@ -104,7 +111,8 @@ def build_task_runner(spec: str | RunnerSpec | None = None) -> TaskRunner[Any]:
         "n_workers": parsed.workers or os.cpu_count() or 1,
         "threads_per_worker": 1,
         "processes": True,
-        "dashboard_address": None,  # no web port opened for a run's private cluster
+        # Dask always opens an HTTP port (8787 by default, warning when taken): a free loopback one.
+        "dashboard_address": "127.0.0.1:0",
     }
     runner = DaskTaskRunner(cluster_kwargs=cluster)
     return runner
@@ -133,6 +141,27 @@ def share_api_with_workers() -> None:
     server.start()
     os.environ["PREFECT_API_URL"] = server.api_url
     refresh_global_settings_context()
+
+
+class ConfiguredTaskRunner(ThreadPoolTaskRunner[Any]):
+    """The default runner of our flows: the one `DXI_TASK_RUNNER` names when a run starts.
+
+    Prefect starts every flow run on `flow.task_runner.duplicate()`, so resolving the
+    setting there makes deployments served by `dxi serve` or a `prefect worker` follow the
+    worker machine's DXI_TASK_RUNNER with no code at the call site. Used as is (never
+    duplicated), it is the plain thread pool.
+    """
+
+    def duplicate(self) -> Any:  # a different runner type on purpose: see the class docstring
+        parsed = parse_runner_spec(get_settings().task_runner)
+        if parsed.uses_worker_processes:
+            share_api_with_workers()
+        return build_task_runner(parsed)
+
+
+def configured_task_runner() -> TaskRunner[PrefectFuture[Any]]:
+    """A `ConfiguredTaskRunner`, typed as `@flow(task_runner=...)` expects it."""
+    return cast("TaskRunner[PrefectFuture[Any]]", ConfiguredTaskRunner())
 
 
 def with_task_runner(flow: F, spec: str | None = None) -> F:

@@ -21,6 +21,7 @@ from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.ranking import rank
 from bpr.rollout import find_rollout_groups, rank_groups
 from bpr.scoring import score_tasks
+from flows.runners import configured_task_runner
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
 from inventory.db.repository import latest_fiscal_year
@@ -84,7 +85,7 @@ def store(
         )  # fmt: skip
 
 
-@flow(name="task-scoring")
+@flow(name="task-scoring", task_runner=configured_task_runner())
 def task_scoring(
     fiscal_year: int | None = None,
     config_path: str | None = None,

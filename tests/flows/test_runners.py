@@ -15,6 +15,7 @@ from sqlalchemy import DateTime, select
 
 from flows.intake import batches, outcome_json, survey_intake
 from flows.runners import RunnerSpec, build_task_runner, parse_runner_spec, with_task_runner
+from flows.scoring import task_scoring
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.tables import Base
 from inventory.errors import SettingsError
@@ -77,7 +78,7 @@ def test_built_runners() -> None:
     assert isinstance(local, DaskTaskRunner) and local.address is None
     # Worker processes with one thread each: parsing holds the GIL.
     assert local.cluster_kwargs == {
-        "n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None
+        "n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": "127.0.0.1:0"
     }  # fmt: skip
     remote = build_task_runner("dask://10.0.0.5:8786")
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
@@ -93,6 +94,24 @@ def test_with_task_runner_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> 
         isinstance(configured.task_runner, ThreadPoolTaskRunner) and configured.task_runner._max_workers == 3
     )
     assert configured.name == survey_intake.name  # same flow, only the runner differs
+
+
+@pytest.mark.usefixtures("prefect_harness")  # an API is configured: no temporary server is started
+def test_flows_default_to_the_runner_the_setting_names_when_a_run_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    from inventory.settings import get_settings
+
+    for flow in (survey_intake, task_scoring):  # so deployments follow DXI_TASK_RUNNER too
+        monkeypatch.setenv("DXI_TASK_RUNNER", "process?workers=2")
+        get_settings.cache_clear()
+        assert isinstance(flow.task_runner.duplicate(), ProcessPoolTaskRunner)
+        monkeypatch.setenv("DXI_TASK_RUNNER", "dask://10.0.0.5:8786")
+        get_settings.cache_clear()
+        runner = flow.task_runner.duplicate()
+        assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://10.0.0.5:8786"
 
 
 def test_cli_refuses_a_bad_runner_in_japanese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -130,11 +149,15 @@ def _town(folder: Path) -> list[str]:
 
 
 def _rows(url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every stored row of every table, without the wall-clock columns."""
+    """Every stored row of every table, without wall-clock columns and Prefect run ids."""
     with session_scope(engine_for(url)) as session:
         return {
             table.name: [
-                {k: v for k, v in row._mapping.items() if not isinstance(table.c[k].type, DateTime)}
+                {
+                    k: v
+                    for k, v in row._mapping.items()
+                    if not isinstance(table.c[k].type, DateTime) and k != "flow_run_id"
+                }
                 for row in session.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in Base.metadata.sorted_tables
@@ -189,7 +212,9 @@ def test_intake_on_a_two_worker_dask_cluster_stores_exactly_what_threads_store(t
 
     # The cluster starts after the harness, as a Dask cluster started beside `dxi serve` would.
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+        ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
         worker_pids = client.run(os.getpid)
@@ -199,12 +224,17 @@ def test_intake_on_a_two_worker_dask_cluster_stores_exactly_what_threads_store(t
                 paths=paths, errors_dir=str(tmp_path / "errors-dask"), actor="test", database_url=dask_url,
                 on_progress=lambda outcome: progress.append(outcome.file), return_state=True,
             )  # fmt: skip
-        by_dask = state.result()
+            by_dask = state.result()
+            scored_by_dask = with_task_runner(task_scoring, cluster.scheduler_address)(
+                fiscal_year=2024, actor="test", database_url=dask_url
+            )
         ran_on = {record["worker"] for record in stream.data if "parse" in record["key"]}
+        scored_on = {record["worker"] for record in stream.data if "score" in record["key"]}
+    scored_by_threads = task_scoring(fiscal_year=2024, actor="test", database_url=thread_url)
 
     # Really in the two worker processes, not silently in this one.
     assert len(worker_pids) == 2 and os.getpid() not in worker_pids.values()
-    assert ran_on == set(worker_pids)
+    assert ran_on == set(worker_pids) and len(scored_on) == 1 and scored_on <= set(worker_pids)
     # ...and reported to the harness's API, not to a temporary server of their own.
     assert _completed_parse_runs(state.state_details.flow_run_id) == len(
         batches([Path(o.file) for o in by_dask])
@@ -218,6 +248,8 @@ def test_intake_on_a_two_worker_dask_cluster_stores_exactly_what_threads_store(t
     stored = _rows(dask_url)
     assert len(stored["tasks"]) > 300 and len(stored["survey_submissions"]) == 33
     assert sum(r["action"] == "survey.rejected" for r in stored["audit_log"]) == 4
-    assert stored == _rows(thread_url)
+    assert stored == _rows(thread_url)  # the inventory, and the stored scoring runs too
+    assert len(stored["task_scores"]) == scored_by_dask.task_count > 300  # current tasks only
+    assert replace(scored_by_dask, run_id=0) == replace(scored_by_threads, run_id=0)
     error_books = _workbooks(tmp_path / "errors-dask")
     assert len(error_books) == 4 and error_books == _workbooks(tmp_path / "errors-thread")
