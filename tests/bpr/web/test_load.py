@@ -226,11 +226,6 @@ def test_a_decision_is_committed_before_it_is_acknowledged(engine: Engine, refus
     assert result.errors.get("POST 500"), explain(result, served)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bpr/web/app.py has no handler for unexpected errors: Starlette answers 'Internal Server Error'",
-)
 def test_a_failed_commit_is_explained_in_japanese(refusing_commit: Served) -> None:
     """The reviewer must learn, in Japanese, that the decision was not recorded."""
     served = refusing_commit
