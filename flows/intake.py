@@ -16,7 +16,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
-from flows.runners import configured_task_runner
+from flows.runners import callbacks_stay_here, configured_task_runner
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.intake import (
@@ -116,7 +116,8 @@ def survey_intake(
     files = find_survey_files([Path(p) for p in paths])
     logger.info("%d 件のファイルを取り込みます", len(files))
     groups = batches(files, batch_size)
-    futures = [parse_surveys.submit([str(f) for f in group], options) for group in groups]
+    with callbacks_stay_here():  # on_progress runs here, in the flow's process
+        futures = [parse_surveys.submit([str(f) for f in group], options) for group in groups]
     outcomes: list[FileOutcome] = []
     # Store in input order, each file in its own transaction, so a corrected file given
     # after its first version wins whatever order the parallel parses finish in.

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 from urllib.parse import parse_qsl
 
 from prefect import Flow
+from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
@@ -120,6 +123,22 @@ def build_task_runner(spec: str | RunnerSpec | None = None) -> TaskRunner[Any]:
 
 def _spec_or_setting(spec: str | None) -> str:
     return get_settings().task_runner if spec is None else spec
+
+
+@contextmanager
+def callbacks_stay_here() -> Iterator[None]:
+    """Submit tasks without the flow's callable parameters (e.g. `on_progress`).
+
+    Prefect sends the flow run's parameters along with every task to a worker process;
+    a callback closing over a progress bar neither pickles nor means anything there.
+    """
+    context = FlowRunContext.get()
+    if context is None or not context.parameters:
+        yield
+        return
+    kept = {name: value for name, value in context.parameters.items() if not callable(value)}
+    with context.model_copy(update={"parameters": kept}):
+        yield
 
 
 def share_api_with_workers() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -219,10 +220,16 @@ def test_intake_on_a_two_worker_dask_cluster_stores_exactly_what_threads_store(t
     ):
         worker_pids = client.run(os.getpid)
         progress: list[str] = []
+        lock = threading.Lock()  # a callback that cannot be pickled, like the CLI's progress bar
+
+        def note(outcome: FileOutcome) -> None:
+            with lock:
+                progress.append(outcome.file)
+
         with get_task_stream(client=client) as stream:
             state = with_task_runner(survey_intake, cluster.scheduler_address)(
                 paths=paths, errors_dir=str(tmp_path / "errors-dask"), actor="test", database_url=dask_url,
-                on_progress=lambda outcome: progress.append(outcome.file), return_state=True,
+                on_progress=note, return_state=True,
             )  # fmt: skip
             by_dask = state.result()
             scored_by_dask = with_task_runner(task_scoring, cluster.scheduler_address)(
