@@ -269,10 +269,11 @@ def test_a_second_decision_on_the_same_task_waits_for_the_first(engine: Engine) 
         worker = threading.Thread(target=decide_second, daemon=True)
         worker.start()
         waiting = False
-        with engine.connect() as probe:
+        blocked = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+        # Autocommit: pg_stat_activity is read once per transaction, so each poll needs its own.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
             for _ in range(300):  # up to 30 s; the other backend waits on the task row in milliseconds
-                blocked = "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
-                waiting = bool(probe.execute(text(blocked), {"pid": first_pid}).scalar_one())
+                waiting = bool(probe.execute(blocked, {"pid": first_pid}).scalar_one())
                 if waiting or not worker.is_alive():
                     break
                 time.sleep(0.1)
