@@ -131,7 +131,7 @@ def test_ten_parallel_reviewers_lose_no_decision(engine: Engine, served: Served)
     # A run cut short by its request budget or its deadline still loses nothing it acknowledged.
     by_count = run_load(served.base_url, served.users[:3], served.task_ids, decisions=1000, max_requests=25,
                         wall_seconds=WALL, tag="budget")  # fmt: skip
-    by_time = run_load(served.base_url, served.users[3:6], served.task_ids, decisions=100_000, wall_seconds=2.0,
+    by_time = run_load(served.base_url, served.users[3:6], served.task_ids, decisions=100_000, wall_seconds=5.0,
                        tag="deadline")  # fmt: skip
     for result, tag in ((by_count, "budget"), (by_time, "deadline")):
         check = check_stored(engine, result.acks, f"負荷試験 {tag} ")
