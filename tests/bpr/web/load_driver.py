@@ -123,6 +123,10 @@ class Reviewer:
     def request(self, method: str, path: str, **kwargs: object) -> httpx.Response | None:
         """Send within the budget; a transport error or a 4xx/5xx is counted, not raised."""
         remaining = self.budget.take()
+        decision = method == "POST" and path.endswith("/review")
+        if decision:
+            with self.lock:
+                self.result.decisions_sent += 1
         start = time.perf_counter()
         try:
             response = self.client.request(method, path, timeout=min(30.0, remaining), **kwargs)  # type: ignore[arg-type]
@@ -135,7 +139,7 @@ class Reviewer:
         with self.lock:
             self.result.requests += 1
             self.result.request_ms.append(elapsed)
-            if method == "POST" and path.endswith("/review"):
+            if decision:
                 self.result.decision_ms.append(elapsed)
             if response.status_code >= 400:
                 self.result.errors[f"{method} {response.status_code}"] += 1
@@ -163,8 +167,6 @@ class Reviewer:
             return
         if barrier is not None:
             barrier.wait(timeout=max(self.budget.deadline - time.monotonic(), 0.1))
-        with self.lock:
-            self.result.decisions_sent += 1
         data = {"csrf_token": token.group(1), "decision": decision, "reason": reason}
         answer = self.request("POST", f"/tasks/{task_id}/review", data=data)
         location = answer.headers.get("location", "") if answer is not None else ""
