@@ -69,7 +69,11 @@ def write_or_print(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8-sig")
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8-sig")
+        except OSError as exc:
+            raise fail(f"{output} に書き出せません（{exc.strerror or exc}）") from None
         console.print(f"書き出しました: {output}")
 
 
@@ -89,9 +93,16 @@ def settings_or_exit() -> Any:
         raise fail(exc.message) from None
 
 
-import flows.cli_ops  # noqa: E402, F401  (registers `dxi doctor`, `dxi backup`, `dxi restore`)
-import flows.cli_overtime  # noqa: E402, F401  (registers `dxi overtime`)
-from flows import cli_bpr, cli_demo, cli_effects, cli_inventory, cli_pilot  # noqa: E402, F401  (registers the commands on `app`)
-from flows import cli_campaign  # noqa: E402, F401  (registers `dxi campaign`)
-from flows import cli_web  # noqa: E402, F401  (registers `dxi user` and `dxi web`)
-from flows import cli_serve  # noqa: E402, F401  (registers `dxi serve`)
+# Each module registers its commands on `app` when imported.
+from flows import (  # noqa: E402, F401
+    cli_bpr,  # score, rank, review
+    cli_campaign,  # campaign open / status / close / remind
+    cli_demo,  # demo
+    cli_effects,  # effects
+    cli_inventory,  # init, template, ingest, tasks, submissions
+    cli_ops,  # doctor, backup, restore
+    cli_overtime,  # overtime import / list
+    cli_pilot,  # pilot create / advance / measure / list
+    cli_serve,  # serve
+    cli_web,  # user, web
+)

@@ -91,6 +91,13 @@ def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
         len(rows) == 3 and rows[0]["業務名"] == "住民税の申告書入力" and rows[0]["入力媒体"] == "紙（手書き）"
     )
 
+    new_folder = tmp_path / "まだない" / "フォルダ" / "一覧.csv"
+    code, out = dxi("tasks", "--format", "csv", "-o", str(new_folder))
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(new_folder.read_text("utf-8-sig"))))) == 3
+    (tmp_path / "ファイル").write_text("x")
+    code, out = dxi("tasks", "--format", "csv", "-o", str(tmp_path / "ファイル" / "一覧.csv"))
+    assert code == 2 and "書き出せません" in out
+
     target = tmp_path / "一覧.xlsx"
     assert dxi("tasks", "--format", "xlsx", "-o", str(target))[0] == 0
     sheet = load_workbook(target).worksheets[0]
