@@ -8,7 +8,7 @@ flows read folders and the database from the `DXI_*` settings of the serving pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from prefect.schedules import Cron
@@ -36,6 +36,7 @@ class Schedule:
     crons: tuple[str, ...]
     when: str  # the crons in words
     what: str
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def deployment(self) -> str:
@@ -54,7 +55,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     ),
     Schedule(
         task_scoring, ("0 2 * * *",), "毎日 2:00",
-        "最新年度の業務一覧を採点し直し、RPA・AI-OCR 候補の順位を更新",
+        "最新年度の業務一覧を採点し直し、RPA・AI-OCR 候補の順位を更新（業務一覧も設定も前回から変わっていなければ何もしない）",
+        {"skip_unchanged": True, "actor": "schedule"},
     ),
     Schedule(
         overtime_scan, ("0 7 10 * *",), "毎月10日 7:00",
@@ -77,6 +79,7 @@ def build_deployments() -> list[RunnerDeployment]:
                 name=DEPLOYMENT_NAME,
                 schedules=[Cron(cron, timezone=TIMEZONE) for cron in schedule.crons],
                 paused=False,
+                parameters=schedule.parameters,
                 description=f"{schedule.when}: {schedule.what}",
                 tags=TAGS,
                 entrypoint_type=EntrypointType.MODULE_PATH,

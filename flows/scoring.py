@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -25,7 +25,14 @@ from flows.runners import configured_task_runner
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
 from inventory.db.repository import latest_fiscal_year
-from inventory.db.scoring_repo import inventory_frame, save_scoring_run
+from inventory.db.scoring_repo import (
+    inventory_frame,
+    latest_run,
+    refresh_statistics,
+    run_is_current,
+    run_totals,
+    save_scoring_run,
+)
 from inventory.errors import NotFoundError
 from inventory.settings import get_settings
 
@@ -41,6 +48,7 @@ class ScoringSummary:
     group_count: int
     expected_hours_saved: float
     top: list[dict[str, object]]
+    skipped: bool = False  # the latest run already scored this inventory with this config
 
 
 # NO_CACHE / persist_result=False: Prefect would otherwise hash whole DataFrames for a
@@ -78,10 +86,31 @@ def store(
     """Store the run in one transaction."""
     keys = dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True))
     with session_scope(engine_for(database_url)) as session:
-        return save_scoring_run(
+        run_id = save_scoring_run(
             session=session, fiscal_year=fiscal_year, config=config.model_dump(mode="json"),
             config_hash=config.config_hash(), ranked=ranked, scored=scored, groups=group_ranking,
             task_keys=keys, actor=actor, flow_run_id=run_name,
+        )  # fmt: skip
+    with session_scope(engine_for(database_url)) as session:
+        refresh_statistics(session=session)
+    return run_id
+
+
+@task(name="find-current-run", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
+def current_run(
+    database_url: str, fiscal_year: int, tasks: pd.DataFrame, config: ScoringConfig
+) -> ScoringSummary | None:
+    """The latest run's summary when it already scored exactly this inventory with this config."""
+    with session_scope(engine_for(database_url)) as session:
+        run = latest_run(session=session, fiscal_year=fiscal_year)
+        if run is None or not run_is_current(
+            session=session, run=run, task_ids=tasks["task_id"].tolist(), config_hash=config.config_hash()
+        ):
+            return None
+        groups, saved = run_totals(session=session, run_id=run.id)
+        return ScoringSummary(
+            run_id=run.id, fiscal_year=fiscal_year, task_count=run.task_count, knocked_out=run.knocked_out_count,
+            group_count=groups, expected_hours_saved=saved, top=[], skipped=True,
         )  # fmt: skip
 
 
@@ -92,12 +121,28 @@ def task_scoring(
     actor: str = "system",
     database_url: str | None = None,
     top: int = 20,
+    skip_unchanged: bool = False,
 ) -> ScoringSummary:
-    """Score the current inventory of a 年度, store the run with its config, publish the top candidates."""
+    """Score the current inventory of a 年度, store the run with its config, publish the top candidates.
+
+    skip_unchanged (the nightly schedule sets it): when the latest run already scored
+    exactly the current tasks with the same config, store nothing and return that run.
+    Each run keeps every task's scores (about 1.8 kB a task), so scoring an unchanged
+    inventory every night would only grow the database.
+    """
     url = database_url or get_settings().db_url
     ensure_schema(engine_for(url))
     config = ScoringConfig.from_toml(Path(config_path)) if config_path else default_config()
     year, tasks = load_inventory(url, fiscal_year)
+    if skip_unchanged:
+        existing = current_run(url, year, tasks, config)
+        if existing is not None:
+            create_markdown_artifact(
+                key="task-scoring-top",
+                markdown=f"{year}年度の業務一覧と採点設定は前回の採点（採点ID {existing.run_id}）から変わっていないため、"
+                "採点し直しませんでした。",
+            )
+            return existing
     # The pure scoring goes to the task runner (a worker process or a Dask worker when
     # configured); reading and storing stay here, next to the database.
     scored, groups, ranked, group_ranking = score.submit(tasks, config).result()

@@ -139,6 +139,8 @@ def test_serve_runs_the_inbox_deployment_and_keeps_schedules_active(
             assert deployment.paused is False
             assert sorted(s.schedule.cron for s in deployment.schedules) == sorted(schedule.crons)
             assert {(s.schedule.timezone, s.active) for s in deployment.schedules} == {(TIMEZONE, True)}
+            assert deployment.parameters == schedule.parameters
+        assert found["task-scoring/dxi"].parameters["skip_unchanged"] is True
         assert "*/15 8-17 * * 1-5" in found["inbox-scan/dxi"].schedules[0].schedule.cron
 
         (dropped,) = write_town(
