@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 import xlsxwriter
-from openpyxl import Workbook
+
+from tests.inventory.workbooks import xlsx_bytes
 
 HEADER = ["業務名", "定型性", "判断の有無", "入力媒体", "年間件数", "1件当たり処理時間（分）"]
 GOOD = ["支出命令書の作成", "定型", "なし", "電子", 1200, 30]
@@ -28,19 +29,7 @@ def openpyxl_book(
     rows: Sequence[Sequence[object]], *, cover: Sequence[tuple[str, object]] = COVER, sheet: str = "業務一覧"
 ) -> bytes:
     """A workbook as openpyxl writes it: 表紙 (label/value) and a task sheet from A1."""
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    first.title = sheet
-    for row in rows:
-        first.append(list(row))
-    if cover:
-        sheet_ = book.create_sheet("表紙", 0)
-        for label, value in cover:
-            sheet_.append([label, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows, cover=cover, sheet=sheet)
 
 
 def survey(*rows: Sequence[object], cover: Sequence[tuple[str, object]] = COVER) -> bytes:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -15,3 +19,22 @@ def dxi(*args: str) -> tuple[int, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
+
+
+def assert_not_imported(cwd: Path, *commands: list[str], module: str = "prefect") -> None:
+    """Run `dxi` commands in a fresh interpreter and check they never import `module`.
+
+    A subprocess, because this test process has long since imported everything.
+    """
+    script = (
+        "import sys\n"
+        "from flows.cli import main\n"
+        f"for argv in {[['dxi', *c] for c in commands]!r}:\n"
+        "    sys.argv = argv\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        f"assert {module!r} not in sys.modules, '{module} was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -179,18 +177,9 @@ def test_help_is_japanese_with_examples() -> None:
 
 
 def test_status_does_not_import_prefect(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from flows.cli import main\n"
-        "for argv in (['dxi', 'init'], ['dxi', 'campaign', 'status'], ['dxi', 'campaign', 'close', '--fy', '2025']):\n"
-        "    sys.argv = argv\n"
-        "    try:\n        main()\n    except SystemExit:\n        pass\n"
-        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
+    cli_runner.assert_not_imported(
+        tmp_path, ["init"], ["campaign", "status"], ["campaign", "close", "--fy", "2025"]
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
 
 
 class _Hook(BaseHTTPRequestHandler):

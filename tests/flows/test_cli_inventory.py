@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from flows.cli_inventory import TASK_HEADERS
-from tests.flows.cli_runner import dxi
+from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
 
@@ -160,16 +158,4 @@ def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> Non
 
 
 def test_read_only_commands_do_not_import_prefect(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from flows.cli import main\n"
-        "sys.argv = ['dxi', 'init']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.argv = ['dxi', 'tasks', '--format', 'json']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    assert_not_imported(tmp_path, ["init"], ["tasks", "--format", "json"])

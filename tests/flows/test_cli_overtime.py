@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from inventory.db.tables import AuditEntry
 from inventory.overtime_columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.factories import make_survey
-from tests.flows.cli_runner import dxi
+from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.workbooks import write_csv, write_xlsx
 
 HEADER: list[object] = ["年月", "課", "時間外勤務時間", "職員数"]
@@ -188,15 +186,4 @@ def test_missing_and_unreadable_files_exit_2(tmp_path: Path, initialised: Path) 
 
 
 def test_overtime_list_does_not_import_prefect(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from flows.cli import main\n"
-        "for argv in (['dxi', 'init'], ['dxi', 'overtime', 'list']):\n"
-        "    sys.argv = argv\n"
-        "    try:\n        main()\n    except SystemExit:\n        pass\n"
-        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    assert_not_imported(tmp_path, ["init"], ["overtime", "list"])

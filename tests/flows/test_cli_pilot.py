@@ -14,7 +14,7 @@ from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.pilot_repo import production_automations
 from inventory.settings import get_settings
-from tests.flows.cli_runner import dxi
+from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory
 
 JSON_KEYS = [
@@ -109,18 +109,7 @@ def test_dates_in_western_and_era_spelling(text: str, expected: tuple[int, int, 
 
 
 def test_pilot_list_does_not_import_prefect_or_pandas(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from flows.cli import main\n"
-        "for argv in (['dxi', 'init'], ['dxi', 'pilot', 'list', '--format', 'json']):\n"
-        "    sys.argv = argv\n"
-        "    try:\n        main()\n    except SystemExit:\n        pass\n"
-        "assert 'prefect' not in sys.modules, 'prefect was imported'\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    assert_not_imported(tmp_path, ["init"], ["pilot", "list", "--format", "json"])
     script = "import sys\nimport flows.cli_pilot\nassert 'pandas' not in sys.modules, 'pandas was imported'\n"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

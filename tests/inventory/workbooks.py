@@ -12,14 +12,13 @@ from openpyxl import Workbook
 HEADER = ["業務名", "定型性", "判断の有無", "入力媒体", "年間件数", "1件当たり処理時間（分）"]
 
 
-def write_xlsx(
-    path: Path,
+def xlsx_bytes(
     rows: Sequence[Sequence[object]],
     *,
     cover: Sequence[tuple[str, object]] = (("年度", 2024), ("課", "税務課")),
     sheet: str = "業務一覧",
-) -> Path:
-    """A workbook with a 表紙 (label/value pairs) and a task sheet holding `rows` from A1."""
+) -> bytes:
+    """A workbook as openpyxl writes it: a 表紙 (label/value pairs) and a task sheet holding `rows` from A1."""
     workbook = Workbook()
     first = workbook.active
     assert first is not None
@@ -30,7 +29,20 @@ def write_xlsx(
         cover_sheet = workbook.create_sheet("表紙", 0)
         for label, value in cover:
             cover_sheet.append([label, value])
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    *,
+    cover: Sequence[tuple[str, object]] = (("年度", 2024), ("課", "税務課")),
+    sheet: str = "業務一覧",
+) -> Path:
+    """Write `xlsx_bytes(rows, cover=..., sheet=...)` to `path`."""
+    path.write_bytes(xlsx_bytes(rows, cover=cover, sheet=sheet))
     return path
 
 
