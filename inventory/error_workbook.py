@@ -10,7 +10,9 @@ department's file is always written as a string: a value such as
 from __future__ import annotations
 
 import math
+import os
 import unicodedata
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -49,18 +51,28 @@ def write_error_workbook(
         headers: the header row exactly as the department wrote it.
         rows: (Excel row number, raw cell values) for every data row of the file.
         errors: every RowError of the file; row None means the whole file.
+
+    Written complete or not at all: the workbook is zipped into a hidden `.part` file
+    beside `path` and renamed into place, so a crash mid-write never leaves a truncated
+    workbook to be mailed back.
     """
-    wb = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
-    )
-    title = f"エラー一覧 {source_name}".strip()
-    wb.set_properties({"title": title, "author": "dx-task-inventory", "subject": "業務量調査"})
-    formats = _Formats(wb)
-    shown = {number for number, _ in rows}
-    _write_rows_sheet(wb.add_worksheet(_safe_sheet_name(sheet_name)), formats, headers, rows, errors)
-    unplaced = [e for e in errors if e.row is None or e.row not in shown]
-    _write_error_list(wb.add_worksheet(ERRORS_SHEET), formats, headers, errors, unplaced, source_name)
-    wb.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.part")
+    try:
+        wb = xlsxwriter.Workbook(
+            str(partial), {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
+        )
+        title = f"エラー一覧 {source_name}".strip()
+        wb.set_properties({"title": title, "author": "dx-task-inventory", "subject": "業務量調査"})
+        formats = _Formats(wb)
+        shown = {number for number, _ in rows}
+        _write_rows_sheet(wb.add_worksheet(_safe_sheet_name(sheet_name)), formats, headers, rows, errors)
+        unplaced = [e for e in errors if e.row is None or e.row not in shown]
+        _write_error_list(wb.add_worksheet(ERRORS_SHEET), formats, headers, errors, unplaced, source_name)
+        wb.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 

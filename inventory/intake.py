@@ -6,9 +6,7 @@ them directly.
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -133,26 +131,15 @@ def error_workbook_path(source: Path, errors_dir: Path | None) -> Path:
 
 
 def write_errors(result: ParseResult, target: Path) -> Path:
-    """Write the error workbook the department gets back, complete or not at all.
-
-    The workbook is zipped into a hidden temporary file beside the target and renamed
-    into place, so a crash mid-write never leaves a truncated `…_エラー.xlsx` to be mailed.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:12]}.part")  # umask permissions
-    try:
-        write_error_workbook(
-            partial,
-            headers=result.headers,
-            rows=result.data_rows,
-            errors=result.errors,
-            sheet_name=result.raw.sheet or "業務一覧",
-            source_name=result.raw.file_name,
-        )
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    """Write the error workbook the department gets back (complete or not at all)."""
+    return write_error_workbook(
+        target,
+        headers=result.headers,
+        rows=result.data_rows,
+        errors=result.errors,
+        sheet_name=result.raw.sheet or "業務一覧",
+        source_name=result.raw.file_name,
+    )
 
 
 def ingest_file(
