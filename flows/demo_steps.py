@@ -18,7 +18,7 @@ from bpr.synthetic_pilots import Move, PilotPlan
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import known_departments, record_overtime_rejection, replace_overtime
 from inventory.db.pilot_repo import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
-from inventory.db.scoring_repo import inventory_frame, latest_run, stored_groups, stored_scores
+from inventory.db.scoring_repo import inventory_frame, latest_run, record_review, stored_groups, stored_scores
 from inventory.errors import NotFoundError
 from inventory.overtime import read_overtime_bytes
 from inventory.synthetic_overtime import write_overtime_files
@@ -121,6 +121,11 @@ def apply_plans(url: str, plans: Sequence[PilotPlan], *, actor: str) -> list[Pil
     """Create each pilot and replay its samples and moves; return every pilot as `dxi pilot list` shows it."""
     with session_scope(engine_for(url)) as session:
         for plan in plans:
+            # As in a real 検討会議: the candidate is adopted first, then piloted.
+            record_review(
+                session=session, task_id=plan.task_id, decision="採用", reviewer="DX推進本部 検討会議",
+                reason="業務量調査の上位候補。トライアル導入で効果を検証する", source="demo",
+            )  # fmt: skip
             licence, build = COSTS[plan.tool]
             pilot = create_pilot(
                 session=session, task_id=plan.task_id, tool=plan.tool, initial_cost=200_000.0,

@@ -6,10 +6,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import overtime_panel
 from inventory.db.pilot_repo import production_automations
+from inventory.db.scoring_repo import latest_decisions
+from inventory.db.tables import Task
 from inventory.settings import get_settings
 
 
@@ -81,7 +84,15 @@ def test_pilots_reach_their_states_and_production_is_where_the_effect_was_plante
     assert dropped.realised_hours < 0.3 * dropped.estimated_hours  # the visual checks ate the gain
     with session_scope(engine_for(demo.database_url)) as session:
         assert production_automations(session=session) == demo.go_lives
+        # Every pilot follows an adoption decision, which the review room shows in its history.
+        keys = {
+            t.task_key
+            for t in session.scalars(select(Task).where(Task.id.in_([p.task_id for p in demo.pilots])))
+        }
+        decisions = latest_decisions(session=session, task_keys=sorted(keys))
     assert {p.department for p in live} == set(demo.go_lives)
+    assert len(keys) == len(demo.pilots) and {d.decision for d in decisions.values()} == {"採用"}
+    assert set(decisions) == keys
 
 
 @pytest.mark.flow
