@@ -35,6 +35,19 @@ def init() -> None:
         console.print(
             f"データベースを{'作成' if before is None else '更新'}しました（{where}, revision {after}）"
         )
+    # The folders the schedules and `dxi doctor` expect: the inboxes to share with the 課 and HR.
+    folders = {
+        "調査票の受付フォルダ": settings.inbox_dir,
+        "時間外勤務実績の受付フォルダ": settings.overtime_inbox_dir,
+        "調査票の配布フォルダ": settings.outbox_dir,
+        "報告書フォルダ": settings.home / "reports",
+    }
+    for label, folder in folders.items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fail(f"{label} {folder} を作成できません（{exc.strerror or exc}）") from None
+        console.print(f"{label}: {folder}", markup=False)
 
 
 @app.command()

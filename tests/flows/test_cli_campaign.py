@@ -151,7 +151,7 @@ def test_all_known_and_outbox_option(tmp_path: Path) -> None:
 def test_bad_input_is_refused_and_nothing_is_stored(args: list[str], fragment: str) -> None:
     code, out = dxi("campaign", "open", "--fy", "2025", *args)
     assert code == 2 and fragment in out
-    assert not get_settings().outbox_dir.exists()
+    assert not any(get_settings().outbox_dir.rglob("*"))
     assert dxi("campaign", "status")[1].count("調査は登録されていません") == 1
 
 
@@ -161,13 +161,13 @@ def test_a_bad_department_list_names_its_rows(tmp_path: Path) -> None:
     path.write_bytes("部,課\r\n総務部,税務課\r\n総務部,\r\n市民部,税務課\r\n".encode("utf-8-sig"))
     code, out = dxi("campaign", "open", "--fy", "2025", "--deadline", "2025-06-30", "--depts", str(path))
     assert code == 2 and "課一覧.csv" in out and "3行目" in out and "4行目" in out and "重複" in out
-    assert not get_settings().outbox_dir.exists()
+    assert not any(get_settings().outbox_dir.rglob("*"))
 
 
 def test_all_known_with_no_earlier_survey() -> None:
     assert dxi("init")[0] == 0
     code, out = dxi("campaign", "open", "--fy", "2025", "--deadline", "2025-06-30", "--all-known")
-    assert code == 2 and "--depts" in out and not get_settings().outbox_dir.exists()
+    assert code == 2 and "--depts" in out and not any(get_settings().outbox_dir.rglob("*"))
 
 
 def test_help_is_japanese_with_examples() -> None:

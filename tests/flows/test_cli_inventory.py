@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli_inventory import TASK_HEADERS
+from inventory.settings import get_settings
 from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
@@ -34,6 +35,9 @@ def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
         cover=[("年度", 2024), ("課", "市民課")],
     )
     assert dxi("init")[0] == 0
+    home = get_settings().home
+    for folder in ("inbox", "overtime-inbox", "outbox", "reports"):
+        assert (home / folder).is_dir(), folder
 
     code, out = dxi("ingest", str(inbox), "--format", "json", "--errors-dir", str(tmp_path / "errors"))
     assert code == 1
