@@ -16,11 +16,10 @@ import pandas as pd
 from bpr.panel import make_panel, town_calendar
 from bpr.synthetic_pilots import Move, PilotPlan
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.overtime_repo import known_departments, record_overtime_rejection, replace_overtime
 from inventory.db.pilot_repo import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
 from inventory.db.scoring_repo import inventory_frame, latest_run, record_review, stored_groups, stored_scores
 from inventory.errors import NotFoundError
-from inventory.overtime import read_overtime_bytes
+from inventory.overtime_intake import import_overtime
 from inventory.synthetic_overtime import write_overtime_files
 
 # Yearly licence and one-off build effort of a pilot's tool (yen, staff hours): typical quotes.
@@ -89,32 +88,20 @@ def overtime_files(
 
 
 def import_overtime_file(url: str, path: Path, *, pseudonym_key: Callable[[], bytes]) -> OvertimeOutcome:
-    """Read, validate and store one HR file (same calls and audit trail as `dxi overtime import`)."""
-    engine = engine_for(url)
-    data = path.read_bytes()
-    with session_scope(engine) as session:
-        known = known_departments(session=session)
-    parsed = read_overtime_bytes(data, path.name, known_departments=known, pseudonym_key=pseudonym_key)
-    if parsed.errors:
-        with session_scope(engine) as session:
-            record_overtime_rejection(
-                session=session, file_name=path.name, content_hash=parsed.content_hash,
-                codes=[e.code for e in parsed.errors], actor="人事課",
-            )  # fmt: skip
-        first = parsed.errors[0]
-        where = f"{first.row}行目 " if first.row else ""
+    """Read, validate and store one HR file (the same `import_overtime` as `dxi overtime import`)."""
+    result = import_overtime(
+        engine=engine_for(url), data=path.read_bytes(), file_name=path.name,
+        pseudonym_key=pseudonym_key, actor="人事課",
+    )  # fmt: skip
+    if result.stored is None:
+        errors = result.parsed.errors
+        where = f"{errors[0].row}行目 " if errors[0].row else ""
         return OvertimeOutcome(
-            path.name, "rejected", error=f"{where}{first.message}（ほか {len(parsed.errors) - 1} 件）"
+            path.name, "rejected", error=f"{where}{errors[0].message}（ほか {len(errors) - 1} 件）"
         )
-    with session_scope(engine) as session:
-        outcome = replace_overtime(
-            session=session,
-            rows=parsed.months,
-            file_name=path.name,
-            content_hash=parsed.content_hash,
-            actor="人事課",
-        )
-    return OvertimeOutcome(path.name, "accepted", months=outcome.months, per_staff=parsed.per_staff)
+    return OvertimeOutcome(
+        path.name, "accepted", months=result.stored.months, per_staff=result.parsed.per_staff
+    )
 
 
 def apply_plans(url: str, plans: Sequence[PilotPlan], *, actor: str) -> list[PilotSummary]:
