@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bpr.web.local_server import free_port
 from flows.cli_serve import healthy, stop_server
 from flows.deployments import SCHEDULES, TIMEZONE
 from inventory.db.engine import engine_for, session_scope
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.flow
 
 SERVER_TIMEOUT = 90.0  # a first start migrates the server's SQLite database; slow on a busy machine
 DXI = [sys.executable, "-c", "from flows.cli import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def child_env(dxi_home: Path, prefect_home: Path | None = None) -> dict[str, str]:

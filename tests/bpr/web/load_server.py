@@ -10,7 +10,6 @@ in its own process with its own DXI_HOME, on the same database URL.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from bpr.config import default_config
 from bpr.ranking import rank
 from bpr.rollout import find_rollout_groups, rank_groups
 from bpr.scoring import score_tasks
+from bpr.web.local_server import free_port
 from inventory.db.account_repo import add_user
 from inventory.db.bpr_tables import Review
 from inventory.db.engine import session_scope
@@ -65,13 +65,6 @@ def seed_load_town(engine: Engine, folder: Path, *, reviewers: int, departments:
         for name in reviewer_names(reviewers):
             add_user(session=session, name=name, role="reviewer", password=PASSWORD, actor="load-test")
     return [int(t) for t in ranked["task_id"]]
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def dxi_command() -> list[str]:
