@@ -65,10 +65,10 @@ def stored_tasks(url: str) -> int:
 
 def plain(paths: list[Path], url: str) -> int:
     """The flow's body with Prefect taken out: same find, parse and store functions."""
-    from flows.intake import batches, parse_surveys, store_one
+    from flows.intake import batches, parse_surveys
     from inventory.db.engine import engine_for
     from inventory.db.migrate import ensure_schema
-    from inventory.intake import find_survey_files
+    from inventory.intake import find_survey_files, store_one
     from inventory.validate import IntakeOptions
 
     engine = engine_for(url)

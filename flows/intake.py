@@ -1,4 +1,4 @@
-"""The `survey-intake` flow: one task per workbook, stored in input order.
+"""The `survey-intake` flow: workbooks parsed in batches, stored in input order.
 
 Parsing is the parallel part and runs on any task runner (flows/runners.py): threads,
 worker processes or a Dask cluster. The parse task needs no database and returns a
@@ -14,7 +14,6 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import Engine
 
 from flows.runners import callbacks_stay_here, configured_task_runner
 from inventory.db.engine import engine_for
@@ -22,13 +21,11 @@ from inventory.db.migrate import ensure_schema
 from inventory.intake import (
     STATUS_LABELS,
     FileOutcome,
-    error_workbook_path,
     find_survey_files,
     parse_bytes,
     read_with_retries,
-    store_parsed,
+    store_one,
     unreadable,
-    write_errors,
 )
 from inventory.settings import get_settings
 from inventory.validate import IntakeOptions, ParseResult
@@ -80,17 +77,6 @@ def _slim(result: ParseResult) -> ParseResult:
     )
 
 
-def store_one(
-    *, engine: Engine, source: Path, result: ParseResult, actor: str, errors_dir: str | None
-) -> FileOutcome:
-    """Store one parsed file (or record its rejection and write its error workbook)."""
-    outcome = store_parsed(engine=engine, result=result, actor=actor)
-    if outcome.status == "rejected":
-        target = error_workbook_path(source, Path(errors_dir) if errors_dir else None)
-        outcome.error_workbook = str(write_errors(result, target))
-    return outcome
-
-
 @flow(name="survey-intake", log_prints=False, task_runner=configured_task_runner())
 def survey_intake(
     paths: list[str],
@@ -124,8 +110,9 @@ def survey_intake(
     for group, future in zip(groups, futures, strict=True):
         for source, result in zip(group, future.result(), strict=True):
             outcome = store_one(
-                engine=engine, source=source, result=result, actor=actor, errors_dir=errors_dir
-            )
+                engine=engine, source=source, result=result, actor=actor,
+                errors_dir=Path(errors_dir) if errors_dir else None,
+            )  # fmt: skip
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)

@@ -158,10 +158,22 @@ def ingest_file(
             file=path.name, code="unreadable_file", message=f"ファイルを開けません（{exc.strerror}）"
         )
         return FileOutcome(path.name, "rejected", errors=[error])
-    result = parse_bytes(data, path.name, options)
+    return store_one(
+        engine=engine,
+        source=path,
+        result=parse_bytes(data, path.name, options),
+        actor=actor,
+        errors_dir=errors_dir,
+    )
+
+
+def store_one(
+    *, engine: Engine, source: Path, result: ParseResult, actor: str, errors_dir: Path | None
+) -> FileOutcome:
+    """Store one parsed file, or record its rejection and write its error workbook."""
     outcome = store_parsed(engine=engine, result=result, actor=actor)
     if outcome.status == "rejected":
-        outcome.error_workbook = str(write_errors(result, error_workbook_path(path, errors_dir)))
+        outcome.error_workbook = str(write_errors(result, error_workbook_path(source, errors_dir)))
     return outcome
 
 
