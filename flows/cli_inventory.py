@@ -30,10 +30,10 @@ def init() -> None:
     before, after = upgrade(engine_for(settings.db_url))
     where = settings.db_url.split("@")[-1]
     if before == after:
-        console.print(f"データベースは最新です（{where}, revision {after}）")
+        console.print(f"データベースは最新です（{where}、構造の版 {after}）")
     else:
         console.print(
-            f"データベースを{'作成' if before is None else '更新'}しました（{where}, revision {after}）"
+            f"データベースを{'作成' if before is None else '更新'}しました（{where}、構造の版 {after}）"
         )
     # The folders the schedules and `dxi doctor` expect: the inboxes to share with the 課 and HR.
     folders = {

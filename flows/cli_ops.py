@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -11,11 +12,14 @@ from rich.table import Table
 
 from flows.cli import app, console, fail, print_table, settings_or_exit
 from inventory.db.engine import engine_for
+from inventory.db.table_labels import table_label
 from inventory.errors import InventoryError
 from inventory.settings import get_settings
 
 STATUS_LABELS = {"ok": "[green]OK[/]", "warn": "[yellow]注意[/]", "error": "[bold red]エラー[/]"}
 PHASE_LABELS = {"read": "書き出し中", "verify": "検証中", "load": "復元中"}
+DIALECT_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 def _progress() -> Progress:
@@ -82,17 +86,18 @@ def backup(
         bar = progress.add_task(PHASE_LABELS["read"], total=total)
 
         def advance(phase: str, table: str, rows: int) -> None:
-            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table}")
+            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table_label(table)}")
 
         summary = write_backup(engine=engine, path=output, on_progress=advance)
     print_table(
-        [{"表": name, "行数": f"{rows:,}"} for name, rows in summary.rows.items()], title="バックアップした表"
+        [{"表": table_label(name), "行数": f"{rows:,}"} for name, rows in summary.rows.items()],
+        title="バックアップした表",
     )
     size = output.stat().st_size
     shown = f"{size / 1024 / 1024:,.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:,.0f} KB"
     console.print(
         f"バックアップしました: {output}（{len(summary.rows)} 表、{sum(summary.rows.values()):,} 行、"
-        f"revision {summary.revision}、{shown}）",
+        f"データベース構造の版 {summary.revision}、{shown}）",
         markup=False,
     )
 
@@ -124,7 +129,7 @@ def restore(
         bar = progress.add_task(PHASE_LABELS["verify"], total=None)
 
         def advance(phase: str, table: str, rows: int) -> None:
-            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table}")
+            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table_label(table)}")
 
         manifest = verify_backup(file, on_progress=advance)
     where = settings.db_url.split("@")[-1]
@@ -135,7 +140,7 @@ def restore(
             "すべて置き換えてよい場合は --force を付けて実行してください。"
         )
     if existing and not yes:
-        created = manifest.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        created = manifest.created_at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
         question = (
             f"{where} の {existing:,} 行をすべて削除し、{created} のバックアップ"
             f"（{manifest.total_rows:,} 行）で置き換えます。よろしいですか?"
@@ -147,13 +152,13 @@ def restore(
         bar = progress.add_task(PHASE_LABELS["load"], total=manifest.total_rows)
 
         def advance_load(phase: str, table: str, rows: int) -> None:
-            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table}")
+            progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table_label(table)}")
 
         summary = restore_backup(
             engine=engine, path=file, force=force, on_progress=advance_load, checked=manifest
         )
     console.print(
         f"復元しました: {file.name} → {where}（{len(summary.rows)} 表、{sum(summary.rows.values()):,} 行、"
-        f"バックアップ時の revision {summary.revision}、作成元 {summary.dialect}）",
+        f"バックアップ時の構造の版 {summary.revision}、作成元 {DIALECT_LABELS.get(summary.dialect, summary.dialect)}）",
         markup=False,
     )
