@@ -32,7 +32,7 @@ _SKIP = re.compile(
     | (?<![\w-])--?[a-z][\w-]*          # options: --fy, -o, --format
     | \$?[A-Z][A-Z0-9]*_[A-Z0-9_]+      # environment variables: DXI_HOME
     | \S*[/\\]\S*                       # paths
-    | \S+\.(?:xlsx|xls|csv|json|html|pdf|toml|zip|sqlite3|md|py|log|txt)\b  # file names
+    | \S+\.(?:xlsx|xls|csv|json|html|pdf|toml|zip|sqlite3|md|py|log|txt|ttf|otf)\b  # file names
     """,
     re.X,
 )
