@@ -190,7 +190,7 @@ def close(fy: Annotated[int, fy_option("--fy", help="締め切る調査の年度
 @campaign_app.command()
 def remind(
     fy: FyOption = None,
-    today: Annotated[str | None, date_option("--today", help="基準日（既定: 今日）", iso=True)] = None,
+    today: Annotated[str | None, date_option("--today", help="基準日、既定は今日", iso=True)] = None,
 ) -> None:
     """督促を実行します: 未提出・差し戻しの課の一覧（差し込み印刷用CSV）を作り、通知ブロックがあれば通知します。
 

@@ -36,7 +36,7 @@ TOOLS = Choice(
 PHASES = Choice({code: (label,) for code, label in PHASE_LABELS.items()}, what="測定の時期")
 METHOD_CHOICES = Choice(dict.fromkeys(METHODS, ()), what="測定方法")
 
-DateOption = Annotated[date | None, date_option("--date", help="日付（既定は今日）")]
+DateOption = Annotated[date | None, date_option("--date", help="日付、既定は今日")]
 ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)]
 PilotId = Annotated[int, typer.Argument(help="実証ID", metavar="実証ID")]
 
@@ -113,7 +113,7 @@ def measure(
         float, typer.Option("--check-minutes", help="1件あたりの確認（目視確認など）の時間（分）")
     ] = 0.0,
     method: Annotated[str, choice_option("--method", choice=METHOD_CHOICES, default="実測")] = "実測",
-    day: Annotated[date | None, date_option("--date", help="測定日（既定は今日）")] = None,
+    day: Annotated[date | None, date_option("--date", help="測定日、既定は今日")] = None,
     note: Annotated[str | None, typer.Option("--note", help="メモ")] = None,
     by: ByOption = "cli",
 ) -> None:
