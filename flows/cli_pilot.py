@@ -38,7 +38,7 @@ METHOD_CHOICES = Choice(dict.fromkeys(METHODS, ()), what="測定方法")
 
 DateOption = Annotated[date | None, date_option("--date", help="日付、既定は今日")]
 ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)]
-PilotId = Annotated[int, typer.Argument(help="実証ID", metavar="実証ID")]
+PilotId = Annotated[int, typer.Argument(help="対象の実証（dxi pilot list の ID 列）", metavar="実証ID")]
 
 
 def _engine() -> Any:
