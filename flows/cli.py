@@ -12,14 +12,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from typer.core import TyperGroup
 
 from bpr.errors import BprError
+from flows.cli_ja import JaGroup, localise
+from flows.cli_params import FyOption as FyOption
 from inventory.errors import InventoryError
 from inventory.settings import get_settings
 
 
-class _Group(TyperGroup):
+class _Group(JaGroup):
     """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -41,7 +42,6 @@ app = typer.Typer(
 )
 console = Console()
 
-FyOption = Annotated[int | None, typer.Option("--fy", help="年度（西暦の開始年、例: 2024 = 令和6年度）")]
 DeptOption = Annotated[str | None, typer.Option("--dept", help="課の名前（例: 税務課）")]
 
 
@@ -106,3 +106,5 @@ from flows import (  # noqa: E402, F401
     cli_serve,  # serve
     cli_web,  # user, web
 )
+
+localise(app)

@@ -11,6 +11,7 @@ import typer
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.review import DECISIONS, needs_rereview
 from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli_params import Choice, choice_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.errors import NotFoundError
@@ -27,6 +28,11 @@ RANK_JSON_FIELDS = (
     "explanation", "decision", "rereview",
 )  # fmt: skip
 Tool = Literal["rpa", "ai-ocr", "any"]
+RANK_TOOLS = Choice(
+    {"any": ("すべて", "全部", "どちらでも"), "rpa": ("RPA",), "ai-ocr": ("AI-OCR", "AIOCR", "OCR")},
+    what="ツール",
+)
+DECISION_CHOICES = Choice(dict.fromkeys(DECISIONS, ()), what="判断")
 
 
 @app.command()
@@ -35,7 +41,7 @@ def score(
     config: Annotated[
         Path | None, typer.Option("--config", help="重み設定の TOML（既定は同梱の default_scoring.toml）")
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="実行した人（記録に残ります）")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="実行した人（記録に残ります）", show_default=False)] = "cli",
 ) -> None:
     """業務を RPA・AI-OCR 適性で採点し、採点結果（設定を含む）を保存します。
 
@@ -94,12 +100,13 @@ def _ranking(
 def rank_command(
     fy: FyOption = None,
     tool: Annotated[
-        Literal["rpa", "ai-ocr", "any"], typer.Option("--tool", help="rpa / ai-ocr / any")
+        Literal["rpa", "ai-ocr", "any"], choice_option("--tool", choice=RANK_TOOLS, default="any")
     ] = "any",
     dept: DeptOption = None,
     top: Annotated[int | None, typer.Option("--top", help="上位 N 件だけ")] = None,
     fmt: Annotated[
-        Literal["table", "json", "csv", "xlsx"], typer.Option("--format", help="table / json / csv / xlsx")
+        Literal["table", "json", "csv", "xlsx"],
+        choice_option("--format", choice=formats("table", "json", "csv", "xlsx"), default="table"),
     ] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先")] = None,
 ) -> None:
@@ -139,10 +146,12 @@ def rank_command(
 
 @app.command()
 def review(
-    task_id: Annotated[int | None, typer.Argument(help="業務ID（dxi rank の ID 列）")] = None,
-    decision: Annotated[str | None, typer.Option("--decision", help="採用 / 保留 / 不採用")] = None,
+    task_id: Annotated[
+        int | None, typer.Argument(help="業務ID（dxi rank の ID 列）", metavar="業務ID")
+    ] = None,
+    decision: Annotated[str | None, choice_option("--decision", choice=DECISION_CHOICES)] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="判断の理由")] = None,
-    by: Annotated[str, typer.Option("--by", help="判断した人")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="判断した人", show_default=False)] = "cli",
     import_file: Annotated[Path | None, typer.Option("--import", help="判断を記入した順位表（xlsx）")] = None,
     history: Annotated[bool, typer.Option("--history", help="この業務の判断履歴を表示")] = False,
 ) -> None:

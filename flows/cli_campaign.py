@@ -15,6 +15,7 @@ import typer
 from sqlalchemy import Engine
 
 from flows.cli import FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli_params import choice_option, date_option, formats, fy_option
 from inventory.campaign import (
     JAPAN,
     REMINDER_HEADERS,
@@ -35,7 +36,7 @@ campaign_app = typer.Typer(
 )
 app.add_typer(campaign_app, name="campaign")
 
-ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")]
+ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)]
 
 
 def _engine() -> Engine:
@@ -64,8 +65,8 @@ def _department_entries(depts: Path | None, all_known: bool, fy: int) -> list[De
 
 @campaign_app.command("open")
 def open_(
-    fy: Annotated[int, typer.Option("--fy", help="調査する年度（西暦、例: 2025 = 令和7年度）")],
-    deadline: Annotated[str, typer.Option("--deadline", help="提出期限（例: 2025-06-30）")],
+    fy: Annotated[int, fy_option("--fy", help="調査する年度")],
+    deadline: Annotated[date, date_option("--deadline", help="提出期限")],
     depts: Annotated[
         Path | None,
         typer.Option("--depts", help="送り先の課の一覧（CSV/xlsx、列「部」「課」、または1行に1課）"),
@@ -129,7 +130,9 @@ StatusFormat = Literal["table", "json", "csv"]
 @campaign_app.command()
 def status(
     fy: FyOption = None,
-    fmt: Annotated[StatusFormat, typer.Option("--format", help="table / json / csv")] = "table",
+    fmt: Annotated[
+        StatusFormat, choice_option("--format", choice=formats("table", "json", "csv"), default="table")
+    ] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先（json/csv）")] = None,
 ) -> None:
     """調査の提出状況を課ごとに表示します（提出済み・再提出・差し戻し・未提出・期限までの日数）。
@@ -171,9 +174,7 @@ def status(
 
 
 @campaign_app.command()
-def close(
-    fy: Annotated[int, typer.Option("--fy", help="締め切る調査の年度（例: 2025）")], by: ByOption = "cli"
-) -> None:
+def close(fy: Annotated[int, fy_option("--fy", help="締め切る調査の年度")], by: ByOption = "cli") -> None:
     """実施中の調査を締め切ります。提出状況はその後も `dxi campaign status` で見られます。
 
     例: dxi campaign close --fy 2025
@@ -189,7 +190,7 @@ def close(
 @campaign_app.command()
 def remind(
     fy: FyOption = None,
-    today: Annotated[str | None, typer.Option("--today", help="基準日（既定: 今日、例: 2025-06-20）")] = None,
+    today: Annotated[str | None, date_option("--today", help="基準日、既定は今日", iso=True)] = None,
 ) -> None:
     """督促を実行します: 未提出・差し戻しの課の一覧（差し込み印刷用CSV）を作り、通知ブロックがあれば通知します。
 

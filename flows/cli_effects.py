@@ -16,6 +16,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from flows.cli import FyOption, app, console, fail, print_table, settings_or_exit
+from flows.cli_params import choice_option, formats, fy_option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,11 +67,12 @@ def report_file_name(report: EffectReport, fmt: str) -> str:
 def effects(
     fy: FyOption = None,
     baseline_fy: Annotated[
-        int | None,
-        typer.Option("--baseline-fy", help="基準年度（西暦の開始年。既定は12か月そろった最初の年度）"),
+        int | None, fy_option("--baseline-fy", help="基準年度（既定は12か月そろった最初の年度）")
     ] = None,
     target: Annotated[float, typer.Option("--target", help="目標削減率（%）")] = 20.0,
-    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table または json")] = "table",
+    fmt: Annotated[
+        Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
+    ] = "table",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="報告書を書き出すファイル（.html / .pdf / .xlsx）")
     ] = None,

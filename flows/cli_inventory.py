@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli_params import choice_option, formats, fy_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
 from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
@@ -52,7 +53,7 @@ def init() -> None:
 
 @app.command()
 def template(
-    fy: Annotated[int, typer.Option("--fy", help="調査する年度（西暦、例: 2024）")],
+    fy: Annotated[int, fy_option("--fy", help="調査する年度")],
     dept: Annotated[str, typer.Option("--dept", help="課の名前")],
     output: Annotated[Path, typer.Option("-o", "--output", help="書き出す .xlsx ファイル")],
     division: Annotated[str | None, typer.Option("--division", help="部の名前")] = None,
@@ -84,15 +85,19 @@ def template(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="調査票ファイル、またはそれを含むフォルダ")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="調査票ファイル、またはそれを含むフォルダ", metavar="ファイル")
+    ],
     fy: FyOption = None,
     dept: DeptOption = None,
     division: Annotated[str | None, typer.Option("--division", help="部の名前")] = None,
     errors_dir: Annotated[
         Path | None, typer.Option("--errors-dir", help="エラー票の出力先（既定: 元ファイルと同じ場所）")
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")] = "cli",
-    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table または json")] = "table",
+    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)] = "cli",
+    fmt: Annotated[
+        Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
+    ] = "table",
 ) -> None:
     """業務量調査票を取り込みます。エラーのあるファイルは丸ごと差し戻し、エラー票を書き出します。
 
@@ -172,7 +177,9 @@ def _task_rows(tasks: list[TaskOut]) -> list[dict[str, object]]:
 def tasks(
     fy: FyOption = None,
     dept: DeptOption = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table / json / csv / xlsx")] = "table",
+    fmt: Annotated[
+        Format, choice_option("--format", choice=formats("table", "json", "csv", "xlsx"), default="table")
+    ] = "table",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="書き出し先（xlsx では必須に近い）")
     ] = None,

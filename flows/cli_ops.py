@@ -104,7 +104,9 @@ def backup(
 
 @app.command()
 def restore(
-    file: Annotated[Path, typer.Argument(help="dxi backup で作ったバックアップファイル（.zip）")],
+    file: Annotated[
+        Path, typer.Argument(help="dxi backup で作ったバックアップファイル（.zip）", metavar="ファイル")
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="データのあるデータベースを、バックアップの内容ですべて置き換える")
     ] = False,

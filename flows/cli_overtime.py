@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit
+from flows.cli_params import choice_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.models import RowError
@@ -24,14 +25,18 @@ overtime_app = typer.Typer(
 )
 app.add_typer(overtime_app, name="overtime")
 
-OutputFormat = Annotated[Literal["table", "json"], typer.Option("--format", help="table または json")]
+OutputFormat = Annotated[
+    Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
+]
 MAX_SHOWN_ERRORS = 20
 
 
 @overtime_app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="時間外勤務実績ファイル（.xlsx または .csv）")],
-    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")] = "cli",
+    file: Annotated[
+        Path, typer.Argument(help="時間外勤務実績ファイル（.xlsx または .csv）", metavar="ファイル")
+    ],
+    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)] = "cli",
     fmt: OutputFormat = "table",
 ) -> None:
     """時間外勤務実績を取り込みます。同じ課・月の既存データは置き換えます。

@@ -8,8 +8,6 @@ module only parses options (dates in Western or 和暦 spelling) and prints.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -17,11 +15,11 @@ from typing import Annotated, Any, Literal
 import typer
 
 from bpr.labels import TOOL_LABELS
-from bpr.pilots import METHODS, STATES
-from flows.cli import app, console, err_console, fail, print_table, settings_or_exit
+from bpr.pilots import METHODS, PHASE_LABELS, STATES
+from flows.cli import app, console, err_console, print_table, settings_or_exit
+from flows.cli_params import Choice, choice_option, date_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
-from inventory.normalize import ERA_OFFSETS
 
 pilot_app = typer.Typer(
     help="実証（トライアル導入）の登録・状態変更・効果測定・一覧。状態: "
@@ -31,33 +29,16 @@ pilot_app = typer.Typer(
 )
 app.add_typer(pilot_app, name="pilot")
 
-_DATE = re.compile(
-    r"(?:(\d{4})|(令和|平成|R|H)\.?(\d{1,2}|元))[-/.年](\d{1,2})[-/.月](\d{1,2})日?", re.IGNORECASE
+TOOLS = Choice(
+    {"rpa": ("RPA",), "ai-ocr": ("AI-OCR", "AIOCR", "OCR"), "both": ("AI-OCR+RPA", "両方", "RPA+AI-OCR")},
+    what="ツール",
 )
-DATE_EXAMPLES = "例: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1"
+PHASES = Choice({code: (label,) for code, label in PHASE_LABELS.items()}, what="測定の時期")
+METHOD_CHOICES = Choice(dict.fromkeys(METHODS, ()), what="測定方法")
 
-DateOption = Annotated[str | None, typer.Option("--date", help=f"日付（既定は今日、{DATE_EXAMPLES}）")]
-ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")]
-
-
-def parse_date(text: str) -> date:
-    """Read a date the way staff type it: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1."""
-    compact = unicodedata.normalize("NFKC", text).replace(" ", "")
-    match = _DATE.fullmatch(compact)
-    try:
-        if match is None:
-            raise ValueError(text)
-        if match[1]:
-            year = int(match[1])
-        else:
-            year = ERA_OFFSETS[match[2].upper()] + (1 if match[3] == "元" else int(match[3]))
-        return date(year, int(match[4]), int(match[5]))
-    except ValueError:
-        raise fail(f"日付 {text!r} を読めません（{DATE_EXAMPLES}）") from None
-
-
-def _optional_date(text: str | None) -> date | None:
-    return None if text is None else parse_date(text)
+DateOption = Annotated[date | None, date_option("--date", help="日付、既定は今日")]
+ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)]
+PilotId = Annotated[int, typer.Argument(help="対象の実証（dxi pilot list の ID 列）", metavar="実証ID")]
 
 
 def _engine() -> Any:
@@ -68,11 +49,11 @@ def _engine() -> Any:
 
 @pilot_app.command("create")
 def create(
-    task: Annotated[int, typer.Option("--task", help="業務ID（dxi rank の task_id）")],
-    tool: Annotated[Literal["rpa", "ai-ocr", "both"], typer.Option("--tool", help="rpa / ai-ocr / both")],
+    task: Annotated[int, typer.Option("--task", help="業務ID（dxi rank の ID 列）")],
+    tool: Annotated[Literal["rpa", "ai-ocr", "both"], choice_option("--tool", choice=TOOLS, help="ツール")],
     vendor: Annotated[str | None, typer.Option("--vendor", help="ベンダー名")] = None,
     product: Annotated[str | None, typer.Option("--product", help="製品名")] = None,
-    start: Annotated[str | None, typer.Option("--start", help=f"実証の開始日（{DATE_EXAMPLES}）")] = None,
+    start_date: Annotated[date | None, date_option("--start", help="実証の開始日")] = None,
     initial_cost: Annotated[float, typer.Option("--initial-cost", help="初期費用（円）")] = 0.0,
     annual_licence: Annotated[float, typer.Option("--annual-licence", help="年間ライセンス料（円）")] = 0.0,
     dev_hours: Annotated[float, typer.Option("--dev-hours", help="職員の開発・設定時間（時間）")] = 0.0,
@@ -84,11 +65,10 @@ def create(
 ) -> None:
     """実証を「候補」として登録し、実証IDを表示します。削減見込みは最新の採点結果から写し取ります。
 
-    例: dxi pilot create --task 12 --tool ai-ocr --vendor ○○社 --start 2025/4/1 --initial-cost 800000
+    例: dxi pilot create --task 12 --tool AI-OCR --vendor ○○社 --start 2025/4/1 --initial-cost 800000
     """
     from inventory.db.pilot_repo import create_pilot
 
-    start_date = _optional_date(start)
     with session_scope(_engine()) as session:
         pilot = create_pilot(
             session=session, task_id=task, tool=tool, vendor=vendor, product=product, start_date=start_date,
@@ -103,9 +83,9 @@ def create(
 
 @pilot_app.command("advance")
 def advance(
-    pilot_id: Annotated[int, typer.Argument(help="実証ID")],
+    pilot_id: PilotId,
     to: Annotated[str, typer.Option("--to", help="変更先の状態: " + " / ".join(STATES))],
-    on: DateOption = None,
+    day: DateOption = None,
     reason: Annotated[str | None, typer.Option("--reason", help="理由（監査ログに記録）")] = None,
     by: ByOption = "cli",
 ) -> None:
@@ -116,7 +96,6 @@ def advance(
     """
     from inventory.db.pilot_repo import advance_pilot
 
-    day = _optional_date(on)
     with session_scope(_engine()) as session:
         pilot = advance_pilot(session=session, pilot_id=pilot_id, to=to, on=day, reason=reason, actor=by)
         state, go_live = pilot.state, pilot.go_live_month
@@ -126,25 +105,24 @@ def advance(
 
 @pilot_app.command("measure")
 def measure(
-    pilot_id: Annotated[int, typer.Argument(help="実証ID")],
-    phase: Annotated[str, typer.Option("--phase", help="before（導入前）/ after（導入後）")],
+    pilot_id: PilotId,
+    phase: Annotated[str, choice_option("--phase", choice=PHASES)],
     cases: Annotated[float, typer.Option("--cases", help="測定した件数")],
     minutes: Annotated[float, typer.Option("--minutes", help="1件あたりの処理時間（分）")],
     check_minutes: Annotated[
         float, typer.Option("--check-minutes", help="1件あたりの確認（目視確認など）の時間（分）")
     ] = 0.0,
-    method: Annotated[str, typer.Option("--method", help=" / ".join(METHODS))] = "実測",
-    on: Annotated[str | None, typer.Option("--date", help=f"測定日（既定は今日、{DATE_EXAMPLES}）")] = None,
+    method: Annotated[str, choice_option("--method", choice=METHOD_CHOICES, default="実測")] = "実測",
+    day: Annotated[date | None, date_option("--date", help="測定日、既定は今日")] = None,
     note: Annotated[str | None, typer.Option("--note", help="メモ")] = None,
     by: ByOption = "cli",
 ) -> None:
     """導入前・導入後の測定（実測）を記録します。
 
-    例: dxi pilot measure 3 --phase after --cases 200 --minutes 1.5 --check-minutes 0.5 --method 実測
+    例: dxi pilot measure 3 --phase 導入後 --cases 200 --minutes 1.5 --check-minutes 0.5 --method 実測
     """
     from inventory.db.pilot_repo import add_measurement
 
-    day = _optional_date(on)
     with session_scope(_engine()) as session:
         add_measurement(
             session=session, pilot_id=pilot_id, phase=phase, cases=cases, minutes=minutes,
@@ -172,7 +150,9 @@ def _num(value: float | None, pattern: str = "{:,.1f}") -> str:
 
 @pilot_app.command("list")
 def list_command(
-    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table または json")] = "table",
+    fmt: Annotated[
+        Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
+    ] = "table",
     annualise: Annotated[
         bool, typer.Option("--annualise", help="実績を通年の件数ではなく実証期間の件数から年換算する")
     ] = False,

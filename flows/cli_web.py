@@ -12,13 +12,17 @@ from typing import Annotated, Literal
 import typer
 
 from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_params import Choice, choice_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 
 user_app = typer.Typer(help="審査画面（dxi web）のアカウント管理。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
-ROLE_HELP = "admin（すべて）/ reviewer（判断・実証の操作）/ dept（自課の閲覧のみ）"
+ROLES = Choice(
+    {"admin": ("管理者",), "reviewer": ("審査担当", "審査者"), "dept": ("課", "課（閲覧）")}, what="権限"
+)
+ROLE_HELP = "権限（管理者 = すべて、審査担当 = 判断・実証の操作、課 = 自課の閲覧のみ）"
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -33,13 +37,15 @@ def _read_password(from_stdin: bool) -> str:
 
 @user_app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="ログインに使うユーザー名")],
-    role: Annotated[Literal["admin", "reviewer", "dept"], typer.Option("--role", help=ROLE_HELP)],
-    dept: Annotated[str | None, typer.Option("--dept", help="dept の課（例: 税務課）")] = None,
+    name: Annotated[str, typer.Argument(help="ログインに使うユーザー名", metavar="ユーザー名")],
+    role: Annotated[
+        Literal["admin", "reviewer", "dept"], choice_option("--role", choice=ROLES, help=ROLE_HELP)
+    ],
+    dept: Annotated[str | None, typer.Option("--dept", help="権限が「課」のときの課（例: 税務課）")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="パスワードを標準入力の1行目から読む（自動化用）")
     ] = False,
-    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)] = "cli",
 ) -> None:
     """審査画面のユーザーを追加します（パスワードは argon2id で保存）。
 
@@ -80,8 +86,8 @@ def list_command() -> None:
 
 @user_app.command("disable")
 def disable(
-    name: Annotated[str, typer.Argument(help="無効にするユーザー名")],
-    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")] = "cli",
+    name: Annotated[str, typer.Argument(help="無効にするユーザー名", metavar="ユーザー名")],
+    by: Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）", show_default=False)] = "cli",
 ) -> None:
     """ユーザーを無効にし、ログイン中のセッションもすぐに終了させます。
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from inventory.era import era_label
 from inventory.errors import InventoryError
-from inventory.normalize import parse_text
+from inventory.normalize import parse_date
 
 State = Literal["sent", "received", "rejected", "resubmitted", "missing"]
 STATES: tuple[State, ...] = ("sent", "missing", "rejected", "resubmitted", "received")
@@ -224,17 +224,13 @@ def template_file_name(fiscal_year: int, department: str) -> str:
     return f"{era_label(fiscal_year)}_業務量調査票_{department.translate(_FILE_UNSAFE)}.xlsx"
 
 
-def parse_deadline(text: str, *, fiscal_year: int) -> date:
-    """Read --deadline (2025-06-30 or 2025/6/30); it must fall near the 年度 surveyed."""
-    cleaned = parse_text(text).value
-    value = str(cleaned or "").replace("/", "-")
-    try:
-        year, month, day = (int(p) for p in value.split("-"))
-        deadline = date(year, month, day)
-    except ValueError:
+def parse_deadline(value: str | date, *, fiscal_year: int) -> date:
+    """Read --deadline (2025-06-30, 2025/6/30, 令和7年6月30日 …); it must fall near the 年度 surveyed."""
+    deadline = parse_date(value).value
+    if not isinstance(deadline, date):
         raise CampaignError(
-            f"--deadline の値「{text}」を日付として読めません。2025-06-30 のように 年-月-日 で指定してください"
-        ) from None
+            f"--deadline の値「{value}」を日付として読めません。2025-06-30 や 令和7年6月30日 のように指定してください"
+        )
     if not fiscal_year - 1 <= deadline.year <= fiscal_year + 2:
         raise CampaignError(
             f"--deadline {deadline.isoformat()} は調査する年度（{era_label(fiscal_year)}、{fiscal_year}年度）と"

@@ -33,6 +33,7 @@ class ReasonCode(StrEnum):
     BAD_BOOL = "bad_bool"
     UNKNOWN_CHOICE = "unknown_choice"
     BAD_YEAR_MONTH = "bad_year_month"
+    BAD_DATE = "bad_date"
     BAD_HOURS = "bad_hours"
     TOO_LONG = "too_long"
 
@@ -393,6 +394,34 @@ def parse_text(raw: object) -> Cell:
             ReasonCode.TOO_LONG, f"{len(text)} 文字あります。{MAX_TEXT_LENGTH} 文字以内にしてください"
         )
     return Cell(text or None)
+
+
+_DATE = re.compile(rf"(?:(\d{{4}})|{_ERA})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})日?", re.IGNORECASE)
+DATE_EXAMPLES = "例: 2025-06-30, 2025/6/30, 2025年6月30日, 令和7年6月30日, R7.6.30"
+
+
+def parse_date(raw: object) -> Cell:
+    """Read a date as staff type it: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1."""
+    if _is_blank(raw):
+        return BLANK
+    if isinstance(raw, datetime):
+        return Cell(raw.date())
+    if isinstance(raw, date):
+        return Cell(raw)
+    bad = _bad(ReasonCode.BAD_DATE, raw, "日付", DATE_EXAMPLES)
+    m = _DATE.fullmatch(_TIME_TAIL.sub("", _clean(_as_text(raw))).replace(" ", ""))
+    year = None if m is None else int(m[1]) if m[1] else _era_year(m[2], m[3])
+    if m is None or year is None:
+        return bad
+    try:
+        value = date(year, int(m[4]), int(m[5]))
+    except ValueError:
+        return bad
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        return _problem(
+            ReasonCode.BAD_DATE, f"{_show(raw)} は日付として範囲外です（{YEAR_MIN}～{YEAR_MAX}年）"
+        )
+    return Cell(value)
 
 
 # --- overtime file: 年月 and hours ---------------------------------------------

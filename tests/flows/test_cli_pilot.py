@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from flows.cli_pilot import parse_date
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.pilot_repo import production_automations
+from inventory.normalize import parse_date
 from inventory.settings import get_settings
 from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory
@@ -104,7 +105,8 @@ def test_group_pilot_and_bad_input(task_ids: dict[tuple[str, str], int]) -> None
      ("令和7年4月1日", (2025, 4, 1)), ("R7.4.1", (2025, 4, 1)), ("令和元年5月1日", (2019, 5, 1))],
 )  # fmt: skip
 def test_dates_in_western_and_era_spelling(text: str, expected: tuple[int, int, int]) -> None:
-    parsed = parse_date(text)
+    parsed = parse_date(text).value
+    assert isinstance(parsed, date)
     assert (parsed.year, parsed.month, parsed.day) == expected
 
 

@@ -1,0 +1,173 @@
+"""Japanese help and usage errors for dxi, in one place.
+
+Typer renders help with rich from module-level strings in `typer.rich_utils` (panel
+titles, 「既定」, 「必須」), which are read at render time, so setting them once is enough.
+Typer vendors click (`typer._click`) without gettext, so the usage line, the --help text
+and the parse errors are translated by `JaCommand` / `JaGroup`; `localise(app)` makes
+every command and group of the app use them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from typer import rich_utils
+from typer._click import exceptions as click_errors  # typer vendors click: its classes live here
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from flows.cli_params import OptionValueError
+
+HELP_TEXT = "このヘルプを表示して終了します。"
+USAGE_PREFIX = "使い方: "
+
+rich_utils.ARGUMENTS_PANEL_TITLE = "引数"
+rich_utils.OPTIONS_PANEL_TITLE = "オプション"
+rich_utils.COMMANDS_PANEL_TITLE = "コマンド"
+rich_utils.ERRORS_PANEL_TITLE = "エラー"
+rich_utils.DEFAULT_STRING = "［既定: {}］"
+rich_utils.REQUIRED_LONG_STRING = "［必須］"
+rich_utils.ENVVAR_STRING = "［環境変数: {}］"
+rich_utils.DEPRECATED_STRING = "（廃止予定）"
+rich_utils.ABORTED_TEXT = "中止しました。"
+rich_utils.RICH_HELP = "詳しくは [blue]{command_path} {help_option}[/] を実行してください。"
+
+_PYDANTIC_KINDS = {"int": "整数", "float": "数値", "bool": "はい/いいえ", "path": "パス"}
+
+
+class _QuietOption(TyperOption):
+    """An option whose help row shows no type tag such as <int> or <list[Path]>."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class _QuietArgument(TyperArgument):
+    """An argument whose help row shows no type tag."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def _quiet(params: list[Any]) -> None:
+    # Only the help row differs, so switching the class of a built parameter is safe.
+    for param in params:
+        if type(param) is TyperOption:
+            param.__class__ = _QuietOption
+        elif type(param) is TyperArgument:
+            param.__class__ = _QuietArgument
+
+
+def _name(param: Any) -> str:
+    if isinstance(param, TyperOption):
+        return max(param.opts, key=len)
+    return str(param.metavar or param.name)
+
+
+def _value_message(error: click_errors.BadParameter) -> str:
+    param = error.param
+    where = f"オプション {_name(param)}" if isinstance(param, TyperOption) else f"引数 {_name(param)}"
+    cause = error.__cause__
+    if isinstance(cause, ValidationError) and cause.errors():
+        detail = cause.errors()[0]
+        value = detail.get("input")
+        own = (detail.get("ctx") or {}).get("error")
+        if isinstance(own, OptionValueError):
+            return f"{where} の値「{value}」を{own.what}として読めません（{own.accepted}）"
+        kind = next((label for key, label in _PYDANTIC_KINDS.items() if key in detail["type"]), "値")
+        return f"{where} の値「{value}」を{kind}として読めません"
+    return f"{where} の値が正しくありません"
+
+
+def japanese(error: click_errors.UsageError, ctx: Any = None) -> click_errors.UsageError:
+    """The same usage error, with a Japanese message that says where and what."""
+    if isinstance(error, click_errors.MissingParameter):
+        param = error.param
+        kind = "オプション" if isinstance(param, TyperOption) else "引数"
+        message = f"{kind} {_name(param)} を指定してください"
+    elif isinstance(error, click_errors.BadParameter):
+        message = _value_message(error)
+    elif isinstance(error, click_errors.NoSuchOption):
+        message = f"オプション {error.option_name} はありません"
+        if error.possibilities:
+            message += f"（もしかして: {', '.join(sorted(error.possibilities))}）"
+    elif isinstance(error, click_errors.BadOptionUsage) and "does not take" in error.message:
+        message = f"オプション {error.option_name} は値を取りません"
+    elif isinstance(error, click_errors.BadOptionUsage):
+        message = f"オプション {error.option_name} の値を指定してください"
+    elif m := re.match(r"Got unexpected extra argument\(s\) \((.*)\)$", error.message, re.S):
+        message = f'余分な引数があります: {m[1]}（値に空白があるときは "" で囲んでください）'
+    else:
+        message = "コマンドの指定が正しくありません"
+    return click_errors.UsageError(message, ctx=error.ctx or ctx)
+
+
+class _JaMixin:
+    """Usage line, --help text and parse errors in Japanese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+            _quiet([option])
+        return option
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+        except click_errors.NoArgsIsHelpError:
+            raise
+        except click_errors.UsageError as error:
+            raise japanese(error, ctx) from None
+
+
+class JaCommand(_JaMixin, TyperCommand):
+    """A dxi command."""
+
+    def __init__(self, name: str | None, **attrs: Any) -> None:
+        super().__init__(name, **{**attrs, "options_metavar": "[オプション]"})
+        _quiet(self.params)
+
+
+class JaGroup(_JaMixin, TyperGroup):
+    """A dxi command group (dxi itself, dxi pilot …)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(
+            **{**attrs, "options_metavar": "[オプション]", "subcommand_metavar": "コマンド [引数]..."}
+        )
+        _quiet(self.params)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click_errors.NoArgsIsHelpError:
+            raise
+        except click_errors.UsageError as error:
+            if not args or args[0] in self.commands:
+                raise japanese(error) from None
+            message = f"コマンド {args[0]} はありません"
+            close = difflib.get_close_matches(args[0], list(self.commands))
+            if close:
+                message += f"（もしかして: {', '.join(close)}）"
+            raise click_errors.UsageError(message, ctx=error.ctx) from None
+
+
+def localise(app: typer.Typer) -> None:
+    """Make every command and sub-group registered on `app` Japanese (call after registering)."""
+    for command in app.registered_commands:
+        if command.cls in (None, TyperCommand):  # typer fills in TyperCommand when none is given
+            command.cls = JaCommand
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        if sub is not None:
+            if not isinstance(sub.info.cls, type) or sub.info.cls is TyperGroup:
+                sub.info.cls = JaGroup
+            localise(sub)
