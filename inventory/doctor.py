@@ -112,7 +112,7 @@ def check_prefect_api(api_url: str | None, timeout: float = 2.0) -> CheckResult:
     """Prefect's API answers /health when one is configured; without one, schedules need `dxi serve`."""
     name = "Prefect サーバー"
     if not api_url:
-        return CheckResult(name, "warn", "PREFECT_API_URL が設定されていません。定期実行（受付箱の巡回・催促・再採点）は `dxi serve` の実行中だけ動きます",
+        return CheckResult(name, "warn", "PREFECT_API_URL が設定されていません。定期実行（受付フォルダの巡回・督促・再採点）は `dxi serve` の実行中だけ動きます",
                            "常時運用するには `dxi serve` を起動したままにするか、PREFECT_API_URL に Prefect サーバーを設定してください")  # fmt: skip
     url = api_url.rstrip("/") + "/health"
     handlers: list[urllib.request.BaseHandler] = []
@@ -156,8 +156,8 @@ def check_folders(settings: Settings) -> list[CheckResult]:
         check_folder(
             "データフォルダ", settings.home, "DXI_HOME", "`dxi init` で作成されます（場所は DXI_HOME）"
         ),
-        check_folder("受付箱（調査票）", settings.inbox_dir, "DXI_INBOX"),
-        check_folder("受付箱（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
+        check_folder("受付フォルダ（調査票）", settings.inbox_dir, "DXI_INBOX"),
+        check_folder("受付フォルダ（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
         check_folder("配布フォルダ", settings.outbox_dir, "DXI_OUTBOX"),
         check_folder("報告書フォルダ", settings.home / "reports", "DXI_HOME"),
     ]
