@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -46,7 +46,7 @@ class CheckResult:
 
 
 def _where(settings: Settings) -> str:
-    return settings.db_url.split("@")[-1]
+    return settings.db_shown
 
 
 def _probe_engine(settings: Settings) -> Engine | None:
@@ -65,7 +65,7 @@ def check_database(settings: Settings) -> CheckResult:
     engine = _probe_engine(settings)
     if engine is None:
         return CheckResult(name, "error", f"データベースファイルがありません（{_where(settings)}）",
-                           "`dxi init` で作成してください（別の場所なら DXI_HOME か DXI_DATABASE_URL を確認）")  # fmt: skip
+                           "`dxi init` で作成してください（別の場所のはずなら DXI_HOME・DXI_DATABASE_URL・dxi.toml を確認）")  # fmt: skip
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -152,10 +152,12 @@ def check_folder(label: str, path: Path, setting: str, missing_hint: str | None 
 
 def check_folders(settings: Settings) -> list[CheckResult]:
     """The data folder and the folders files arrive in and go out of."""
+    home = check_folder(
+        "データフォルダ", settings.home, "DXI_HOME・dxi.toml",
+        "`dxi init` で作成されます（場所は DXI_HOME か dxi.toml で変えられます）",
+    )  # fmt: skip
     return [
-        check_folder(
-            "データフォルダ", settings.home, "DXI_HOME", "`dxi init` で作成されます（場所は DXI_HOME）"
-        ),
+        replace(home, message=f"{home.message}（{settings.home_origin()}による）"),
         check_folder("受付フォルダ（調査票）", settings.inbox_dir, "DXI_INBOX"),
         check_folder("受付フォルダ（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
         check_folder("配布フォルダ", settings.outbox_dir, "DXI_OUTBOX"),
