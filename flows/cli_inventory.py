@@ -35,8 +35,12 @@ def init() -> None:
         console.print(f"データベースは最新です: {where}（revision {after}）", markup=False, soft_wrap=True)
     else:
         done = "作成" if before is None else "更新"
-        console.print(f"データベースを{done}しました: {where}（revision {after}）", markup=False, soft_wrap=True)
-    console.print(f"データフォルダ: {settings.home}（{settings.home_origin()}）", markup=False, soft_wrap=True)
+        console.print(
+            f"データベースを{done}しました: {where}（revision {after}）", markup=False, soft_wrap=True
+        )
+    console.print(
+        f"データフォルダ: {settings.home}（{settings.home_origin()}）", markup=False, soft_wrap=True
+    )
     # The folders the schedules and `dxi doctor` expect: the inboxes to share with the 課 and HR.
     folders = {
         "調査票の受付フォルダ": settings.inbox_dir,

@@ -43,8 +43,8 @@ from inventory.db.backup_format import (
     TableEntry,
     TableWriter,
 )
-from inventory.errors import DatabaseNotReadyError
 from inventory.db.migrate import not_initialised
+from inventory.errors import DatabaseNotReadyError
 
 log = logging.getLogger(__name__)
 
