@@ -3,7 +3,7 @@
 Each factor yields, for all tasks at once, its points (rounded to 0.1) and a Japanese
 note, so a score is exactly the clipped sum of its factors' points and the explanation
 is built from the same notes: nothing shown differs from what was computed. Sources of
-each factor: ../shared/DOMAIN.md, repeated in default_scoring.toml.
+each factor: the published reports cited at the top of default_scoring.toml.
 """
 
 from __future__ import annotations

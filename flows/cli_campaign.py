@@ -77,7 +77,7 @@ def open_(
     outbox: Annotated[
         Path | None,
         typer.Option(
-            "--outbox", help="調査票の出力先（既定: DXI_OUTBOX または .dxi/outbox の下の年度フォルダ）"
+            "--outbox", help="調査票の出力先（既定: DXI_OUTBOX または $DXI_HOME/outbox の下の年度フォルダ）"
         ),
     ] = None,
     by: ByOption = "cli",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -123,5 +126,19 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     out(f"候補一覧（Excel）: {result.ranking_workbook}", markup=False)
     for path in result.effects.files if result.effects else []:
         out(f"効果報告: {path}", markup=False)
-    out(f"デモ用データベース: {result.database_url}", markup=False)
+    out(f"デモ用データベース: {result.database_url}", markup=False, soft_wrap=True)
     out(f"所要時間: {seconds:.0f} 秒")
+    out()
+    out("審査画面でデモの結果を見るには（パスワードを2回入力）:")
+    for line in web_commands(result.database_url):
+        out(f"  {line}", markup=False, soft_wrap=True)
+
+
+def web_commands(database_url: str) -> list[str]:
+    """The exact commands that open the demo database in `dxi web`, for this shell and this dxi."""
+    program = sys.argv[0] if Path(sys.argv[0]).name in ("dxi", "dxi.exe") else "dxi"
+    if os.name == "nt":
+        env = f"set DXI_DATABASE_URL={database_url}"
+    else:
+        env, program = f"export DXI_DATABASE_URL={shlex.quote(database_url)}", shlex.quote(program)
+    return [env, f"{program} user add kanri --role admin", f"{program} web"]

@@ -24,18 +24,24 @@ Format = Literal["table", "json", "csv", "xlsx"]
 def init() -> None:
     """データベースを作成、または最新の構造に更新します。
 
-    例: dxi init   （DXI_DATABASE_URL 未設定なら .dxi/dxi.sqlite3 を使います）
+    データの場所は、環境変数 DXI_HOME / DXI_DATABASE_URL、今のフォルダかその上にある dxi.toml、
+    この利用者の既定のデータフォルダ（Windows は %LOCALAPPDATA%\\dxi）の順に決まります。
+    例: dxi init
     """
     settings = settings_or_exit()
     settings.ensure_home()
     before, after = upgrade(engine_for(settings.db_url))
-    where = settings.db_url.split("@")[-1]
+    where = settings.db_shown
     if before == after:
-        console.print(f"データベースは最新です（{where}、構造の版 {after}）")
+        console.print(f"データベースは最新です: {where}（構造の版 {after}）", markup=False, soft_wrap=True)
     else:
+        done = "作成" if before is None else "更新"
         console.print(
-            f"データベースを{'作成' if before is None else '更新'}しました（{where}、構造の版 {after}）"
+            f"データベースを{done}しました: {where}（構造の版 {after}）", markup=False, soft_wrap=True
         )
+    console.print(
+        f"データフォルダ: {settings.home}（{settings.home_origin()}）", markup=False, soft_wrap=True
+    )
     # The folders the schedules and `dxi doctor` expect: the inboxes to share with the 課 and HR.
     folders = {
         "調査票の受付フォルダ": settings.inbox_dir,
@@ -48,7 +54,7 @@ def init() -> None:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise fail(f"{label} {folder} を作成できません（{exc.strerror or exc}）") from None
-        console.print(f"{label}: {folder}", markup=False)
+        console.print(f"{label}: {folder}", markup=False, soft_wrap=True)
 
 
 @app.command()

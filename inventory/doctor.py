@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -46,7 +46,7 @@ class CheckResult:
 
 
 def _where(settings: Settings) -> str:
-    return settings.db_url.split("@")[-1]
+    return settings.db_shown
 
 
 def _probe_engine(settings: Settings) -> Engine | None:
@@ -65,7 +65,7 @@ def check_database(settings: Settings) -> CheckResult:
     engine = _probe_engine(settings)
     if engine is None:
         return CheckResult(name, "error", f"データベースファイルがありません（{_where(settings)}）",
-                           "`dxi init` で作成してください（別の場所なら DXI_HOME か DXI_DATABASE_URL を確認）")  # fmt: skip
+                           "`dxi init` で作成してください（別の場所のはずなら DXI_HOME・DXI_DATABASE_URL・dxi.toml を確認）")  # fmt: skip
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -98,13 +98,13 @@ def check_migrations(settings: Settings) -> CheckResult:
             name, "error", "データベースが初期化されていません", "`dxi init` を実行してください"
         )
     if current == head:
-        return CheckResult(name, "ok", f"最新です（revision {current}）")
+        return CheckResult(name, "ok", f"最新です（構造の版 {current}）")
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(current)
     except CommandError:
-        return CheckResult(name, "error", f"このデータベースは新しいバージョンの dxi で更新されています（revision {current}）",
+        return CheckResult(name, "error", f"このデータベースは新しいバージョンの dxi で更新されています（構造の版 {current}）",
                            "dxi を最新版に更新してください")  # fmt: skip
-    return CheckResult(name, "error", f"古い構造です（revision {current}、最新は {head}）",
+    return CheckResult(name, "error", f"古い構造です（構造の版 {current}、最新は {head}）",
                        "`dxi backup -o バックアップ.zip` で控えを取ってから `dxi init` で更新してください")  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def check_prefect_api(api_url: str | None, timeout: float = 2.0) -> CheckResult:
     """Prefect's API answers /health when one is configured; without one, schedules need `dxi serve`."""
     name = "Prefect サーバー"
     if not api_url:
-        return CheckResult(name, "warn", "PREFECT_API_URL が設定されていません。定期実行（受付箱の巡回・催促・再採点）は `dxi serve` の実行中だけ動きます",
+        return CheckResult(name, "warn", "PREFECT_API_URL が設定されていません。定期実行（受付フォルダの巡回・督促・再採点）は `dxi serve` の実行中だけ動きます",
                            "常時運用するには `dxi serve` を起動したままにするか、PREFECT_API_URL に Prefect サーバーを設定してください")  # fmt: skip
     url = api_url.rstrip("/") + "/health"
     handlers: list[urllib.request.BaseHandler] = []
@@ -152,12 +152,14 @@ def check_folder(label: str, path: Path, setting: str, missing_hint: str | None 
 
 def check_folders(settings: Settings) -> list[CheckResult]:
     """The data folder and the folders files arrive in and go out of."""
+    home = check_folder(
+        "データフォルダ", settings.home, "DXI_HOME・dxi.toml",
+        "`dxi init` で作成されます（場所は DXI_HOME か dxi.toml で変えられます）",
+    )  # fmt: skip
     return [
-        check_folder(
-            "データフォルダ", settings.home, "DXI_HOME", "`dxi init` で作成されます（場所は DXI_HOME）"
-        ),
-        check_folder("受付箱（調査票）", settings.inbox_dir, "DXI_INBOX"),
-        check_folder("受付箱（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
+        replace(home, message=f"{home.message}（{settings.home_origin()}による）"),
+        check_folder("受付フォルダ（調査票）", settings.inbox_dir, "DXI_INBOX"),
+        check_folder("受付フォルダ（時間外勤務）", settings.overtime_inbox_dir, "DXI_OVERTIME_INBOX"),
         check_folder("配布フォルダ", settings.outbox_dir, "DXI_OUTBOX"),
         check_folder("報告書フォルダ", settings.home / "reports", "DXI_HOME"),
     ]

@@ -1,14 +1,28 @@
-"""One settings object for the whole application, read from `DXI_*` variables."""
+"""One settings object for the whole application.
+
+Each value comes from the first of: a `DXI_*` environment variable, a `dxi.toml` found
+in the current folder or one above it (like git finds `.git`), the built-in default.
+The data folder's default is the user's own data folder (platformdirs: `~/.local/share/dxi`
+on Linux, `%LOCALAPPDATA%\\dxi` on Windows), so `dxi` finds the same database from any folder.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from platformdirs import user_data_dir
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from inventory.errors import SettingsError
 
@@ -23,13 +37,50 @@ OFFLINE_ENV = {
 DEV_PSEUDONYM_KEY = hashlib.sha256(b"dxi development pseudonym key - not secret").digest()
 MIN_PSEUDONYM_KEY_LENGTH = 16
 
+CONFIG_FILE_NAME = "dxi.toml"
+# Settings that name a folder: a relative value in dxi.toml is relative to the file's folder.
+PATH_KEYS = ("home", "inbox", "overtime_inbox", "outbox")
+
+
+def default_home() -> Path:
+    """The user's own data folder for dxi (the same from every working folder)."""
+    return Path(user_data_dir("dxi", appauthor=False))
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest dxi.toml in `start` (default: the current folder) or a folder above it."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_FILE_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings in a dxi.toml, with relative folders made relative to the file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"設定ファイル {path} を読み取れません: {exc}") from exc
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise SettingsError(
+            f"設定ファイル {path} に知らない項目があります: {'、'.join(unknown)}"
+            f"（使える項目: {'、'.join(Settings.model_fields)}）"
+        )
+    for key in PATH_KEYS:
+        if isinstance(data.get(key), str):
+            data[key] = path.parent / Path(data[key]).expanduser()
+    return data
+
 
 class Settings(BaseSettings):
     """Application settings; every field can be set as `DXI_<NAME>`."""
 
     model_config = SettingsConfigDict(env_prefix="DXI_", extra="ignore")
 
-    home: Path = Field(default=Path(".dxi"), description="data folder: database, inbox, outputs")
+    home: Path = Field(default_factory=default_home, description="data folder: database, inbox, outputs")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
     environment: str = Field(default="development", description="development | production")
     pseudonym_key: str | None = Field(
@@ -63,6 +114,21 @@ class Settings(BaseSettings):
         default=3, ge=1, description="overtime of a 課 with fewer staff is hidden from dept-role users"
     )
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then DXI_* variables, then the nearest dxi.toml."""
+        config = find_config_file()
+        if config is None:
+            return (init_settings, env_settings)
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, read_config_file(config)))
+
     @field_validator("home")
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
@@ -88,6 +154,27 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The database URL in force: the configured one or SQLite in `home`."""
         return self.database_url or f"sqlite:///{self.home / 'dxi.sqlite3'}"
+
+    @property
+    def db_shown(self) -> str:
+        """The database in force as a person should see it: the file, or the URL without password."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.db_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return str(url.database)
+        return url.render_as_string(hide_password=True)
+
+    def home_origin(self) -> str:
+        """Which rule chose the data folder, in words for the person who has to find it."""
+        if os.environ.get("DXI_HOME"):
+            return "環境変数 DXI_HOME"
+        config = find_config_file()
+        if config is not None and "home" in read_config_file(config):
+            return f"設定ファイル {config}"
+        if self.home == default_home().expanduser().resolve():
+            return "利用者ごとの既定の場所"
+        return "指定"
 
     @property
     def inbox_dir(self) -> Path:

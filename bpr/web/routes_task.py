@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from bpr.review import DECISIONS
 from bpr.web.auth import EDITORS, CheckedForm, CurrentUser, DbSession, Editor, Principal
 from bpr.web.errors import PageNotFound
-from bpr.web.views import render
+from bpr.web.views import fiscal_year_label, render
 from inventory.db.web_repo import task_department, task_detail
 
 router = APIRouter()
@@ -46,7 +46,8 @@ def _page(request: Request, session: Session, user: Principal, task_id: int, *, 
     detail = task_detail(session=session, task_id=task_id)
     if detail is None:
         raise PageNotFound(f"業務ID {task_id} は登録されていません")
-    facts = [(label, _shown(detail.task.get(key))) for key, label in FACT_LABELS]
+    shown = {**detail.task, "fiscal_year": fiscal_year_label(detail.task.get("fiscal_year"))}
+    facts = [(label, _shown(shown.get(key))) for key, label in FACT_LABELS]
     factors = sorted((detail.score or {}).get("factors") or [], key=lambda f: (f["tool"], -abs(f["points"])))
     return render(
         request, "task.html.j2", page="ranking", title=f"業務詳細: {detail.task['name']}", status=status,

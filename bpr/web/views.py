@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.web.auth import ROLE_LABELS, Principal
+from inventory.era import era_label
 
 JST = timezone(timedelta(hours=9), "JST")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,12 +55,17 @@ def _short(value: str | None, length: int = 24) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def fiscal_year_label(value: int | None) -> str:
+    """A 年度 the way the whole web UI writes it: 和暦, like the reports (2025 → 令和7年度)."""
+    return "—" if value is None else era_label(int(value))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
-    env.filters.update(num=_number, when=_when, pct=_pct, short=_short)
+    env.filters.update(num=_number, when=_when, pct=_pct, short=_short, fy=fiscal_year_label)
     env.globals.update(
         QUADRANT_LABELS=QUADRANT_LABELS, TOOL_LABELS=TOOL_LABELS, ROLE_LABELS=ROLE_LABELS, NAV=NAV
     )

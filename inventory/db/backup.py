@@ -43,6 +43,7 @@ from inventory.db.backup_format import (
     TableEntry,
     TableWriter,
 )
+from inventory.db.migrate import not_initialised
 from inventory.errors import DatabaseNotReadyError
 
 log = logging.getLogger(__name__)
@@ -153,9 +154,7 @@ def write_backup(*, engine: Engine, path: Path, on_progress: Progress | None = N
             names = conn.dialect.get_table_names(conn)
             revision = _revision(conn, names)
             if revision is None:
-                raise DatabaseNotReadyError(
-                    "データベースが初期化されていません。先に `dxi init` を実行してください。"
-                )
+                raise not_initialised(engine)
             entries: list[TableEntry] = []
             for table in app_tables(conn):
                 entries.append(_dump_table(conn, archive, table, on_progress))

@@ -56,21 +56,33 @@ def _sqlite_file(engine: Engine) -> Path | None:
     return Path(str(database))
 
 
+def describe(engine: Engine) -> str:
+    """The database as a person should see it: the SQLite file, or the URL without password."""
+    sqlite_file = _sqlite_file(engine)
+    return str(sqlite_file) if sqlite_file is not None else engine.url.render_as_string(hide_password=True)
+
+
+def not_initialised(engine: Engine) -> DatabaseNotReadyError:
+    """The error for a database without our tables, naming the database that was looked at."""
+    return DatabaseNotReadyError(
+        f"データベースが初期化されていません（{describe(engine)}）。このデータベースでよければ "
+        "`dxi init` を実行してください。別のデータベースを使っているはずなら、DXI_HOME・"
+        "DXI_DATABASE_URL・dxi.toml の設定を確認してください（`dxi doctor` で表示できます）。"
+    )
+
+
 def require_current(engine: Engine) -> None:
     """Fail with a Japanese hint when the database is missing or older than the code."""
     sqlite_file = _sqlite_file(engine)
     if sqlite_file is not None and not sqlite_file.exists():
-        raise DatabaseNotReadyError(
-            "データベースが初期化されていません。先に `dxi init` を実行してください。"
-        )
+        raise not_initialised(engine)
     current = current_revision(engine)
     if current is None:
-        raise DatabaseNotReadyError(
-            "データベースが初期化されていません。先に `dxi init` を実行してください。"
-        )
+        raise not_initialised(engine)
     if current != head_revision():
         raise DatabaseNotReadyError(
-            "データベースの構造が古いバージョンです。`dxi init` を実行して更新してください。"
+            f"データベースの構造が古いバージョンです（{describe(engine)}）。"
+            "`dxi init` を実行して更新してください。"
         )
 
 

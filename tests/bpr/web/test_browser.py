@@ -81,3 +81,46 @@ def test_login_filter_open_a_task_record_a_decision_and_see_it(
         expect(page.locator("table.ranking tbody tr")).to_have_count(1)
         assert errors == []  # the strict CSP blocked nothing the pages need
         page.close()
+
+
+def _logged_in_page(browser: Any, base: str, width: int, height: int) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="ja-JP")
+    page.goto(f"{base}/login")
+    page.locator("input[name=username]").fill(USERS["reviewer"][0])
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_the_ranking_fits_an_older_projector_with_the_decision_column_visible(
+    browser: Any, engine: Engine, town: Town, tmp_path: Path
+) -> None:
+    with running(create_app(settings=get_settings(), engine=engine)) as base:
+        page = _logged_in_page(browser, base, 1024, 768)
+        page.goto(f"{base}/ranking")
+        headers = page.locator("table.ranking thead th")
+        assert headers.last.inner_text() == "判断"
+        cells = page.locator("table.ranking tbody tr td:last-child")
+        assert cells.count() > 0
+        edges = [headers.last.bounding_box()] + [cells.nth(i).bounding_box() for i in range(cells.count())]
+        assert all(box is not None and box["x"] + box["width"] <= 1024 for box in edges), edges
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024  # nothing scrolls sideways
+        page.screenshot(path=str(tmp_path / "ranking_1024x768.png"))  # kept with the test's files to look at
+        page.close()
+
+
+def test_every_page_writes_a_fiscal_year_one_way(browser: Any, engine: Engine, town: Town) -> None:
+    task_id = town.tasks[("税務課", "住民税の申告書入力")]
+    with running(create_app(settings=get_settings(), engine=engine)) as base:
+        page = _logged_in_page(browser, base, 1366, 768)
+        for path in ("/", "/ranking", f"/tasks/{task_id}", "/submissions", "/pilots"):
+            page.goto(f"{base}{path}")
+            text = page.locator("body").inner_text()
+            western = re.findall(r"\d{4}\s*年度", text)
+            assert western == [], f"{path}: {western}"  # 令和N年度 only, like the reports
+            options = page.locator("select[name=fy] option").all_inner_texts()
+            assert all(o == "最新" or re.fullmatch(r"令和(元|\d+)年度", o) for o in options), options
+        page.goto(f"{base}/")
+        assert "令和6年度" in page.locator("body").inner_text()  # the survey year, with the KPI years
+        page.close()
