@@ -171,3 +171,17 @@ def localise(app: typer.Typer) -> None:
             if not isinstance(sub.info.cls, type) or sub.info.cls is TyperGroup:
                 sub.info.cls = JaGroup
             localise(sub)
+
+
+_YES = {"y", "yes", "はい", "は"}
+_NO = {"n", "no", "いいえ", "い", ""}
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question in Japanese (はい / いいえ, or y / n); an empty answer is いいえ."""
+    while True:
+        answer = typer.prompt(f"{question}（はい / いいえ）", default="", show_default=False)
+        key = answer.strip().casefold().translate(str.maketrans("ＹＮｙｎ", "ynyn"))
+        if key in _YES or key in _NO:
+            return key in _YES
+        typer.echo("「はい」か「いいえ」で答えてください。")

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_ja import confirm
 from inventory.db.engine import engine_for
 from inventory.db.table_labels import table_label
 from inventory.errors import InventoryError
@@ -147,7 +148,7 @@ def restore(
             f"{where} の {existing:,} 行をすべて削除し、{created} のバックアップ"
             f"（{manifest.total_rows:,} 行）で置き換えます。よろしいですか?"
         )
-        if not typer.confirm(question, default=False):
+        if not confirm(question):
             console.print("中止しました。データベースは変更していません。")
             raise typer.Exit(1)
     with _progress() as progress:

@@ -17,6 +17,7 @@ from inventory.settings import get_settings
 from inventory.synthetic import make_town, write_survey
 from tests.flows.cli_runner import dxi, runner
 from tests.inventory.db.populate import dump, populate
+from tests.japanese import english_words
 
 
 def _use_database(monkeypatch: pytest.MonkeyPatch, path: Path) -> str:
@@ -59,6 +60,13 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path: Path, monkeypatch: 
     assert code == 2 and "--force" in out
     declined = runner.invoke(app, ["restore", str(tmp_path / "控え" / "dxi.zip"), "--force"], input="n\n")
     assert declined.exit_code == 1 and "中止しました" in declined.output
+    # Asked in Japanese; a stray answer is asked again in Japanese, never with click's English.
+    declined = runner.invoke(
+        app, ["restore", str(tmp_path / "控え" / "dxi.zip"), "--force"], input="たぶん\nいいえ\n"
+    )
+    assert declined.exit_code == 1 and "（はい / いいえ）" in declined.output
+    assert "「はい」か「いいえ」で答えてください" in declined.output and not english_words(declined.output)
+    assert "[y/N]" not in declined.output and "中止しました" in declined.output
     code, out = dxi("restore", str(tmp_path / "控え" / "dxi.zip"), "--force", "--yes")
     assert code == 0 and "復元しました" in out
     assert dump(engine_for(target_url)) == dump(engine_for(source_url))
