@@ -15,12 +15,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import typer
+from sqlalchemy import select
 
 from bpr.labels import TOOL_LABELS
 from bpr.pilots import METHODS, STATES
-from flows.cli import app, console, err_console, fail, print_table, settings_or_exit
+from flows.cli import app, console, fail, print_table, settings_or_exit
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import task_hours
 from inventory.normalize import ERA_OFFSETS
 
 pilot_app = typer.Typer(
@@ -81,12 +83,16 @@ def create(
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="理由・メモ（監査ログに記録）")] = None,
     by: ByOption = "cli",
+    fmt: Annotated[
+        Literal["table", "json"], typer.Option("--format", help="table（文章）または json（スクリプト用）")
+    ] = "table",
 ) -> None:
     """実証を「候補」として登録し、実証IDを表示します。削減見込みは最新の採点結果から写し取ります。
 
     例: dxi pilot create --task 12 --tool ai-ocr --vendor ○○社 --start 2025/4/1 --initial-cost 800000
     """
     from inventory.db.pilot_repo import create_pilot
+    from inventory.db.tables import Department, Task
 
     start_date = _optional_date(start)
     with session_scope(_engine()) as session:
@@ -95,10 +101,23 @@ def create(
             initial_cost=initial_cost, annual_licence=annual_licence, development_hours=dev_hours,
             group=group, actor=by, reason=reason,
         )  # fmt: skip
-        pilot_id, estimate = pilot.id, pilot.estimate_hours
-    typer.echo(pilot_id)
-    hint = "採点結果なし" if estimate is None else f"削減見込み {estimate:,.1f} 時間/年"
-    err_console.print(f"実証ID {pilot_id} を「候補」として登録しました（{hint}）", highlight=False)
+        row = session.execute(
+            select(Department.name, Task.name)
+            .join(Task, Task.department_id == Department.id)
+            .where(Task.id == task)
+        ).one()
+        created = {"id": pilot.id, "task_id": task, "department": row[0], "name": row[1], "tool": tool,
+                   "state": pilot.state, "group_id": pilot.group_id, "estimated_hours": pilot.estimate_hours}  # fmt: skip
+    if fmt == "json":
+        typer.echo(json.dumps(created, ensure_ascii=False, indent=2))
+        return
+    estimate = created["estimated_hours"]
+    hint = "採点結果なし" if estimate is None else f"削減見込み {task_hours(estimate)} 時間/年"
+    scope = "の横展開グループ" if created["group_id"] is not None else ""
+    typer.echo(  # not rich: one unwrapped line, so a script can still read the ID
+        f"実証ID {created['id']} を登録しました（{created['department']}「{created['name']}」{scope}、"
+        f"{TOOL_LABELS[tool]}、状態: {created['state']}、{hint}）"
+    )  # fmt: skip
 
 
 @pilot_app.command("advance")
