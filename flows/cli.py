@@ -54,6 +54,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 _NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?|—")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
 
 
 def _cell(value: Any) -> str:
@@ -66,7 +67,7 @@ def _cell(value: Any) -> str:
 
 
 def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
-    """Print dict rows as a rich table; columns holding only figures are right-aligned."""
+    """Print dict rows as a rich table; figures are right-aligned, figures and times never wrap."""
     table = Table(title=title, show_lines=False)
     if not rows:
         console.print("（該当するデータはありません）")
@@ -75,7 +76,10 @@ def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
     for col, header in enumerate(rows[0]):
         shown = [line[col] for line in cells if line[col]]
         figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
-        table.add_column(str(header), overflow="fold", justify="right" if figures else "left")
+        times = bool(shown) and all(_TIME.fullmatch(c) for c in shown)
+        table.add_column(
+            str(header), overflow="fold", justify="right" if figures else "left", no_wrap=figures or times
+        )
     for line in cells:
         table.add_row(*line)
     console.print(table)
