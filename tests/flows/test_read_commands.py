@@ -75,19 +75,29 @@ def _seed(engine: Engine, outbox: Path) -> dict[str, int]:
     with session_scope(engine) as session:  # stored after the scoring: a task with no score
         store_survey(
             session=session,
-            survey=make_survey(tag="env", department="環境課", tasks=[make_task(name="犬の登録の台帳の更新")]),
+            survey=make_survey(
+                tag="env", department="環境課", tasks=[make_task(name="犬の登録の台帳の更新")]
+            ),
         )
         entry = ids["住民税の申告書入力税務課"]
-        record_review(session=session, task_id=entry, decision="採用", reason="年間1,200時間", reviewer="山田")
+        record_review(
+            session=session, task_id=entry, decision="採用", reason="年間1,200時間", reviewer="山田"
+        )
         session.execute(update(Review).values(decided_at=LATE_UTC))
         session.execute(update(SurveySubmission).values(received_at=LATE_UTC))
         measured = create_pilot(session=session, task_id=entry, tool="both", actor="山田")
         create_pilot(session=session, task_id=ids["窓口相談対応福祉課"], tool="rpa", actor="山田")
         for state in ("選定", "実証中", "効果検証"):
             advance_pilot(session=session, pilot_id=measured.id, to=state, on=date(2024, 4, 1), actor="佐藤")
-        add_measurement(session=session, pilot_id=measured.id, phase="before", cases=100, minutes=6, actor="佐藤")
-        add_measurement(session=session, pilot_id=measured.id, phase="after", cases=100, minutes=1, actor="佐藤")
-        advance_pilot(session=session, pilot_id=measured.id, to="本格導入", on=date(2024, 10, 1), actor="部長")
+        add_measurement(
+            session=session, pilot_id=measured.id, phase="before", cases=100, minutes=6, actor="佐藤"
+        )
+        add_measurement(
+            session=session, pilot_id=measured.id, phase="after", cases=100, minutes=1, actor="佐藤"
+        )
+        advance_pilot(
+            session=session, pilot_id=measured.id, to="本格導入", on=date(2024, 10, 1), actor="部長"
+        )
         open_campaign(
             session=session, fiscal_year=2025, deadline=date(2025, 6, 30), outbox=outbox, actor="test",
             departments=[(d, "総務部", f"{d}_調査票.xlsx") for d in DEPARTMENTS],
@@ -166,7 +176,9 @@ def _no_nan_json(text: str) -> object:
 
 def _xlsx_cells(path: Path) -> list[str]:
     book = load_workbook(path, read_only=True)
-    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    cells = [
+        str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c
+    ]
     book.close()
     return cells
 
@@ -184,7 +196,9 @@ def test_read_command_shows_no_missing_marker_and_no_english(
     assert code == 0, out
     if case.endswith("-xlsx"):
         cells = _xlsx_cells(xlsx)
-        assert cells and not [c for c in cells if missing_markers(c)], [c for c in cells if missing_markers(c)]
+        assert cells and not [c for c in cells if missing_markers(c)], [
+            c for c in cells if missing_markers(c)
+        ]
         return
     if case.endswith("-json"):
         assert _no_nan_json(out)
