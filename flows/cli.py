@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
@@ -54,7 +55,6 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 _NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?|—")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
 
 
 def _cell(value: Any) -> str:
@@ -67,7 +67,7 @@ def _cell(value: Any) -> str:
 
 
 def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
-    """Print dict rows as a rich table; figures are right-aligned, figures and times never wrap."""
+    """Print dict rows as a rich table; figures are right-aligned and never broken across lines."""
     table = Table(title=title, show_lines=False)
     if not rows:
         console.print("（該当するデータはありません）")
@@ -76,9 +76,9 @@ def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
     for col, header in enumerate(rows[0]):
         shown = [line[col] for line in cells if line[col]]
         figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
-        times = bool(shown) and all(_TIME.fullmatch(c) for c in shown)
+        widest = max(cell_len(c) for c in shown) if figures else None
         table.add_column(
-            str(header), overflow="fold", justify="right" if figures else "left", no_wrap=figures or times
+            str(header), overflow="fold", justify="right" if figures else "left", min_width=widest
         )
     for line in cells:
         table.add_row(*line)
