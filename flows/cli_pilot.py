@@ -106,12 +106,12 @@ def create(
             .join(Task, Task.department_id == Department.id)
             .where(Task.id == task)
         ).one()
-        created = {"id": pilot.id, "task_id": task, "department": row[0], "name": row[1], "tool": tool,
+        estimate = pilot.estimate_hours
+        created: dict[str, object] = {"id": pilot.id, "task_id": task, "department": row[0], "name": row[1], "tool": tool,
                    "state": pilot.state, "group_id": pilot.group_id, "estimated_hours": pilot.estimate_hours}  # fmt: skip
     if fmt == "json":
         typer.echo(json.dumps(created, ensure_ascii=False, indent=2))
         return
-    estimate = created["estimated_hours"]
     hint = "採点結果なし" if estimate is None else f"削減見込み {task_hours(estimate)} 時間/年"
     scope = "の横展開グループ" if created["group_id"] is not None else ""
     typer.echo(  # not rich: one unwrapped line, so a script can still read the ID
