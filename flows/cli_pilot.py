@@ -219,7 +219,7 @@ def _table_row(p: Any) -> dict[str, Any]:
         "課・業務": f"{p.department} {p.name}",
         "ツール": TOOL_LABELS.get(p.tool, "AI-OCR+RPA"),
         "状態": p.state,
-        "見込み→実績(時間/年)": f"{_num(p.estimated_hours)} → {_num(p.realised_hours)}{ratio}",
+        "見込み→実績(時間/年)": f"{task_hours(p.estimated_hours)} → {task_hours(p.realised_hours)}{ratio}",
         "純削減(円/年)": _num(p.net_saving_yen, "{:,.0f}"),
         "回収(月)": _num(p.payback_months),
         "本格導入": live,
