@@ -13,7 +13,11 @@ TOOL_LABELS: dict[str, str] = {
     "rpa": "RPA",
     "ai-ocr": "AI-OCR",
     "ai-ocr+rpa": "AI-OCR+RPA",
+    "both": "AI-OCR+RPA",  # a pilot's tool (pilots.tool)
 }
 
 # Difficulty of implementation (神奈川県政策研究センター), easiest first.
 DIFFICULTY: tuple[str, ...] = ("低", "中", "高")
+
+# Roles of the web screen's accounts (web_users.role), for the 管理 page and `dxi user list`.
+ROLE_LABELS: dict[str, str] = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧）"}

@@ -50,6 +50,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 
 def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with Japanese labels beside the codes (tool, quadrant, knocked out, rereview)."""
     frame = ranked.copy()
     frame["recommended_tool_label"] = frame["recommended_tool"].map(lambda t: TOOL_LABELS.get(str(t), "—"))
     frame["quadrant_label"] = frame["quadrant"].map(lambda q: QUADRANT_LABELS.get(str(q), str(q)))
@@ -60,6 +61,19 @@ def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     if "decision" not in frame:
         frame["decision"] = None
     return frame
+
+
+# The columns of the CSV a person opens in Excel: the workbook's, without the input columns.
+CSV_HEADERS: tuple[str, ...] = tuple(header for header, source, _ in COLUMNS if source)
+
+
+def display_records(ranked: pd.DataFrame) -> list[dict[str, object]]:
+    """One dict per candidate keyed by the Japanese headers, labels instead of codes, no NaN."""
+    frame = _display_frame(ranked)
+    return [
+        {header: plain_value(record.get(source)) for header, source, _ in COLUMNS if source}
+        for record in frame.to_dict("records")
+    ]
 
 
 def write_rank_workbook(

@@ -12,23 +12,9 @@ from markupsafe import Markup
 
 from bpr.report_charts import report_charts
 from bpr.report_data import EffectReport
+from inventory.display import hours, pct, signed
 
-
-def hours(value: float | None, digits: int = 0) -> str:
-    """Format hours with thousands separators; — when there is no figure."""
-    return "—" if value is None else f"{value:,.{digits}f}"
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    """Format a percentage; — when there is no figure."""
-    return "—" if value is None else f"{value:.{digits}f}%"
-
-
-def signed(value: float | None, digits: int = 1) -> str:
-    """Format a per-staff monthly change in hours as 「3.2時間減」/「0.4時間増」."""
-    if value is None:
-        return "—"
-    return f"{abs(value):.{digits}f}時間{'減' if value < 0 else '増'}"
+__all__ = ["hours", "pct", "render_html", "signed"]  # the formatters stay importable from here
 
 
 def _environment() -> Environment:

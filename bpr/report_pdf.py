@@ -19,7 +19,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from bpr.report_charts import KPI, chart_style, draw_monthly, draw_pilots, draw_pipeline
 from bpr.report_data import EffectReport
-from bpr.report_html import hours, pct, signed
+from inventory.display import hours, pct, signed
 
 A4 = (8.27, 11.69)
 LEFT, RIGHT = 0.07, 0.93

@@ -5,17 +5,20 @@ Read-only commands never import Prefect, so they answer in well under a second.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
 from bpr.errors import BprError
 from flows.cli_ja import JaGroup, localise
 from flows.cli_params import FyOption as FyOption
+from inventory.display import missing, task_hours
 from inventory.errors import InventoryError
 from inventory.settings import get_settings
 
@@ -51,16 +54,34 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+_NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?|—")
+
+
+def _cell(value: Any) -> str:
+    """One cell as a person reads it: no nan or None, floats as task hours (2,331.5)."""
+    if missing(value):
+        return ""
+    if isinstance(value, float):
+        return task_hours(value)
+    return str(value)
+
+
 def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
-    """Print dict rows as a rich table."""
+    """Print dict rows as a rich table; figures are right-aligned and never broken across lines."""
     table = Table(title=title, show_lines=False)
     if not rows:
         console.print("（該当するデータはありません）")
         return
-    for header in rows[0]:
-        table.add_column(str(header), overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    cells = [[_cell(v) for v in row.values()] for row in rows]
+    for col, header in enumerate(rows[0]):
+        shown = [line[col] for line in cells if line[col]]
+        figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
+        widest = max(cell_len(c) for c in shown) if figures else None
+        table.add_column(
+            str(header), overflow="fold", justify="right" if figures else "left", min_width=widest
+        )
+    for line in cells:
+        table.add_row(*line)
     console.print(table)
 
 
@@ -91,6 +112,13 @@ def settings_or_exit() -> Any:
         return get_settings()
     except InventoryError as exc:
         raise fail(exc.message) from None
+
+
+# Every command that writes CSV: Japanese headers and labels for Excel, or stable English keys.
+KeysOption = Annotated[
+    Literal["ja", "en"],
+    typer.Option("--keys", help="CSV の列名: ja（Excel 向けの日本語、既定）/ en（プログラム向けの英語キー）"),
+]
 
 
 # Each module registers its commands on `app` when imported.

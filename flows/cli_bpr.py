@@ -10,10 +10,21 @@ import typer
 
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.review import DECISIONS, needs_rereview
-from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli import (
+    DeptOption,
+    FyOption,
+    KeysOption,
+    app,
+    console,
+    fail,
+    print_table,
+    settings_or_exit,
+    write_or_print,
+)
 from flows.cli_params import Choice, choice_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import japan_time, task_hours
 from inventory.errors import NotFoundError
 from inventory.export import plain_value, to_csv
 from inventory.models import RowError
@@ -33,6 +44,8 @@ RANK_TOOLS = Choice(
     what="ツール",
 )
 DECISION_CHOICES = Choice(dict.fromkeys(DECISIONS, ()), what="判断")
+# Where a decision was recorded (reviews.source), as `review --history` shows it.
+REVIEW_SOURCES = {"cli": "コマンド", "xlsx": "Excel取り込み", "web": "審査画面", "demo": "デモ"}
 
 
 @app.command()
@@ -109,18 +122,26 @@ def rank_command(
         choice_option("--format", choice=formats("table", "json", "csv", "xlsx"), default="table"),
     ] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先")] = None,
+    keys: KeysOption = "ja",
 ) -> None:
     """保存済みの最新の採点結果から候補順位を表示・出力します（Prefect は起動しません）。
 
+    CSV は Excel でそのまま開ける日本語の列名・表記です（プログラムで読むなら --keys en）。
     例: dxi rank --fy 2024 --tool rpa --top 20 --format xlsx -o 候補一覧.xlsx
     """
     ranked, year, run_id, groups = _ranking(fy=fy, tool=tool, dept=dept, top=top)
+    # NaN (an undecided or live candidate has no decision or knock-out reason) becomes None here,
+    # once, for every format below.
+    records = [{str(k): plain_value(v) for k, v in r.items()} for r in ranked.to_dict("records")]
     if fmt == "json":
-        records = [{k: plain_value(r[k]) for k in RANK_JSON_FIELDS} for r in ranked.to_dict("records")]
-        write_or_print(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
-    elif fmt == "csv":
-        records = [{str(k): v for k, v in r.items()} for r in ranked.to_dict("records")]
+        fields = [{k: r[k] for k in RANK_JSON_FIELDS} for r in records]
+        write_or_print(json.dumps(fields, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "csv" and keys == "en":
         write_or_print(to_csv(records, list(RANK_JSON_FIELDS)), output)
+    elif fmt == "csv":
+        from bpr.rank_workbook import CSV_HEADERS, display_records
+
+        write_or_print(to_csv(display_records(ranked), CSV_HEADERS), output)
     elif fmt == "xlsx":
         from bpr.rank_workbook import write_rank_workbook
 
@@ -132,16 +153,18 @@ def rank_command(
         )
         console.print(f"書き出しました: {target}（{len(ranked)} 件）")
     else:
-        rows = [
-            {"順位": r["rank"], "ID": r["task_id"], "課": r["department"], "業務名": r["name"],
-             "推奨": TOOL_LABELS.get(str(r["recommended_tool"]), "—"), "RPA": f"{r['rpa_score']:.0f}",
-             "OCR": f"{r['ocr_score']:.0f}", "削減(h/年)": f"{r['expected_hours_saved']:,.0f}",
-             "難易度": r["ease"], "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
-             "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
-             "対象外": r["knockout_reason"] or ""}
-            for r in ranked.to_dict("records")
-        ]  # fmt: skip
-        print_table(rows, title=f"{year}年度 候補順位（採点ID {run_id}）")
+        print_table([_table_row(r) for r in records], title=f"{year}年度 候補順位（採点ID {run_id}）")
+
+
+def _table_row(r: dict[str, Any]) -> dict[str, object]:
+    return {
+        "順位": r["rank"], "ID": r["task_id"], "課": r["department"], "業務名": r["name"],
+        "推奨": TOOL_LABELS.get(str(r["recommended_tool"]), "—"), "RPA": f"{r['rpa_score']:.0f}",
+        "OCR": f"{r['ocr_score']:.0f}", "削減(時間/年)": task_hours(r["expected_hours_saved"]),
+        "難易度": r["ease"] or "", "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
+        "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
+        "対象外": r["knockout_reason"] or "",
+    }  # fmt: skip
 
 
 @app.command()
@@ -179,8 +202,8 @@ def review(
             if task is None:
                 raise NotFoundError(f"業務ID {task_id} は登録されていません")
             rows = [
-                {"日時": r.decided_at.strftime("%Y-%m-%d %H:%M"), "判断": r.decision, "理由": r.reason,
-                 "判断者": r.reviewer, "年度": r.fiscal_year, "経路": r.source}
+                {"日時": japan_time(r.decided_at), "判断": r.decision, "理由": r.reason,
+                 "判断者": r.reviewer, "年度": r.fiscal_year, "経路": REVIEW_SOURCES.get(r.source, r.source)}
                 for r in review_history(session=session, task_key=task.task_key)
             ]  # fmt: skip
         print_table(rows, title=f"業務ID {task_id} の判断履歴")

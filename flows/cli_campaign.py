@@ -14,11 +14,11 @@ from typing import Annotated, Literal
 import typer
 from sqlalchemy import Engine
 
-from flows.cli import FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli import FyOption, KeysOption, app, console, fail, print_table, settings_or_exit, write_or_print
 from flows.cli_params import choice_option, date_option, formats, fy_option
 from inventory.campaign import (
-    JAPAN,
     REMINDER_HEADERS,
+    DepartmentStatus,
     days_text,
     parse_deadline,
     status_row,
@@ -28,6 +28,7 @@ from inventory.campaign import (
 from inventory.campaign_depts import DepartmentEntry, read_department_list
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import japan_time
 from inventory.era import era_label
 from inventory.export import to_csv
 
@@ -134,10 +135,12 @@ def status(
         StatusFormat, choice_option("--format", choice=formats("table", "json", "csv"), default="table")
     ] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先（json/csv）")] = None,
+    keys: KeysOption = "ja",
 ) -> None:
     """調査の提出状況を課ごとに表示します（提出済み・再提出・差し戻し・未提出・期限までの日数）。
 
     --fy を省くと実施中の調査（なければ最新の調査）を表示します。
+    CSV は Excel でそのまま開ける日本語の列名です（プログラムで読むなら --keys en）。
     例: dxi campaign status --fy 2025 --format csv -o 提出状況.csv
     """
     from inventory.db.campaign_repo import campaign_progress, get_campaign
@@ -159,13 +162,17 @@ def status(
             "departments": [s.model_dump(mode="json") for s in statuses],
         }  # fmt: skip
         write_or_print(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "csv" and keys == "en":
+        write_or_print(
+            to_csv([s.model_dump(mode="json") for s in statuses], list(DepartmentStatus.model_fields)), output
+        )
     elif fmt == "csv":
         write_or_print(to_csv([status_row(s) for s in statuses], REMINDER_HEADERS), output)
     else:
         rows = [
             {"部": s.division or "", "課": s.department, "状況": s.label,
              "エラー": s.error_count if s.state == "rejected" else "", "提出回数": s.accepted_versions + s.rejections,
-             "最終受付": s.last_received_at.astimezone(JAPAN).strftime("%m/%d %H:%M") if s.last_received_at else "",
+             "最終受付": japan_time(s.last_received_at),
              "期限まで": days_text(s.days_left) if s.state in ("sent", "missing", "rejected") else ""}
             for s in statuses
         ]  # fmt: skip

@@ -70,7 +70,7 @@ def demo(
 
 def print_summary(result: DemoResult, *, seconds: float) -> None:
     """The figures a DX team would quote to the 本部, then where the files are."""
-    from bpr.report_html import hours, pct, signed
+    from inventory.display import hours, pct, signed
 
     rejected = [o for o in result.first_round if o.status == "rejected"]
     out = console.print
@@ -84,7 +84,7 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     fixed = all(o.status != "rejected" for o in result.corrections)
     out(f"・差し戻した課の修正版 {len(result.corrections)} 件は、すべて受理されました。" if fixed else "・修正版にもエラーがありました。")  # fmt: skip
     out(f"・{result.task_count:,} 業務を採点し、{result.task_count - result.knocked_out:,} 業務が候補、"
-        f"削減見込みは合計 {result.expected_hours_saved:,.0f} 時間/年（約 {result.expected_hours_saved / 1920:.1f} 人分）です。")  # fmt: skip
+        f"削減見込みは合計 {hours(result.expected_hours_saved)} 時間/年（約 {result.expected_hours_saved / 1920:.1f} 人分）です。")  # fmt: skip
     keys = ("順位", "課", "業務名", "推奨", "削減見込み(時間/年)")
     print_table([{k: r.get(k) for k in keys} for r in result.top[:5]], title="候補の上位5件")
 

@@ -108,7 +108,7 @@ def effects(
 
 
 def _print_report(report: EffectReport) -> None:
-    from bpr.report_html import hours, pct, signed
+    from inventory.display import hours, pct, signed
 
     k, d = report.kpi, report.did
     console.print(f"[bold]{report.title}[/]")

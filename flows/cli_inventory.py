@@ -8,11 +8,22 @@ from typing import Annotated, Literal
 
 import typer
 
-from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli import (
+    DeptOption,
+    FyOption,
+    KeysOption,
+    app,
+    console,
+    fail,
+    print_table,
+    settings_or_exit,
+    write_or_print,
+)
 from flows.cli_params import choice_option, formats, fy_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
 from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
+from inventory.display import japan_time, task_hours
 from inventory.export import to_csv, write_xlsx
 from inventory.models import TaskOut
 from inventory.schema import COLUMNS
@@ -189,9 +200,11 @@ def tasks(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="書き出し先（xlsx では必須に近い）")
     ] = None,
+    keys: KeysOption = "ja",
 ) -> None:
     """現在の業務一覧（差し替え前の古い提出は除く）を表示・出力します。
 
+    CSV は Excel でそのまま開ける日本語の列名です（プログラムで読むなら --keys en）。
     例: dxi tasks --fy 2024 --dept 税務課 --format xlsx -o 業務一覧.xlsx
     """
     settings = settings_or_exit()
@@ -205,6 +218,8 @@ def tasks(
             json.dumps([t.model_dump(mode="json") for t in found], ensure_ascii=False, indent=2) + "\n",
             output,
         )
+    elif fmt == "csv" and keys == "en":
+        write_or_print(to_csv([t.model_dump() for t in found], list(TASK_HEADERS)), output)
     elif fmt == "csv":
         write_or_print(to_csv(_task_rows(found), list(TASK_HEADERS.values())), output)
     elif fmt == "xlsx":
@@ -215,7 +230,7 @@ def tasks(
         rows = [
             {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name, "定型性": t.routine,
              "入力媒体": t.input_medium, "年間件数": f"{t.annual_volume:,.0f}", "分/件": f"{t.minutes_per_case:g}",
-             "年間時間": f"{t.annual_hours:,.1f}", "警告": len(t.warnings) or ""}
+             "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
         print_table(rows, title=f"業務一覧（{len(found)} 件）")
@@ -237,7 +252,7 @@ def submissions(fy: FyOption = None) -> None:
         [
             {"ID": s["id"], "年度": s["fiscal_year"], "課": s["department"], "ファイル": s["file_name"],
              "状態": labels.get(s["status"], s["status"]), "後継ID": s["superseded_by_id"] or "",
-             "業務数": s["task_count"], "受付日時": s["received_at"].strftime("%Y-%m-%d %H:%M")}
+             "業務数": s["task_count"], "受付日時": japan_time(s["received_at"])}
             for s in found
         ],
         title="提出履歴",

@@ -17,6 +17,7 @@ from flows.cli import DeptOption, FyOption, app, console, fail, print_table, set
 from flows.cli_params import choice_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import task_hours
 from inventory.models import RowError
 from inventory.overtime import OvertimeParse
 
@@ -145,7 +146,7 @@ def list_months(fy: FyOption = None, dept: DeptOption = None, fmt: OutputFormat 
     print_table(
         [
             {"課": r["department"], "年月": f"{r['year']}-{r['month']:02d}", "年度": r["fiscal_year"],
-             "時間外勤務時間": f"{r['overtime_hours']:,.1f}", "職員数": r["headcount"],
+             "時間外勤務時間": task_hours(r["overtime_hours"]), "職員数": r["headcount"],
              "1人当たり": f"{r['overtime_hours'] / r['headcount']:,.2f}"}
             for r in records
         ],

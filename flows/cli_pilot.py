@@ -13,13 +13,15 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import typer
+from sqlalchemy import select
 
 from bpr.labels import TOOL_LABELS
 from bpr.pilots import METHODS, PHASE_LABELS, STATES
-from flows.cli import app, console, err_console, print_table, settings_or_exit
+from flows.cli import app, console, print_table, settings_or_exit
 from flows.cli_params import Choice, choice_option, date_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import task_hours
 
 pilot_app = typer.Typer(
     help="実証（トライアル導入）の登録・状態変更・効果測定・一覧。状態: "
@@ -62,12 +64,22 @@ def create(
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="理由・メモ（監査ログに記録）")] = None,
     by: ByOption = "cli",
+    fmt: Annotated[
+        Literal["table", "json"],
+        choice_option(
+            "--format",
+            choice=formats("table", "json"),
+            help="表は文章で、JSON はスクリプト用",
+            default="table",
+        ),
+    ] = "table",
 ) -> None:
     """実証を「候補」として登録し、実証IDを表示します。削減見込みは最新の採点結果から写し取ります。
 
     例: dxi pilot create --task 12 --tool AI-OCR --vendor ○○社 --start 2025/4/1 --initial-cost 800000
     """
     from inventory.db.pilot_repo import create_pilot
+    from inventory.db.tables import Department, Task
 
     with session_scope(_engine()) as session:
         pilot = create_pilot(
@@ -75,10 +87,23 @@ def create(
             initial_cost=initial_cost, annual_licence=annual_licence, development_hours=dev_hours,
             group=group, actor=by, reason=reason,
         )  # fmt: skip
-        pilot_id, estimate = pilot.id, pilot.estimate_hours
-    typer.echo(pilot_id)
-    hint = "採点結果なし" if estimate is None else f"削減見込み {estimate:,.1f} 時間/年"
-    err_console.print(f"実証ID {pilot_id} を「候補」として登録しました（{hint}）", highlight=False)
+        row = session.execute(
+            select(Department.name, Task.name)
+            .join(Task, Task.department_id == Department.id)
+            .where(Task.id == task)
+        ).one()
+        estimate = pilot.estimate_hours
+        created: dict[str, object] = {"id": pilot.id, "task_id": task, "department": row[0], "name": row[1], "tool": tool,
+                   "state": pilot.state, "group_id": pilot.group_id, "estimated_hours": pilot.estimate_hours}  # fmt: skip
+    if fmt == "json":
+        typer.echo(json.dumps(created, ensure_ascii=False, indent=2))
+        return
+    hint = "採点結果なし" if estimate is None else f"削減見込み {task_hours(estimate)} 時間/年"
+    scope = "の横展開グループ" if created["group_id"] is not None else ""
+    typer.echo(  # not rich: one unwrapped line, so a script can still read the ID
+        f"実証ID {created['id']} を登録しました（{created['department']}「{created['name']}」{scope}、"
+        f"{TOOL_LABELS[tool]}、状態: {created['state']}、{hint}）"
+    )  # fmt: skip
 
 
 @pilot_app.command("advance")
@@ -180,7 +205,7 @@ def _table_row(p: Any) -> dict[str, Any]:
         "課・業務": f"{p.department} {p.name}",
         "ツール": TOOL_LABELS.get(p.tool, "AI-OCR+RPA"),
         "状態": p.state,
-        "見込み→実績(時間/年)": f"{_num(p.estimated_hours)} → {_num(p.realised_hours)}{ratio}",
+        "見込み→実績(時間/年)": f"{task_hours(p.estimated_hours)} → {task_hours(p.realised_hours)}{ratio}",
         "純削減(円/年)": _num(p.net_saving_yen, "{:,.0f}"),
         "回収(月)": _num(p.payback_months),
         "本格導入": live,

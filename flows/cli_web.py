@@ -11,10 +11,12 @@ from typing import Annotated, Literal
 
 import typer
 
+from bpr.labels import ROLE_LABELS
 from flows.cli import app, console, fail, print_table, settings_or_exit
 from flows.cli_params import Choice, choice_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
+from inventory.display import japan_time
 
 user_app = typer.Typer(help="審査画面（dxi web）のアカウント管理。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -77,8 +79,8 @@ def list_command() -> None:
     require_current(engine)
     with session_scope(engine) as session:
         rows = [
-            {"ユーザー": u.name, "権限": u.role, "課": u.department or "", "状態": "無効" if u.disabled else "有効",
-             "最終ログイン": u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else ""}
+            {"ユーザー": u.name, "権限": ROLE_LABELS.get(u.role, u.role), "課": u.department or "", "状態": "無効" if u.disabled else "有効",
+             "最終ログイン": japan_time(u.last_login_at)}
             for u in list_users(session=session)
         ]  # fmt: skip
     print_table(rows, title="審査画面のユーザー")

@@ -149,7 +149,7 @@ def task_scoring(
     run_id = store(
         url, year, config, tasks, scored, ranked, group_ranking, actor, str(flow_run.get_id() or "")
     )
-    head = ranked.head(top)
+    head = ranked[~ranked["knocked_out"].astype(bool)].head(top)  # a knocked-out task is no candidate
     top_rows: list[dict[str, object]] = [
         {
             "順位": int(r["rank"]),

@@ -30,7 +30,6 @@ from inventory.db.engine import session_scope
 
 log = logging.getLogger("dxi.web")
 
-ROLE_LABELS = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧）"}
 EDITORS = ("admin", "reviewer")
 
 

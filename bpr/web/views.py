@@ -16,8 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
-from bpr.web.auth import ROLE_LABELS, Principal
+from bpr.labels import QUADRANT_LABELS, ROLE_LABELS, TOOL_LABELS
+from bpr.web.auth import Principal
 from inventory.era import era_label
 
 JST = timezone(timedelta(hours=9), "JST")

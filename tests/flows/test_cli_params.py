@@ -6,6 +6,7 @@ Japanese one, on SQLite and on PostgreSQL, and compares what was stored or writt
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,9 @@ def test_pilot_tool_phase_and_dates_in_japanese_store_the_codes(cli_engine: Engi
         ),
     ]
     for create, measure in runs:
-        code, out = dxi("pilot", "create", "--task", str(task), *create)
+        code, out = dxi("pilot", "create", "--task", str(task), *create, "--format", "json")
         assert code == 0, out
-        pilot_id = out.split()[0]
+        pilot_id = str(json.loads(out)["id"])
         code, out = dxi("pilot", "measure", pilot_id, "--cases", "10", "--minutes", "3", *measure)
         assert code == 0, out
     pilots, samples = _stored(cli_engine, Pilot), _stored(cli_engine, PilotMeasurement)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -46,8 +47,9 @@ def test_pilot_lifecycle_through_the_cli(task_ids: dict[tuple[str, str], int]) -
                     "--start", "令和7年4月1日", "--initial-cost", "500000", "--annual-licence", "240000",
                     "--dev-hours", "40", "--by", "山田")  # fmt: skip
     assert code == 0, out
-    pilot_id = out.split()[0]
-    assert pilot_id.isdigit() and "候補" in out
+    assert re.fullmatch(r"実証ID (\d+) を登録しました（税務課「住民税の申告書入力」、AI-OCR、状態: 候補、"
+                        r"削減見込み [\d,]+\.\d 時間/年）\n", out), out  # fmt: skip
+    pilot_id = out.split()[1]
 
     code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入")
     assert code == 2 and "変更できる状態: 選定・見送り" in out
@@ -85,9 +87,14 @@ def test_pilot_lifecycle_through_the_cli(task_ids: dict[tuple[str, str], int]) -
 
 def test_group_pilot_and_bad_input(task_ids: dict[tuple[str, str], int]) -> None:
     task = task_ids[("市民課", "支出命令書の作成")]
-    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "rpa", "--group")
+    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "rpa", "--group", "--format", "json")
     assert code == 0, out
+    created = json.loads(out)
+    assert (
+        created["department"] == "市民課" and created["group_id"] is not None and created["state"] == "候補"
+    )
     (row,) = listing()
+    assert row["id"] == created["id"]
     assert row["task_id"] == task and row["state"] == "候補" and row["realised_hours"] is None
     code, out = dxi("pilot", "create", "--task", "99999", "--tool", "rpa")
     assert code == 2 and "99999" in out

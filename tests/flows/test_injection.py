@@ -117,10 +117,12 @@ def test_hostile_names_are_neutralised_in_every_export(tmp_path: Path) -> None:
             code, output = dxi(command, "--fy", "2024", "--format", fmt, "-o", str(out / f"{command}.{fmt}"))
             assert code == 0, output
 
-    rank_rows = _assert_csv_safe(
-        (out / "rank.csv").read_text(encoding="utf-8-sig"), ["annual_hours", "rpa_score"]
-    )
-    assert {r["name"] for r in rank_rows} >= {'\'=HYPERLINK("http://example.invalid","x")', "'+1+1", "'-2+3"}
+    rank_rows = _assert_csv_safe((out / "rank.csv").read_text(encoding="utf-8-sig"), ["年間時間", "RPA適性"])
+    assert {r["業務名"] for r in rank_rows} >= {
+        '\'=HYPERLINK("http://example.invalid","x")',
+        "'+1+1",
+        "'-2+3",
+    }
     task_rows = _assert_csv_safe(
         (out / "tasks.csv").read_text(encoding="utf-8-sig"), ["年間件数", "年間時間"]
     )

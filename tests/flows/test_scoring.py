@@ -113,3 +113,20 @@ def test_run_is_current_compares_task_ids_and_config(engine: Engine) -> None:
         )
         assert not run_is_current(session=session, run=run, task_ids=ids, config_hash="0" * 64)
         assert session.scalar(select(func.count()).select_from(TaskScore)) == len(ids)
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_top_candidates_leave_out_knocked_out_tasks(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'dxi.sqlite3'}"
+    upgrade(engine_for(url))
+    _store(url, "v1")
+    closing = [make_task(source_row=2, task_code="K1", name="旧システムの保守", annual_volume=100,
+                         minutes_per_case=60, abolition_planned=True)]  # fmt: skip
+    with session_scope(engine_for(url)) as session:
+        store_survey(session=session, survey=make_survey(tag="k", department="市民課", tasks=closing))
+
+    summary = task_scoring(fiscal_year=2024, database_url=url)
+
+    assert summary.knocked_out == 1
+    assert [row["業務名"] for row in summary.top] == ["住民税の申告書入力", "支出命令書の作成"]
