@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from bpr.report_charts import report_charts
-from bpr.report_data import EffectReport
+from bpr.report_data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport, PilotLine
 
 
 def hours(value: float | None, digits: int = 0) -> str:
@@ -31,6 +31,12 @@ def signed(value: float | None, digits: int = 1) -> str:
     return f"{abs(value):.{digits}f}時間{'減' if value < 0 else '増'}"
 
 
+def accuracy(pilot: PilotLine) -> str:
+    """A pilot's 的中率, marked ※ on a 見送り pilot so the reader finds DROPPED_NOTE."""
+    text = pct(pilot.accuracy_pct, 0)
+    return text + "※" if pilot.dropped and pilot.accuracy_pct is not None else text
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("bpr", "templates"),
@@ -38,7 +44,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(hours=hours, pct=pct, signed=signed)
+    env.filters.update(hours=hours, pct=pct, signed=signed, accuracy=accuracy)
+    env.globals.update(ACCURACY_NOTE=ACCURACY_NOTE, DROPPED_NOTE=DROPPED_NOTE)
     return env
 
 
