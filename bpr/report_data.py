@@ -96,13 +96,19 @@ class EffectReport(BaseModel):
     pipeline: dict[str, int]
     estimated_total: float  # every pilot's estimate, measured or not
     measured_count: int  # pilots with a 実測 figure
-    measured_estimated_total: float  # the estimates of those pilots only
-    realised_total: float  # their 実測: compared with measured_estimated_total, never estimated_total
+    # The estimates of the measured pilots only, and their 実測 (None while none is measured):
+    # the 実測 total is compared with measured_estimated_total, never with estimated_total.
+    measured_estimated_total: float | None
+    realised_total: float | None
 
     @property
     def measured_accuracy_pct(self) -> float | None:
         """実測 ÷ 見込み over the measured pilots only; None when nothing is measured yet."""
-        if self.measured_count == 0 or self.measured_estimated_total <= 0:
+        if (
+            self.realised_total is None
+            or self.measured_estimated_total is None
+            or self.measured_estimated_total <= 0
+        ):
             return None
         return self.realised_total / self.measured_estimated_total * 100.0
 
@@ -242,6 +248,6 @@ def build_report(
         pipeline=counts,
         estimated_total=sum(p.estimated_hours or 0.0 for p in lines),
         measured_count=len(measured),
-        measured_estimated_total=sum(p.estimated_hours or 0.0 for p in measured),
-        realised_total=sum(p.realised_hours or 0.0 for p in measured),
+        measured_estimated_total=sum(p.estimated_hours or 0.0 for p in measured) if measured else None,
+        realised_total=sum(p.realised_hours or 0.0 for p in measured) if measured else None,
     )
