@@ -19,7 +19,8 @@ from inventory.export import SafeText
 Cell = str | float | int | bool | None
 A4 = 9  # xlsxwriter's paper code
 ROW_PX = 20  # a default row's height in pixels
-PAGE_PX = 1300  # what one fit-to-width A4 page holds of these sheets, in pixels at 100%
+PILOT_COLUMNS = (5, 20, 30, 11, 8, 12, 12, 9, 15)  # widths in characters
+PAGE_PX = 1000  # a chart no taller fits one fit-to-width A4 page of these sheets
 
 
 def _print_setup(sheet: Any, header_row: int | None = 0) -> None:
@@ -76,11 +77,11 @@ def _write_rows(
 def _pilot_sheet(book: Any, report: EffectReport) -> None:
     """The pilot table, its two totals, the notes, and the chart on a page of its own."""
     pilots = book.add_worksheet("実証案件")
-    for col, width in enumerate((6, 20, 34, 12, 10, 14, 14, 10, 22)):
+    for col, width in enumerate(PILOT_COLUMNS):
         pilots.set_column(col, col, width)
     rows: list[list[Cell]] = [
         [str(p.id), p.department, p.name, p.tool_label, p.state, p.estimated_hours, p.realised_hours,
-         p.accuracy_pct, "見送り: 的中率は参考値（※）" if p.dropped else None]
+         p.accuracy_pct, "※ 的中率は参考値" if p.dropped else None]
         for p in report.pilots
     ]  # fmt: skip
     header = [
@@ -109,7 +110,7 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
     label = book.add_format({"border": 1, "bg_color": "#F4F8FC"})
     for r in (m + 1, m + 2):  # a total's label spans the text columns
         pilots.merge_range(r, 0, r, 4, str(rows[r - 1][0]), label)
-    width = sum((6, 20, 34, 12, 10, 14, 14, 10, 22))
+    width = sum(PILOT_COLUMNS)
     notes = [ACCURACY_NOTE, *([DROPPED_NOTE] if report.has_dropped else [])]
     for offset, note in enumerate(notes):
         _paragraph(pilots, book, m + 4 + offset, 8, note, width)
