@@ -126,10 +126,10 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
     shown = report.pilots
     for start in range(0, max(len(shown), 1), PILOTS_PER_CHART):
         chunk = report.model_copy(update={"pilots": shown[start : start + PILOTS_PER_CHART]})
-        parts.append(chart(draw_pilots, chunk, (7.2, max(2.6, 1.1 + 0.24 * len(chunk.pilots)))))
+        parts.append(chart(draw_pilots, chunk, (7.2, max(2.6, 1.0 + 0.2 * len(chunk.pilots)))))
     if not shown:
         return [*parts, para("実証案件はまだ登録されていません。"), chart(draw_pipeline, report, (7.2, 2.6))]
-    header = ["課", "業務・案件", "ツール", "状態", "見込み(時間/年)", "実測(時間/年)", "的中率"]
+    header = ["課", "業務・案件", "ツール", "状態", "見込み\n（時間/年）", "実測\n（時間/年）", "的中率"]
     rows = [
         [p.department, p.name, p.tool_label, p.state, hours(p.estimated_hours), hours(p.realised_hours),
          accuracy(p)]
@@ -147,7 +147,7 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
         *parts,
         Spacer(0, 4),
         table(header, rows, (0.2, 0.27, 0.12, 0.09, 0.11, 0.11, 0.1), text_columns=4, total_rows=2),
-        KeepTogether([*notes, Spacer(0, 8), chart(draw_pipeline, report, (7.2, 2.6))]),
+        KeepTogether([Spacer(0, 4), *notes, Spacer(0, 8), chart(draw_pipeline, report, (7.2, 2.3))]),
     ]
 
 

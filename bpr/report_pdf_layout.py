@@ -110,10 +110,11 @@ def table(
 ) -> Table:
     """A table that splits across pages with its header row repeated.
 
-    The first `text_columns` columns wrap and align left; figures align right. The last
-    `total_rows` rows are shaded as totals; a total's label spans the text columns.
+    A header may break its line with a newline. The first `text_columns` columns wrap
+    and align left; figures align right. The last `total_rows` rows are shaded as
+    totals; a total's label spans the text columns.
     """
-    head = [Paragraph(escape(h), style(8, "#FFFFFF", align=1)) for h in header]
+    head = [Paragraph(escape(h).replace("\n", "<br/>"), style(8, "#FFFFFF", align=1)) for h in header]
     body = [
         [para(v, 8) if c < text_columns else para(v, 8, align=TA_RIGHT) for c, v in enumerate(row)]
         for row in rows
