@@ -52,12 +52,20 @@ def _write_rows(
 ) -> None:
     """Write a header and rows: numbers as numbers, text as literal strings, None as blank."""
     head = book.add_format(
-        {"bold": True, "bg_color": "#1F4E78", "font_color": "white", "border": 1, "text_wrap": True}
+        {
+            "bold": True,
+            "bg_color": "#1F4E78",
+            "font_color": "white",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+        }
     )
     number = book.add_format({"num_format": "#,##0.0", "border": 1})
     count = book.add_format({"num_format": "#,##0", "border": 1})
     text = book.add_format({"border": 1})
     safe = SafeText(book)  # 課 and pilot names are user text
+    sheet.set_row(first_row, 32)  # two lines: a wrapped header is not grown to fit on opening
     for col, title in enumerate(header):
         sheet.write_string(first_row, col, title, head)
     for r, row in enumerate(rows, start=first_row + 1):
@@ -192,7 +200,8 @@ def render_xlsx(report: EffectReport) -> bytes:
     _print_setup(monthly)
 
     years = book.add_worksheet("年度別")
-    years.set_column(0, 8, 14)
+    years.set_column(0, 0, 12)
+    years.set_column(1, 8, 10)
     year_rows: list[list[Cell]] = [
         [y.label, y.months, y.overtime_total, y.headcount_mean, y.per_staff_monthly, y.change_pct,
          y.same_months_change_pct, y.per_staff_change_pct, y.projected_total]
@@ -201,7 +210,7 @@ def render_xlsx(report: EffectReport) -> bytes:
     _write_rows(
         years, book, 0,
         ["年度", "月数", "残業時間 合計", "平均職員数", "1人当たり月", "基準年度比（%）", "同じ月の比（%）",
-         "1人当たり基準年度比（%）", "年間見込み"],
+         "1人当たり比（%）", "年間見込み"],
         year_rows,
     )  # fmt: skip
     _print_setup(years)
