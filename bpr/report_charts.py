@@ -32,9 +32,8 @@ FONT_NAME = "IPAexGothic"
 BASE, KPI, TARGET, REAL = "#9DB4CF", "#1F4E78", "#C00000", "#2E8B57"
 
 
-@lru_cache(maxsize=1)
-def font_name() -> str:
-    """Register the IPAex Gothic file shipped by japanize-matplotlib; return its family name.
+def font_path() -> Path:
+    """The IPAex Gothic file shipped by japanize-matplotlib.
 
     The package is located, never imported: importing it runs distutils code and
     rewrites matplotlib's global settings.
@@ -42,8 +41,13 @@ def font_name() -> str:
     spec = importlib.util.find_spec("japanize_matplotlib")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("japanize-matplotlib (IPAex Gothic font) is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
-    font_manager.fontManager.addfont(str(path))
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+
+
+@lru_cache(maxsize=1)
+def font_name() -> str:
+    """Register the bundled IPAex Gothic with matplotlib; return its family name."""
+    font_manager.fontManager.addfont(str(font_path()))
     return FONT_NAME
 
 
@@ -116,7 +120,7 @@ def _short(text: str, limit: int = 14) -> str:
 
 def draw_pilots(ax: Axes, report: EffectReport) -> None:
     """Hours saved per year by pilot: the scoring's estimate beside the measured figure."""
-    ax.set_title("実証案件ごとの削減時間（年間）: 見込みと実測", fontsize=11)
+    ax.set_title("実証案件ごとの削減時間（年間）: 見込みと実測", fontsize=11, loc="left")
     pilots = [p for p in report.pilots if p.estimated_hours is not None or p.realised_hours is not None]
     if not pilots:
         _empty(ax, "削減時間を記録した実証案件はまだありません")
@@ -130,7 +134,7 @@ def draw_pilots(ax: Axes, report: EffectReport) -> None:
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=8, loc="lower right", ncols=2, bbox_to_anchor=(1.0, 1.0))
 
 
 def draw_pipeline(ax: Axes, report: EffectReport) -> None:
@@ -175,6 +179,16 @@ def render(draw: Draw, report: EffectReport, size: tuple[float, float] = (7.2, 3
         fig.savefig(svg, format="svg", metadata={"Date": None})
         fig.savefig(png, format="png", dpi=150)
     return Chart(svg=_inline_svg(svg.getvalue()), png=png.getvalue())
+
+
+def render_png(draw: Draw, report: EffectReport, size: tuple[float, float], dpi: int = 200) -> bytes:
+    """Draw one chart on its own figure and return PNG bytes, for the PDF to place."""
+    with chart_style():
+        fig = Figure(figsize=size, layout="constrained")
+        draw(fig.add_subplot(), report)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=dpi)
+    return png.getvalue()
 
 
 def report_charts(report: EffectReport) -> dict[str, Chart]:

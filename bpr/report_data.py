@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from bpr.effects import DidResult, KpiResult, Treated, did, headline, kpi, prepare_panel
+from bpr.labels import TOOL_LABELS
 
 PILOT_STATES: tuple[str, ...] = ("候補", "選定", "実証中", "効果検証", "本格導入", "見送り")
 _STATE_CODES = {
@@ -34,6 +35,16 @@ _STATE_CODES = {
     "rejected": "見送り",
 }
 FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+DROPPED = "見送り"
+# Shown under every pilot table (HTML, PDF, xlsx) so the three formats explain the same way.
+ACCURACY_NOTE = (
+    "的中率 = 実測 ÷ 見込み。100%を下回る案件は、採点時の見込みが楽観的だったことを示します。"
+    "実測の合計は、実測済みの案件だけの見込みと実測を比べたものです。"
+)
+DROPPED_NOTE = (
+    "※ 見送り: 実証の結果、本格導入しなかった案件です。その的中率は参考値で、"
+    "マイナスは目視確認などの手間でかえって作業時間が増えたことを示します。"
+)
 
 
 class MonthPoint(BaseModel):
@@ -59,10 +70,16 @@ class PilotLine(BaseModel):
     department: str
     name: str
     tool: str
+    tool_label: str  # RPA / AI-OCR / AI-OCR+RPA: what a person reads
     state: str
     estimated_hours: float | None
     realised_hours: float | None
     accuracy_pct: float | None  # realised / estimated × 100: how far the scoring can be trusted
+
+    @property
+    def dropped(self) -> bool:
+        """True for a 見送り pilot, whose 的中率 needs the footnote to be read right."""
+        return self.state == DROPPED
 
 
 class EffectReport(BaseModel):
@@ -77,8 +94,28 @@ class EffectReport(BaseModel):
     months: tuple[MonthPoint, ...]
     pilots: tuple[PilotLine, ...]
     pipeline: dict[str, int]
-    estimated_total: float
-    realised_total: float
+    estimated_total: float  # every pilot's estimate, measured or not
+    measured_count: int  # pilots with a 実測 figure
+    # The estimates of the measured pilots only, and their 実測 (None while none is measured):
+    # the 実測 total is compared with measured_estimated_total, never with estimated_total.
+    measured_estimated_total: float | None
+    realised_total: float | None
+
+    @property
+    def measured_accuracy_pct(self) -> float | None:
+        """実測 ÷ 見込み over the measured pilots only; None when nothing is measured yet."""
+        if (
+            self.realised_total is None
+            or self.measured_estimated_total is None
+            or self.measured_estimated_total <= 0
+        ):
+            return None
+        return self.realised_total / self.measured_estimated_total * 100.0
+
+    @property
+    def has_dropped(self) -> bool:
+        """True when a 見送り pilot is listed, so the tables carry DROPPED_NOTE."""
+        return any(p.dropped for p in self.pilots)
 
     def to_json_dict(self) -> dict[str, object]:
         """The `dxi effects --format json` document: the headline keys plus the tables."""
@@ -92,6 +129,8 @@ class EffectReport(BaseModel):
             "pilots": [p.model_dump(mode="json") for p in self.pilots],
             "pipeline": dict(self.pipeline),
             "pilots_estimated_total": self.estimated_total,
+            "pilots_measured_count": self.measured_count,
+            "pilots_measured_estimated_total": self.measured_estimated_total,
             "pilots_realised_total": self.realised_total,
         }
 
@@ -100,6 +139,12 @@ def state_label(state: object) -> str:
     """Return the Japanese label of a pilot state given as label or English code."""
     text = str(state or "").strip()
     return _STATE_CODES.get(text.lower(), text)
+
+
+def tool_label(code: object) -> str:
+    """Return the Japanese label of a pilot's tool code (rpa, ai-ocr, both)."""
+    text = str(code or "").strip().lower()
+    return TOOL_LABELS.get("ai-ocr+rpa" if text == "both" else text, str(code or "—"))
 
 
 def _number(value: object) -> float | None:
@@ -123,6 +168,7 @@ def pilot_line(pilot: Mapping[str, object]) -> PilotLine:
         department=str(pilot.get("department") or ""),
         name=str(pilot.get("name") or ""),
         tool=str(pilot.get("tool") or ""),
+        tool_label=tool_label(pilot.get("tool")),
         state=state_label(pilot.get("state")),
         estimated_hours=estimated,
         realised_hours=realised,
@@ -188,6 +234,7 @@ def build_report(
     k = kpi(panel, kpi_fy=fy, baseline_fy=baseline_fy, target_pct=target_pct)
     d = did(panel, treated, n_boot=n_boot, seed=seed)
     lines = tuple(pilot_line(p) for p in pilots)
+    measured = [line for line in lines if line.realised_hours is not None]
     counts = dict.fromkeys(PILOT_STATES, 0)
     for line in lines:
         counts[line.state] = counts.get(line.state, 0) + 1
@@ -200,5 +247,7 @@ def build_report(
         pilots=lines,
         pipeline=counts,
         estimated_total=sum(p.estimated_hours or 0.0 for p in lines),
-        realised_total=sum(p.realised_hours or 0.0 for p in lines),
+        measured_count=len(measured),
+        measured_estimated_total=sum(p.estimated_hours or 0.0 for p in measured) if measured else None,
+        realised_total=sum(p.realised_hours or 0.0 for p in measured) if measured else None,
     )

@@ -11,10 +11,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from bpr.report_charts import report_charts
-from bpr.report_data import EffectReport
+from bpr.report_data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport, PilotLine
 from inventory.display import hours, pct, signed
 
 __all__ = ["hours", "pct", "render_html", "signed"]  # the formatters stay importable from here
+
+
+def accuracy(pilot: PilotLine) -> str:
+    """A pilot's 的中率, marked ※ on a 見送り pilot so the reader finds DROPPED_NOTE."""
+    text = pct(pilot.accuracy_pct, 0)
+    return text + "※" if pilot.dropped and pilot.accuracy_pct is not None else text
 
 
 def _environment() -> Environment:
@@ -24,7 +30,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(hours=hours, pct=pct, signed=signed)
+    env.filters.update(hours=hours, pct=pct, signed=signed, accuracy=accuracy)
+    env.globals.update(ACCURACY_NOTE=ACCURACY_NOTE, DROPPED_NOTE=DROPPED_NOTE)
     return env
 
 

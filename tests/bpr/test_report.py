@@ -20,7 +20,7 @@ from bpr.effects import did, headline, kpi
 from bpr.panel import make_panel
 from bpr.report_data import PILOT_STATES, EffectReport, build_report, pilot_line
 from bpr.report_html import render_html
-from bpr.report_pdf import render_pdf, wrap
+from bpr.report_pdf import render_pdf
 from bpr.report_xlsx import render_xlsx
 
 EVIL = "<script>alert(1)</script>"
@@ -120,11 +120,6 @@ def test_pdf_is_real_and_page_one_is_not_blank(town, tmp_path: Path) -> None:
     assert pixels.std() > 0.05  # text and a chart, not a white page
     listing = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+3$", listing, re.M)
-
-
-def test_wrap_keeps_punctuation_off_line_starts() -> None:
-    lines = wrap("あ" * 10 + "。" + "い" * 5, width=10)
-    assert all(not line.startswith("。") for line in lines) and "".join(lines) == "あ" * 10 + "。" + "い" * 5
 
 
 def test_xlsx_has_tables_native_charts_and_no_formulas(town) -> None:
