@@ -102,10 +102,14 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     states = Counter(p.state for p in result.pilots)
     order = ("本格導入", "効果検証", "実証中", "選定", "候補", "見送り")
     out(f"・実証 {len(result.pilots)} 件: " + "、".join(f"{s} {states[s]}件" for s in order if states[s]))
-    live = [p for p in result.pilots if p.state == "本格導入"]
+    # 見込み against 実測 over the same pilots: those in production that have a measurement.
+    live = [p for p in result.pilots if p.state == "本格導入" and p.realised_hours is not None]
     estimated = sum(p.estimated_hours or 0.0 for p in live)
     realised = sum(p.realised_hours or 0.0 for p in live)
-    out(f"  本格導入分の削減時間: 見込み {hours(estimated)} 時間/年 → 実測 {hours(realised)} 時間/年")
+    out(
+        f"  本格導入 {len(live)} 件（実測済み）の削減時間: "
+        f"見込み {hours(estimated)} 時間/年 → 実測 {hours(realised)} 時間/年"
+    )
     if result.effects is not None:
         h = result.effects.headline
 

@@ -84,7 +84,9 @@ def headline_markdown(report: EffectReport, files: list[str]) -> str:
         f"| 目標 {k.target_pct:g}% 削減 | {verdict}{'（見込み）' if k.projected else ''} |",
         f"| ロボット導入による効果（推定・1人当たり月） | {signed(d.estimate)}（95%区間 {interval}） |",
         f"| 単純比較（導入前後・1人当たり月） | {signed(d.naive_before_after)} |",
-        f"| 実証案件 | {len(report.pilots)} 件（見込み {hours(report.estimated_total)} / 実測 {hours(report.realised_total)} 時間/年） |",
+        f"| 実証案件 | {len(report.pilots)} 件（見込みの合計 {hours(report.estimated_total)} 時間/年） |",
+        f"| うち実測済み | {report.measured_count} 件（見込み {hours(report.measured_estimated_total)} / "
+        f"実測 {hours(report.realised_total)} 時間/年） |",
         "",
         k.note,
         "",

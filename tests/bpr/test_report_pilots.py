@@ -19,6 +19,7 @@ from bpr.report_data import DROPPED_NOTE, build_report
 from bpr.report_html import render_html
 from bpr.report_pdf import render_pdf
 from bpr.report_xlsx import render_xlsx
+from inventory.display import hours
 from tests.bpr.report_factories import make_report
 from tests.japanese import english_words, missing_markers
 from tests.render import require
@@ -119,3 +120,16 @@ def test_report_shows_japanese_tool_labels_totals_and_the_dropped_note(fmt: str,
     assert f"見込みの合計（全{count}件）" in flat
     assert f"実測の合計（実測済み{report.measured_count}件）" in flat
     assert "".join(DROPPED_NOTE.split()) in flat
+
+
+def test_the_flow_artifact_compares_realised_with_the_measured_pilots_forecast_only() -> None:
+    from flows.effects import headline_markdown
+
+    report = make_report(12)
+    assert report.measured_count < len(report.pilots)  # some pilots have no measurement yet
+    text = headline_markdown(report, [])
+    assert f"見込みの合計 {hours(report.estimated_total)} 時間/年" in text
+    assert (
+        f"うち実測済み | {report.measured_count} 件（見込み {hours(report.measured_estimated_total)} / "
+        f"実測 {hours(report.realised_total)} 時間/年）" in text
+    )
