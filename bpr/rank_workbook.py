@@ -223,6 +223,7 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
         last_row=max(len(per_dept), 1 + math.ceil(chart_height / 20)),
         last_col=4 + math.ceil(CHART_WIDTH / 64),
         header_rows=(0, 0),
+        gridlines=False,  # a grid behind the chart is noise
     )
     if len(per_dept):
         chart = book.add_chart({"type": "bar"})

@@ -184,6 +184,7 @@ def test_rank_workbook_prints_the_decision_columns_on_every_page(
         assert _is_a4(pdf, n + 1, landscape=True)
     assert "ページ 1 / " in pages[0]
     assert "スコアの説明" not in pages[0], "the long explanation is for the screen"
+    assert any("課別の削減見込み時間" in text for text in pages), "the 課別 chart is inside its print area"
 
 
 def test_tasks_export_is_one_page_wide_with_headings_on_every_page(
