@@ -3,8 +3,8 @@
 Sheet 候補一覧 carries the ranking with Japanese headers, colour scales on the scores,
 three input columns (判断, 理由, 判断者) that `dxi review --import` reads back, and
 the explanation of every score last: the print area (A4 landscape, one page wide) ends
-at the input columns, the long explanation is for the screen. Sheet 課別 holds hours saved per 課 with a native
-Excel chart; sheet 横展開 the roll-out groups.
+at the input columns, the long explanation is for the screen. Sheet 課別 holds hours
+saved per 課 with a native Excel chart; sheet 横展開 the roll-out groups.
 """
 
 from __future__ import annotations

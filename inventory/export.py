@@ -1,9 +1,13 @@
-"""Tabular exports (CSV, xlsx) that are safe to open in Excel.
+"""Tabular exports (CSV, xlsx) that are safe to open in Excel and print well.
 
 Text that came from a user and starts with = + - @ or a tab/CR would run as a
 formula in Excel (CSV injection, OWASP); it is written with a leading apostrophe
 (CSV) or as a literal string with Excel's quote prefix (xlsx, `SafeText`, which every
 xlsx writer of the project uses). Real numbers stay numbers.
+
+Every xlsx writer also gives each sheet `set_print_layout` (A4, one page wide, headings
+on every page, ページ n / m) and sizes rows of wrapped text with `fit_row` /
+`wrapped_height`, since LibreOffice does not grow rows to fit.
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ import xlsxwriter
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 A4 = 9  # xlsxwriter's paper code
 PAGE_FOOTER = "&Cページ &P / &N"
-FULL_WIDTH_UNITS = 1.85
-LINE_POINTS = 18.0
+FULL_WIDTH_UNITS = 1.85  # column-width units (digits) one full-width character takes
+LINE_POINTS = 18.0  # one line of 11pt Japanese text (Excel's row height for 游ゴシック 11pt)
 MAX_WIDTH = 40.0  # a column of a table export is at most this wide; longer text wraps
-HEADER_WIDTH = 12.0  # a long heading wraps rather than widen a column of short values  # one line of 11pt Japanese text, as Excel and LibreOffice lay it out
+HEADER_WIDTH = 12.0  # a long heading wraps rather than widen a column of short values
 
 
 def plain_value(value: Any) -> Any:
@@ -152,9 +156,7 @@ def write_xlsx(
             else:
                 text.write(sheet_, r, col, str(value), wrap)
                 wrapped.append((str(value), column_widths[col]))
-        height = wrapped_height(wrapped)
-        if height > LINE_POINTS + 4:  # LibreOffice does not grow rows to fit wrapped text: set it
-            sheet_.set_row(r, height)
+        fit_row(sheet_, r, wrapped)
     sheet_.freeze_panes(1, 0)
     sheet_.autofilter(0, 0, max(len(rows), 1), max(len(headers) - 1, 0))
     set_print_layout(sheet_, last_row=len(rows), last_col=len(headers) - 1, header_rows=(0, 0))
@@ -214,6 +216,17 @@ def text_lines(text: str, width: float) -> int:
 def display_width(text: str) -> float:
     """Width of one line of `text` in column-width units (digits of the default font)."""
     return sum(FULL_WIDTH_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def fit_row(sheet: Any, row: int, texts: Iterable[tuple[str, float]]) -> None:
+    """Make a row tall enough for its wrapped text; a row of one-line cells keeps its height.
+
+    LibreOffice does not grow the rows of an xlsxwriter file to fit wrapped text, so the
+    writer sets the height it needs.
+    """
+    height = wrapped_height(texts)
+    if height > LINE_POINTS + 4:
+        sheet.set_row(row, height)
 
 
 def wrapped_height(texts: Iterable[tuple[str, float]], *, line_points: float = LINE_POINTS) -> float:

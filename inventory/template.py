@@ -18,7 +18,7 @@ import xlsxwriter
 
 from inventory import schema
 from inventory.era import era_label
-from inventory.export import LINE_POINTS, SafeText, set_print_layout, wrapped_height
+from inventory.export import SafeText, fit_row, set_print_layout, wrapped_height
 from inventory.schema import COLUMNS, Column
 
 EXAMPLE_SHEET = "記入例"
@@ -277,9 +277,7 @@ def _write_rows(
                     wrapped.append((value, col.width))
             elif value is not None:
                 ws.write_number(r, i, value, f[f"{prefix}:{col.kind}"])
-        height = wrapped_height(wrapped)
-        if height > LINE_POINTS + 4:  # LibreOffice does not grow rows to fit wrapped text: set it
-            ws.set_row(r, height)
+        fit_row(ws, r, wrapped)
 
 
 def cell_value(value: object) -> str | int | float | None:
