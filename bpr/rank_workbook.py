@@ -1,13 +1,15 @@
 """The ranking workbook a 課長 reads and the DX team marks up.
 
 Sheet 候補一覧 carries the ranking with Japanese headers, colour scales on the scores,
-the explanation of every score, and two input columns (判断, 理由) that
-`dxi review --import` reads back. Sheet 課別 holds hours saved per 課 with a native
-Excel chart; sheet 横展開 the roll-out groups.
+three input columns (判断, 理由, 判断者) that `dxi review --import` reads back, and
+the explanation of every score last: the print area (A4 landscape, one page wide) ends
+at the input columns, the long explanation is for the screen. Sheet 課別 holds hours
+saved per 課 with a native Excel chart; sheet 横展開 the roll-out groups.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import xlsxwriter
 
 from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
 from bpr.review import DECISIONS
-from inventory.export import SafeText, plain_value
+from inventory.export import SafeText, plain_value, set_print_layout, wrapped_height
 
 CANDIDATE_SHEET = "候補一覧"
 ID_HEADER = "業務ID"
@@ -40,13 +42,14 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("横展開G", "group_id", 8),
     ("対象外", "knocked_out_label", 7),
     ("対象外の理由", "knockout_reason", 30),
-    ("スコアの説明", "explanation", 70),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
     (DECISION_HEADER, "", 10),
     (REASON_HEADER, "", 30),
     (REVIEWER_HEADER, "", 12),
+    ("スコアの説明", "explanation", 70),
 )
+CHART_WIDTH = 720  # px, the 課別 chart
 
 
 def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -202,13 +205,12 @@ def write_rank_workbook(
     sheet.freeze_panes(header_row + 1, 4)
     sheet.autofilter(header_row, 0, last, len(COLUMNS) - 1)
     sheet.set_row(header_row, 32)
-    _print_setup(sheet, header_row=header_row)
-    # On paper the ranking itself: up to 対象外の理由; the long explanation and the entry columns are for the screen.
-    sheet.print_area(0, 0, last, col_of["knockout_reason"])
+    reviewer_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == REVIEWER_HEADER)
+    set_print_layout(sheet, last_row=last, last_col=reviewer_col, header_rows=(header_row, header_row))
 
     _department_sheet(book, frame, head, number)
     if groups:
-        _group_sheet(book, groups, head, number, top)
+        _group_sheet(book, groups, head, number, wrap)
     book.close()
     return path
 
@@ -221,6 +223,7 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
     sheet = book.add_worksheet("課別")
     text = SafeText(book)
     sheet.write_row(0, 0, ["課", "削減見込み（時間/年）", "候補数"], head)
+    sheet.set_row(0, 32)
     counts = live.groupby("department")["task_id"].size()
     for i, (dept, hours) in enumerate(per_dept.items(), start=1):
         text.write(sheet, i, 0, str(dept))
@@ -228,7 +231,14 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
         sheet.write_number(i, 2, int(counts.get(dept, 0)))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 2, 14)
-    _print_setup(sheet, header_row=0)
+    chart_height = max(320, 22 * len(per_dept))
+    set_print_layout(  # the chart (E2, 720 px wide; a column is 64 px, a row 20 px) is printed too
+        sheet,
+        last_row=max(len(per_dept), 1 + math.ceil(chart_height / 20)),
+        last_col=4 + math.ceil(CHART_WIDTH / 64),
+        header_rows=(0, 0),
+        gridlines=False,  # a grid behind the chart is noise
+    )
     if len(per_dept):
         chart = book.add_chart({"type": "bar"})
         chart.add_series({
@@ -240,7 +250,7 @@ def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: obje
         chart.set_title({"name": "課別の削減見込み時間（年間）"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 720, "height": max(320, 22 * len(per_dept))})
+        chart.set_size({"width": CHART_WIDTH, "height": chart_height})
         sheet.insert_chart(1, 4, chart)
 
 
@@ -249,7 +259,7 @@ def _group_sheet(
     groups: Sequence[Mapping[str, object]],
     head: object,
     number: object,
-    top: object,
+    wrap: object,
 ) -> None:
     sheet = book.add_worksheet("横展開")
     text = SafeText(book)
@@ -265,30 +275,25 @@ def _group_sheet(
         "推奨ツール",
     ]
     sheet.write_row(0, 0, headers, head)
+    sheet.set_row(0, 32)
+    top = book.add_format({"num_format": "0", "valign": "top"})  # beside wrapped text: all on the first line
     for i, g in enumerate(groups, start=1):
         departments = list(g.get("departments") or [])  # type: ignore[call-overload]
-        sheet.write_number(i, 0, float(g["rank"]))  # type: ignore[arg-type]
-        sheet.write_number(i, 1, float(g["group_id"]))  # type: ignore[arg-type]
-        text.write(sheet, i, 2, str(g["name"]), top)
-        sheet.write_number(i, 3, len(departments))
-        text.write(sheet, i, 4, "、".join(str(d) for d in departments), top)
-        sheet.write_number(i, 5, float(g["task_count"]))  # type: ignore[arg-type]
+        sheet.write_number(i, 0, float(g["rank"]), top)  # type: ignore[arg-type]
+        sheet.write_number(i, 1, float(g["group_id"]), top)  # type: ignore[arg-type]
+        listed = "、".join(str(d) for d in departments)
+        text.write(sheet, i, 2, str(g["name"]), wrap)
+        sheet.write_number(i, 3, len(departments), top)
+        text.write(sheet, i, 4, listed, wrap)  # up to every 課: wrapped, in a row tall enough
+        small = 11 / 9  # the wrap format is 9pt: a column holds 11/9 as many characters
+        sheet.set_row(i, wrapped_height([(str(g["name"]), 30 * small), (listed, 40 * small)], line_points=14))
+        sheet.write_number(i, 5, float(g["task_count"]), top)  # type: ignore[arg-type]
         sheet.write_number(i, 6, float(g["combined_hours"]), number)  # type: ignore[arg-type]
         sheet.write_number(i, 7, float(g["combined_hours_saved"]), number)  # type: ignore[arg-type]
-        sheet.write_string(i, 8, TOOL_LABELS.get(str(g.get("best_tool")), "—"))
+        sheet.write_string(i, 8, TOOL_LABELS.get(str(g.get("best_tool")), "—"), top)
     sheet.set_column(0, 1, 8)
     sheet.set_column(2, 2, 30)
     sheet.set_column(4, 4, 40)
     sheet.set_column(5, 8, 14)
     sheet.freeze_panes(1, 0)
-    _print_setup(sheet, header_row=0)
-
-
-def _print_setup(sheet: xlsxwriter.worksheet.Worksheet, *, header_row: int) -> None:
-    """Printed or saved as PDF (本部資料): A4 landscape, one page wide, the header on every page."""
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
-    sheet.set_footer("&C&P / &N")
+    set_print_layout(sheet, last_row=max(len(groups), 1), last_col=len(headers) - 1, header_rows=(0, 0))

@@ -1,9 +1,13 @@
-"""Tabular exports (CSV, xlsx) that are safe to open in Excel.
+"""Tabular exports (CSV, xlsx) that are safe to open in Excel and print well.
 
 Text that came from a user and starts with = + - @ or a tab/CR would run as a
 formula in Excel (CSV injection, OWASP); it is written with a leading apostrophe
 (CSV) or as a literal string with Excel's quote prefix (xlsx, `SafeText`, which every
 xlsx writer of the project uses). Real numbers stay numbers.
+
+Every xlsx writer also gives each sheet `set_print_layout` (A4, one page wide, headings
+on every page, ページ n / m) and sizes rows of wrapped text with `fit_row` /
+`wrapped_height`, since LibreOffice does not grow rows to fit.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import csv
 import io
 import math
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +24,12 @@ from typing import Any
 import xlsxwriter
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+A4 = 9  # xlsxwriter's paper code
+PAGE_FOOTER = "&Cページ &P / &N"
+FULL_WIDTH_UNITS = 1.85  # column-width units (digits) one full-width character takes
+LINE_POINTS = 18.0  # one line of 11pt Japanese text (Excel's row height for 游ゴシック 11pt)
+MAX_WIDTH = 40.0  # a column of a table export is at most this wide; longer text wraps
+HEADER_WIDTH = 12.0  # a long heading wraps rather than widen a column of short values
 
 
 def plain_value(value: Any) -> Any:
@@ -110,8 +121,17 @@ def write_xlsx(
     sheet: str,
     widths: Mapping[str, int] | None = None,
 ) -> Path:
-    """A plain, readable table workbook: bold frozen header, autofilter, widths."""
+    """A plain, readable table workbook: bold frozen header, autofilter, widths, printable.
+
+    Columns are as wide as their content (up to MAX_WIDTH, unless `widths` says), longer
+    text wraps in a row tall enough for it, fractions show at most two decimals.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    cells = [[_display(row.get(header)) for header in headers] for row in rows]
+    column_widths = [
+        (widths or {}).get(header) or _fit_width(header, [values[col] for values in cells])
+        for col, header in enumerate(headers)
+    ]
     workbook = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     )
@@ -120,17 +140,96 @@ def write_xlsx(
     head = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    whole = workbook.add_format({"valign": "top"})
+    fraction = workbook.add_format({"valign": "top", "num_format": "0.0#"})
     for col, header in enumerate(headers):
         sheet_.write_string(0, col, header, head)
-        sheet_.set_column(col, col, (widths or {}).get(header, max(10, min(40, len(header) * 2 + 2))))
-    for r, row in enumerate(rows, start=1):
-        for col, header in enumerate(headers):
-            value = _display(row.get(header))
+        sheet_.set_column(col, col, column_widths[col])
+    sheet_.set_row(0, wrapped_height(zip(headers, column_widths, strict=True)))
+    for r, values in enumerate(cells, start=1):
+        wrapped: list[tuple[str, float]] = []
+        for col, value in enumerate(values):
             if isinstance(value, int | float):
-                sheet_.write_number(r, col, value)
+                fmt = fraction if isinstance(value, float) and not value.is_integer() else whole
+                sheet_.write_number(r, col, value, fmt)
             else:
-                text.write(sheet_, r, col, str(value))
+                text.write(sheet_, r, col, str(value), wrap)
+                wrapped.append((str(value), column_widths[col]))
+        fit_row(sheet_, r, wrapped)
     sheet_.freeze_panes(1, 0)
     sheet_.autofilter(0, 0, max(len(rows), 1), max(len(headers) - 1, 0))
+    set_print_layout(sheet_, last_row=len(rows), last_col=len(headers) - 1, header_rows=(0, 0))
     workbook.close()
     return path
+
+
+def _fit_width(header: str, values: Sequence[object]) -> float:
+    shown = (f"{v:.2f}" if isinstance(v, float) else str(v) for v in values)  # as "0.0#" shows it
+    widest = max((display_width(text) for text in shown), default=0.0)
+    return min(MAX_WIDTH, max(6.0, min(display_width(header) + 1, HEADER_WIDTH), widest + 2))
+
+
+def set_print_layout(
+    sheet: Any,
+    *,
+    last_row: int,
+    last_col: int,
+    header_rows: tuple[int, int] | None = None,
+    first_row: int = 0,
+    landscape: bool = True,
+    gridlines: bool = True,
+) -> None:
+    """Print a sheet as a person reads it: A4, one page wide, header rows on every page.
+
+    Every xlsx writer of the project calls this once per sheet, so printed workbooks all
+    look alike: the print area holds what a person reads or fills in (rows first_row..
+    last_row, columns 0..last_col), the footer reads 「ページ 1 / 3」. Tables print their
+    gridlines, so the cells of a hand-filled page can be told apart.
+    """
+    sheet.set_paper(A4)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.print_area(first_row, 0, max(last_row, first_row), max(last_col, 0))
+    if header_rows is not None:
+        sheet.repeat_rows(*header_rows)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer(PAGE_FOOTER)
+    if gridlines:
+        sheet.hide_gridlines(0)  # 0: shown on screen and printed
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide.
+
+    A column width counts digits of the default font; a full-width (Japanese) character
+    of 11pt 游ゴシック is about 1.85 digits wide in Excel (a little less in LibreOffice),
+    and the cell padding takes most of one digit.
+    """
+    usable = max(width - 0.8, 2.0)
+    return sum(max(1, math.ceil(display_width(paragraph) / usable)) for paragraph in text.split("\n"))
+
+
+def display_width(text: str) -> float:
+    """Width of one line of `text` in column-width units (digits of the default font)."""
+    return sum(FULL_WIDTH_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def fit_row(sheet: Any, row: int, texts: Iterable[tuple[str, float]]) -> None:
+    """Make a row tall enough for its wrapped text; a row of one-line cells keeps its height.
+
+    LibreOffice does not grow the rows of an xlsxwriter file to fit wrapped text, so the
+    writer sets the height it needs.
+    """
+    height = wrapped_height(texts)
+    if height > LINE_POINTS + 4:
+        sheet.set_row(row, height)
+
+
+def wrapped_height(texts: Iterable[tuple[str, float]], *, line_points: float = LINE_POINTS) -> float:
+    """Row height (points) that shows every (text, column width) of a row wrapped in full."""
+    lines = max((text_lines(text, width) for text, width in texts), default=1)
+    return lines * line_points + 4

@@ -18,13 +18,16 @@ import xlsxwriter
 
 from inventory import schema
 from inventory.era import era_label
-from inventory.export import SafeText
+from inventory.export import SafeText, fit_row, set_print_layout, wrapped_height
 from inventory.schema import COLUMNS, Column
 
 EXAMPLE_SHEET = "記入例"
 GUIDE_SHEET = "記入要領"
 FONT_NAME = "游ゴシック"
 INPUT_ROWS = 1000  # data rows with validations (Excel rows 2..1001) unless more are pre-filled
+PRINT_BLANK_ROWS = 20  # empty rows printed below the pre-filled ones, for tasks added by hand
+COVER_WIDTHS = (14, 30, 56)
+GUIDE_WIDTHS = (24, 14, 36, 50, 50)
 COVER_FIELDS = ("fiscal_year", "division", "department")
 SHEET_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.field not in COVER_FIELDS)
 BOOL_CHOICES = ("あり", "なし")
@@ -125,11 +128,14 @@ def _formats(wb: Any) -> dict[str, Any]:
         "note": wb.add_format({"font_color": "#595959", "text_wrap": True, "valign": "top"}),
         "warn": wb.add_format({"bold": True, "font_color": "#C00000"}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top", "border": 1}),
+        "paragraph": wb.add_format({"text_wrap": True, "valign": "top"}),
     }
     for kind in {c.kind for c in COLUMNS}:
         num_format = NUM_FORMATS.get(kind, "@")  # "@": text, so 001 or 4/5 stay as typed
-        formats[f"cell:{kind}"] = wb.add_format({"bg_color": INPUT_FILL, "num_format": num_format})
-        formats[f"example:{kind}"] = wb.add_format({"font_color": "#808080", "num_format": num_format})
+        # Free text wraps, so a long 業務名 prints in full instead of being cut by the next column.
+        common = {"num_format": num_format, "valign": "top", "text_wrap": kind == "text"}
+        formats[f"cell:{kind}"] = wb.add_format({**common, "bg_color": INPUT_FILL})
+        formats[f"example:{kind}"] = wb.add_format({**common, "font_color": "#808080"})
     formats["text"] = SafeText(wb)  # pre-filled answers are user text: never a formula
     return formats
 
@@ -137,7 +143,7 @@ def _formats(wb: Any) -> dict[str, Any]:
 def _write_cover(
     ws: Any, f: dict[str, Any], fiscal_year: int, department: str, division: str | None, *, prefilled: bool
 ) -> None:
-    for i, width in enumerate((14, 30, 44)):
+    for i, width in enumerate(COVER_WIDTHS):
         ws.set_column(i, i, width)
     ws.write_string(0, 0, f"{era_label(fiscal_year)} 業務量調査票", f["title"])
     division_note = "" if division else "部の名称を入力してください"
@@ -158,6 +164,7 @@ def _write_cover(
             ws.write_blank(row, 1, None, f[fmt])
         if note:
             ws.write_string(row, 2, note, f["note"])
+            ws.set_row(row, wrapped_height([(note, COVER_WIDTHS[2])]))
     ws.data_validation(6, 1, 6, 1, _date_rule(fiscal_year))
     required = "・".join(c.header for c in SHEET_COLUMNS if c.required)
     lines = [
@@ -176,8 +183,17 @@ def _write_cover(
     )
     ws.write_string(8, 0, "記入方法", f["bold"])
     for i, line in enumerate(lines):
-        ws.write_string(9 + i, 0, f"{i + 1}. {line}")
+        _paragraph(ws, f, 9 + i, f"{i + 1}. {line}", COVER_WIDTHS)
+    set_print_layout(
+        ws, last_row=8 + len(lines), last_col=len(COVER_WIDTHS) - 1, landscape=False, gridlines=False
+    )
     ws.activate()
+
+
+def _paragraph(ws: Any, f: dict[str, Any], row: int, text: str, widths: Sequence[int]) -> None:
+    """One line of instructions across the sheet's columns, wrapped, in a row tall enough for it."""
+    ws.merge_range(row, 0, row, len(widths) - 1, text, f["paragraph"])
+    ws.set_row(row, wrapped_height([(text, sum(widths))]))
 
 
 def _help(col: Column) -> str:
@@ -240,18 +256,28 @@ def _write_survey(ws: Any, f: dict[str, Any], previous_tasks: Sequence[Mapping[s
     ws.freeze_panes(1, name_col + 1 if name_col < 4 else 0)
     ws.autofilter(0, 0, last_row, len(SHEET_COLUMNS) - 1)
     _write_rows(ws, f, 1, previous_tasks, "cell")
+    set_print_layout(
+        ws,
+        last_row=len(previous_tasks) + PRINT_BLANK_ROWS,
+        last_col=len(SHEET_COLUMNS) - 1,
+        header_rows=(0, 0),
+    )
 
 
 def _write_rows(
     ws: Any, f: dict[str, Any], first_row: int, tasks: Iterable[Mapping[str, object]], prefix: str
 ) -> None:
     for r, task in enumerate(tasks, start=first_row):
+        wrapped: list[tuple[str, float]] = []
         for i, col in enumerate(SHEET_COLUMNS):
             value = cell_value(task.get(col.field))
             if isinstance(value, str):
                 f["text"].write(ws, r, i, value, f[f"{prefix}:{col.kind}"])
+                if col.kind == "text":
+                    wrapped.append((value, col.width))
             elif value is not None:
                 ws.write_number(r, i, value, f[f"{prefix}:{col.kind}"])
+        fit_row(ws, r, wrapped)
 
 
 def cell_value(value: object) -> str | int | float | None:
@@ -280,6 +306,7 @@ def _write_examples(ws: Any, f: dict[str, Any]) -> None:
     _write_header(ws, f, 1, "example")
     _write_rows(ws, f, 2, EXAMPLES, "example")
     ws.freeze_panes(2, 0)
+    set_print_layout(ws, last_row=1 + len(EXAMPLES), last_col=len(SHEET_COLUMNS) - 1, header_rows=(1, 1))
 
 
 def accepted_values(col: Column) -> str:
@@ -293,7 +320,7 @@ def accepted_values(col: Column) -> str:
 
 
 def _write_guide(ws: Any, f: dict[str, Any]) -> None:
-    for i, width in enumerate((24, 14, 36, 50, 50)):
+    for i, width in enumerate(GUIDE_WIDTHS):
         ws.set_column(i, i, width)
     ws.write_string(0, 0, "記入要領", f["title"])
     ws.write_string(1, 0, "「業務一覧」シートの各列の書き方です（読み込み処理と同じ定義から作っています）。")
@@ -313,6 +340,7 @@ def _write_guide(ws: Any, f: dict[str, Any]) -> None:
         )
         for i, text in enumerate(cells):
             ws.write_string(row, i, text, f["wrap"])
+        ws.set_row(row, wrapped_height(zip(cells, GUIDE_WIDTHS, strict=True)))
         row += 1
     cover: dict[str, list[str]] = {}
     for label, fld in schema.COVER_LABELS.items():
@@ -330,4 +358,7 @@ def _write_guide(ws: Any, f: dict[str, Any]) -> None:
     ]
     ws.write_string(row + 1, 0, "全体のきまり", f["bold"])
     for i, rule in enumerate(rules):
-        ws.write_string(row + 2 + i, 0, f"・{rule}")
+        _paragraph(ws, f, row + 2 + i, f"・{rule}", GUIDE_WIDTHS)
+    set_print_layout(
+        ws, last_row=row + 1 + len(rules), last_col=len(GUIDE_WIDTHS) - 1, header_rows=(3, 3), gridlines=False
+    )

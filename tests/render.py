@@ -12,7 +12,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -37,6 +39,11 @@ def require(tool: str) -> str:
 
 def xlsx_to_pdf(workbook: Path, out_dir: Path) -> Path:
     """Print `workbook` to PDF with LibreOffice headless; return the PDF's path."""
+    return xlsx_to_pdfs([workbook], out_dir)[0]
+
+
+def xlsx_to_pdfs(workbooks: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Print several workbooks in one LibreOffice run (one start-up); return their PDFs in order."""
     soffice = require("soffice")
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / ".lo-profile"  # a private profile: parallel runs do not share a lock
@@ -49,15 +56,16 @@ def xlsx_to_pdf(workbook: Path, out_dir: Path) -> Path:
             "pdf",
             "--outdir",
             str(out_dir),
-            str(workbook),
+            *(str(w) for w in workbooks),
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=180 + 60 * len(workbooks),
     )
-    pdf = out_dir / (workbook.stem + ".pdf")
-    assert pdf.exists(), f"LibreOffice wrote no PDF for {workbook.name}"
-    return pdf
+    pdfs = [out_dir / (w.stem + ".pdf") for w in workbooks]
+    for workbook, pdf in zip(workbooks, pdfs, strict=True):
+        assert pdf.exists(), f"LibreOffice wrote no PDF for {workbook.name}"
+    return pdfs
 
 
 def page_count(pdf: Path) -> int:
@@ -68,6 +76,49 @@ def page_count(pdf: Path) -> int:
     match = re.search(r"^Pages:\s+(\d+)$", listing, re.M)
     assert match, listing
     return int(match.group(1))
+
+
+def page_size(pdf: Path, page: int = 1) -> tuple[float, float]:
+    """Width and height of one page of `pdf`, in points (A4 portrait: 595 × 842)."""
+    listing = subprocess.run(
+        [require("pdfinfo"), "-f", str(page), "-l", str(page), str(pdf)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    match = re.search(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", listing, re.M)
+    assert match, listing
+    return float(match.group(1)), float(match.group(2))
+
+
+def overlapping_words(pdf: Path, page: int = 1, *, tolerance: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other on one page (pdftotext -bbox), e.g. wrapped
+    text running into the next row because the row is too short for it."""
+    xhtml = subprocess.run(
+        [require("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    words: list[tuple[str, float, float, float, float]] = [
+        (
+            w.text or "",
+            float(w.attrib["xMin"]),
+            float(w.attrib["yMin"]),
+            float(w.attrib["xMax"]),
+            float(w.attrib["yMax"]),
+        )
+        for w in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}word")
+    ]
+    words.sort(key=lambda w: w[2])
+    clashes = []
+    for i, (text, x0, _y0, x1, y1) in enumerate(words):
+        for other, u0, v0, u1, _v1 in words[i + 1 :]:
+            if v0 >= y1 - tolerance:
+                break
+            if u0 < x1 - tolerance and x0 < u1 - tolerance:
+                clashes.append((text, other))
+    return clashes
 
 
 def page_text(pdf: Path, page: int = 1) -> str:
