@@ -23,6 +23,7 @@ from inventory.normalize import parse_text
 from inventory.reader import RawTable, content_hash, read_survey_bytes
 from inventory.validate import IntakeOptions, ParseResult, validate_table
 
+ERROR_SUFFIX = "_エラー"  # 税務課.xlsx → 税務課_エラー.xlsx
 OutcomeStatus = Literal["accepted", "resubmitted", "unchanged", "rejected"]
 STATUS_LABELS: dict[str, str] = {
     "accepted": "受理",
@@ -127,7 +128,7 @@ def _label(value: object) -> str | None:
 def error_workbook_path(source: Path, errors_dir: Path | None) -> Path:
     """Where a rejected file's error workbook goes: beside it, or in errors_dir."""
     folder = errors_dir or source.parent
-    return folder / f"{source.stem}_エラー.xlsx"
+    return folder / f"{source.stem}{ERROR_SUFFIX}.xlsx"
 
 
 def write_errors(result: ParseResult, target: Path) -> Path:
@@ -139,6 +140,8 @@ def write_errors(result: ParseResult, target: Path) -> Path:
         errors=result.errors,
         sheet_name=result.raw.sheet or "業務一覧",
         source_name=result.raw.file_name,
+        header_row=result.header_row,
+        cover=result.resubmission_cover(),
     )
 
 
@@ -183,23 +186,29 @@ SURVEY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 def find_survey_files(paths: list[Path]) -> list[Path]:
     """Expand folders into their survey files, in a stable order.
 
-    Excel's lock files (~$…) and our own error workbooks (…_エラー.xlsx) are skipped.
+    Excel's lock files (~$…) are skipped, and so is our own error workbook lying beside
+    the file it was written for (税務課_エラー.xlsx next to 税務課.xlsx). An error workbook
+    on its own is a department's fixed resubmission, and is taken.
     Files named explicitly are kept whatever their suffix: the reader says what is wrong.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
+            candidates = [
                 p
                 for p in sorted(path.iterdir())
-                if p.is_file()
-                and p.suffix.lower() in SURVEY_SUFFIXES
-                and not p.name.startswith("~$")
-                and not p.stem.endswith("_エラー")
-            )
+                if p.is_file() and p.suffix.lower() in SURVEY_SUFFIXES and not p.name.startswith("~$")
+            ]
+            stems = {p.stem for p in candidates}
+            found.extend(p for p in candidates if not _beside_its_source(p.stem, stems))
         else:
             found.append(path)
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _beside_its_source(stem: str, stems: set[str]) -> bool:
+    """True for X_エラー when X (the file it was written for) is in the same folder."""
+    return stem.endswith(ERROR_SUFFIX) and stem.removesuffix(ERROR_SUFFIX) in stems

@@ -7,7 +7,7 @@ Values are normalised per column over the distinct raw values (a department writ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from inventory.models import RowError, SurveyIn, TaskIn
@@ -69,6 +69,20 @@ class ParseResult:
     header_row: int | None = None  # Excel row number
     headers: list[str] = field(default_factory=list)
     data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    options: IntakeOptions = field(default_factory=IntakeOptions)
+
+    def resubmission_cover(self) -> dict[str, object]:
+        """The 表紙 values an error workbook carries: the file's own, else the intake options.
+
+        With them the fixed error workbook is a complete submission on its own, even when
+        年度 or 課 came from --fy / --dept the first time.
+        """
+        given = {
+            "fiscal_year": self.options.fiscal_year,
+            "department": self.options.department,
+            "division": self.options.division,
+        }
+        return {k: v for k, v in given.items() if v is not None} | dict(self.raw.cover)
 
 
 def _blank(value: object) -> bool:
@@ -106,6 +120,10 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, list[str]
 def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> ParseResult:
     """Validate a whole table; pure: no I/O, the RawTable is not changed."""
     options = options or IntakeOptions()
+    return replace(_validate(raw, options), options=options)
+
+
+def _validate(raw: RawTable, options: IntakeOptions) -> ParseResult:
     sink = _Errors(raw)
     errors = sink.items
     error = sink.add

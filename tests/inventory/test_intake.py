@@ -65,7 +65,7 @@ def test_rejected_file_stores_nothing_and_gets_an_error_workbook(engine: Engine,
 
     assert outcome.error_workbook == str(tmp_path / "差し戻し" / "市民課_エラー.xlsx")
     book = load_workbook(outcome.error_workbook)
-    sheet = book.worksheets[0]
+    sheet = book["業務一覧"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header = values[0]
     assert "エラー内容" in header and "年間件数" in header
