@@ -20,14 +20,16 @@ class Formats:
 
     def __init__(self, wb: Any) -> None:
         self._wb = wb
-        self._cache: dict[tuple[str | None, bool, bool], Any] = {}
+        self._cache: dict[tuple[str | None, bool, bool, bool], Any] = {}
         self.text = SafeText(wb)  # the department's own values: never a live formula
         self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         self.banner = wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"})
         self.bold = wb.add_format({"bold": True})
 
-    def get(self, num_format: str | None = None, *, bad: bool = False, wrap: bool = False) -> Any:
-        key = (num_format, bad, wrap)
+    def get(
+        self, num_format: str | None = None, *, bad: bool = False, wrap: bool = False, centre: bool = False
+    ) -> Any:
+        key = (num_format, bad, wrap, centre)
         if key not in self._cache:
             props: dict[str, object] = {"valign": "top"}
             if num_format:
@@ -36,6 +38,8 @@ class Formats:
                 props.update(bg_color=BAD_FILL, font_color=BAD_FONT)
             if wrap:
                 props["text_wrap"] = True
+            if centre:
+                props["align"] = "center"
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]
 

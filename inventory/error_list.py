@@ -104,9 +104,10 @@ def write_error_list(
     plain = formats.get(wrap=True)
     for r, error in enumerate(ranked, start=row + 1):
         if error.row is None:
-            ws.write_string(r, 0, "表紙" if error.column or error.code in _MISSING_CODES else "全体", plain)
+            where = "表紙" if error.column or error.code in _MISSING_CODES else "全体"
+            ws.write_string(r, 0, where, formats.get(wrap=True, centre=True))
         else:
-            ws.write_number(r, 0, error.row, plain)
+            ws.write_number(r, 0, error.row, formats.get(wrap=True, centre=True))
         for c, text in enumerate((error.column, error.value, error.message), start=1):
             if text:
                 formats.text.write(ws, r, c, text, plain)

@@ -32,6 +32,8 @@ from inventory.schema import COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
 MESSAGES_HEADER = "エラー内容"
 ROWS_NOTE = "赤いセルを直してください（エラーの一覧は「エラー一覧」シート）。直したら、このファイルをそのまま返送してください。"
 MAX_WIDTH = 40
+MESSAGES_WIDTH = 60
+LINE_HEIGHT = 15
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 __all__ = ["ERRORS_SHEET", "MESSAGES_HEADER", "write_error_workbook"]
@@ -158,11 +160,17 @@ def _write_rows_sheet(
         if row_errors:
             text = "\n".join(describe(e) for e in row_errors)
             formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
+            ws.set_row(r, LINE_HEIGHT * _lines(text, MESSAGES_WIDTH))  # Excel does not grow it
 
     for c, w in enumerate(widths):
         if c != messages_col:
             ws.set_column(c, c, min(max(w + 2, 6), MAX_WIDTH))
-    ws.set_column(messages_col, messages_col, 60)
+    ws.set_column(messages_col, messages_col, MESSAGES_WIDTH)
     ws.freeze_panes(header_at + 1, 0)
     ws.autofilter(header_at, 0, max(last, header_at + 1), messages_col)
     print_one_page_wide(ws, first_row=0, last_row=last, last_col=messages_col, header_row=header_at)
+
+
+def _lines(text: str, width: int) -> int:
+    """Printed lines of wrapped text in a column `width` characters wide."""
+    return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines())
