@@ -8,8 +8,6 @@ module only parses options (dates in Western or 和暦 spelling) and prints.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -21,7 +19,8 @@ from bpr.pilots import METHODS, STATES
 from flows.cli import app, console, err_console, fail, print_table, settings_or_exit
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
-from inventory.normalize import ERA_OFFSETS
+from inventory.normalize import DATE_EXAMPLES
+from inventory.normalize import parse_date as parse_day
 
 pilot_app = typer.Typer(
     help="実証（トライアル導入）の登録・状態変更・効果測定・一覧。状態: "
@@ -31,10 +30,6 @@ pilot_app = typer.Typer(
 )
 app.add_typer(pilot_app, name="pilot")
 
-_DATE = re.compile(
-    r"(?:(\d{4})|(令和|平成|R|H)\.?(\d{1,2}|元))[-/.年](\d{1,2})[-/.月](\d{1,2})日?", re.IGNORECASE
-)
-DATE_EXAMPLES = "例: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1"
 
 DateOption = Annotated[str | None, typer.Option("--date", help=f"日付（既定は今日、{DATE_EXAMPLES}）")]
 ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ログに記録）")]
@@ -42,18 +37,10 @@ ByOption = Annotated[str, typer.Option("--by", help="操作した人（監査ロ
 
 def parse_date(text: str) -> date:
     """Read a date the way staff type it: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1."""
-    compact = unicodedata.normalize("NFKC", text).replace(" ", "")
-    match = _DATE.fullmatch(compact)
-    try:
-        if match is None:
-            raise ValueError(text)
-        if match[1]:
-            year = int(match[1])
-        else:
-            year = ERA_OFFSETS[match[2].upper()] + (1 if match[3] == "元" else int(match[3]))
-        return date(year, int(match[4]), int(match[5]))
-    except ValueError:
-        raise fail(f"日付 {text!r} を読めません（{DATE_EXAMPLES}）") from None
+    cell = parse_day(text)
+    if not isinstance(cell.value, date):
+        raise fail(f"日付 {text!r} を読めません（{DATE_EXAMPLES}）")
+    return cell.value
 
 
 def _optional_date(text: str | None) -> date | None:

@@ -47,6 +47,7 @@ class FileOutcome:
     superseded_id: int | None = None
     errors: list[RowError] = field(default_factory=list)
     error_workbook: str | None = None
+    warnings: list[RowError] = field(default_factory=list)
 
 
 def unreadable(file_name: str, message: str, data: bytes = b"") -> ParseResult:
@@ -113,7 +114,8 @@ def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") 
         department=survey.department,
         fiscal_year=survey.fiscal_year,
         task_count=stored.task_count,
-        warning_count=sum(len(t.warnings) for t in survey.tasks),
+        warning_count=len(result.warnings),
+        warnings=result.warnings,
         submission_id=stored.submission_id,
         superseded_id=stored.superseded_id,
     )

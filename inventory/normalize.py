@@ -34,6 +34,7 @@ class ReasonCode(StrEnum):
     UNKNOWN_CHOICE = "unknown_choice"
     BAD_YEAR_MONTH = "bad_year_month"
     BAD_HOURS = "bad_hours"
+    BAD_DATE = "bad_date"
     TOO_LONG = "too_long"
 
 
@@ -100,6 +101,8 @@ _YM = re.compile(
     re.IGNORECASE,
 )
 _YYYYMM = re.compile(r"(\d{4})(\d{2})")
+_DATE = re.compile(rf"(?:(\d{{4}})|{_ERA})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})日?", re.IGNORECASE)
+DATE_EXAMPLES = "例: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1"
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
@@ -428,6 +431,27 @@ def parse_year_month(raw: object) -> Cell:
     if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
         return _problem(ReasonCode.BAD_YEAR_MONTH, f"{_show(raw)} は年月として範囲外です")
     return Cell((year, month))
+
+
+def parse_date(raw: object) -> Cell:
+    """Read a date as staff type it: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1, a date cell."""
+    if _is_blank(raw):
+        return BLANK
+    if isinstance(raw, datetime):
+        return Cell(raw.date())
+    if isinstance(raw, date):
+        return Cell(raw)
+    bad = _bad(ReasonCode.BAD_DATE, raw, "日付", DATE_EXAMPLES)
+    if (
+        not isinstance(raw, str)
+        or (m := _DATE.fullmatch(_TIME_TAIL.sub("", _clean(raw)).replace(" ", ""))) is None
+    ):
+        return bad
+    year = int(m[1]) if m[1] else _era_year(m[2], m[3])
+    try:
+        return bad if year is None else Cell(date(year, int(m[4]), int(m[5])))
+    except ValueError:
+        return bad
 
 
 def parse_hours(raw: object) -> Cell:

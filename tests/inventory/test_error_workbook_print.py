@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from inventory.intake import ingest_file
 from tests.inventory.test_error_workbook_resubmit import COVER, _rows
+from tests.inventory.workbooks import write_xlsx
 from tests.japanese import english_words, missing_markers
 from tests.render import page_count, page_text, render_page, require, xlsx_to_pdf
-from tests.inventory.workbooks import write_xlsx
 
 
 def _page_sizes(pdf: Path) -> set[tuple[int, int]]:
