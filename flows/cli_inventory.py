@@ -163,6 +163,8 @@ COVER_LABELS_SHOWN = frozenset({"年度", "部", "課", "回答者", "回答日"
 
 def _where(issue: RowError) -> str:
     """Where an error or warning is, as the clerk finds it: sheet, row, column."""
+    if issue.row is None and issue.message.startswith("表紙の"):
+        return ""  # the message already says where: 表紙の回答日: …
     sheet = f"シート「{issue.sheet}」 " if issue.sheet and issue.row else ""
     row = f"{issue.row}行目 " if issue.row else ("表紙 " if issue.column in COVER_LABELS_SHOWN else "")
     return f"{sheet}{row}" + (f"「{issue.column}」 " if issue.column else "")

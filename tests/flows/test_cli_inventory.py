@@ -221,5 +221,5 @@ def test_ingest_reads_answered_on_as_typed_and_shows_every_warning(tmp_path: Pat
 
     code, out = dxi("ingest", str(inbox / "5_土木課.xlsx"))
     assert code == 0 and "警告" in out
-    assert "表紙 「回答日」" in out and "来週" in out and "空欄として取り込みました" in out
+    assert "表紙の回答日" in out and "来週" in out and "空欄として取り込みました" in out
     assert "2行目 「年間件数」" in out and "中央値 25" in out
