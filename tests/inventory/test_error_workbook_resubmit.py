@@ -166,3 +166,18 @@ def test_year_and_department_given_at_intake_travel_in_the_error_workbook(
         "税務課",
         5,
     )
+
+
+def test_error_workbook_sent_back_unfixed_gives_the_same_errors_at_the_same_cells(tmp_path: Path) -> None:
+    from inventory.intake import parse_bytes, write_errors
+
+    source = write_xlsx(tmp_path / "税務課.xlsx", _rows(fixed=False), cover=COVER)
+    first = parse_bytes(source.read_bytes(), source.name)
+    returned = write_errors(first, tmp_path / "税務課_エラー.xlsx")
+    second = parse_bytes(returned.read_bytes(), returned.name)
+    assert [(e.row, e.column, e.value, e.code) for e in second.errors] == [
+        (e.row, e.column, e.value, e.code) for e in first.errors
+    ]
+    again = write_errors(second, tmp_path / "税務課_エラー_エラー.xlsx")
+    header = [c.value for c in openpyxl.load_workbook(again)["業務一覧"][4]]
+    assert header == [*HEADER, "エラー内容"]  # the first round's column is reused, not repeated
