@@ -16,9 +16,12 @@ Cell text from the department's file is always written as a string: a value such
 from __future__ import annotations
 
 import os
+import re
 import uuid
+import zipfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,10 @@ MESSAGES_WIDTH = 60
 LINE_HEIGHT = 15
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
-__all__ = ["ERRORS_SHEET", "MESSAGES_HEADER", "write_error_workbook"]
+AUTHOR = "dx-task-inventory"
+_STAMPS = re.compile(r"<dcterms:(created|modified)\b[^>]*>([^<]*)<")
+
+__all__ = ["ERRORS_SHEET", "MESSAGES_HEADER", "is_untouched_error_workbook", "write_error_workbook"]
 
 
 def write_error_workbook(
@@ -71,7 +77,10 @@ def write_error_workbook(
             str(partial), {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
         )
         title = f"エラー一覧 {source_name}".strip()
-        wb.set_properties({"title": title, "author": "dx-task-inventory", "subject": "業務量調査"})
+        # created = modified, a second in the past: any program that saves the file (the clerk's
+        # fix) moves `modified` on, which is how an untouched one of ours is told apart.
+        written = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+        wb.set_properties({"title": title, "author": AUTHOR, "subject": "業務量調査", "created": written})
         formats = Formats(wb)
         name = _safe_sheet_name(sheet_name)
         shown = {number for number, _ in rows}
@@ -174,3 +183,19 @@ def _write_rows_sheet(
 def _lines(text: str, width: int) -> int:
     """Printed lines of wrapped text in a column `width` characters wide."""
     return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines())
+
+
+def is_untouched_error_workbook(path: Path) -> bool:
+    """True for an error workbook exactly as we wrote it, not yet fixed and saved by anyone.
+
+    Such a file is our own output lying in a folder, never a submission; once a clerk has
+    fixed and saved it, it is their resubmission.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    stamps = dict(_STAMPS.findall(core))
+    created, modified = stamps.get("created"), stamps.get("modified")
+    return f"<dc:creator>{AUTHOR}</dc:creator>" in core and created is not None and created == modified

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.db.engine import session_scope
 from inventory.db.repository import record_rejection, store_survey
-from inventory.error_workbook import write_error_workbook
+from inventory.error_workbook import is_untouched_error_workbook, write_error_workbook
 from inventory.errors import UnreadableFileError
 from inventory.models import RowError
 from inventory.normalize import parse_text
@@ -128,9 +128,18 @@ def _label(value: object) -> str | None:
 
 
 def error_workbook_path(source: Path, errors_dir: Path | None) -> Path:
-    """Where a rejected file's error workbook goes: beside it, or in errors_dir."""
+    """Where a rejected file's error workbook goes: beside it, or in errors_dir.
+
+    An earlier error workbook of ours is replaced; one a clerk has fixed and saved (their
+    resubmission, perhaps waiting in the same folder) never is: the next free name is used.
+    """
     folder = errors_dir or source.parent
-    return folder / f"{source.stem}{ERROR_SUFFIX}.xlsx"
+    target = folder / f"{source.stem}{ERROR_SUFFIX}.xlsx"
+    number = 1
+    while target.exists() and not is_untouched_error_workbook(target):
+        number += 1
+        target = folder / f"{source.stem}{ERROR_SUFFIX}_{number}.xlsx"
+    return target
 
 
 def write_errors(result: ParseResult, target: Path) -> Path:
@@ -188,9 +197,9 @@ SURVEY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 def find_survey_files(paths: list[Path]) -> list[Path]:
     """Expand folders into their survey files, in a stable order.
 
-    Excel's lock files (~$…) are skipped, and so is our own error workbook lying beside
-    the file it was written for (税務課_エラー.xlsx next to 税務課.xlsx). An error workbook
-    on its own is a department's fixed resubmission, and is taken.
+    Excel's lock files (~$…) are skipped, and so are our own error workbooks as we wrote
+    them. An error workbook that has been fixed and saved is a department's resubmission,
+    and is taken whatever its name.
     Files named explicitly are kept whatever their suffix: the reader says what is wrong.
     """
     found: list[Path] = []
@@ -201,16 +210,10 @@ def find_survey_files(paths: list[Path]) -> list[Path]:
                 for p in sorted(path.iterdir())
                 if p.is_file() and p.suffix.lower() in SURVEY_SUFFIXES and not p.name.startswith("~$")
             ]
-            stems = {p.stem for p in candidates}
-            found.extend(p for p in candidates if not _beside_its_source(p.stem, stems))
+            found.extend(p for p in candidates if not is_untouched_error_workbook(p))
         else:
             found.append(path)
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
-
-
-def _beside_its_source(stem: str, stems: set[str]) -> bool:
-    """True for X_エラー when X (the file it was written for) is in the same folder."""
-    return stem.endswith(ERROR_SUFFIX) and stem.removesuffix(ERROR_SUFFIX) in stems

@@ -110,6 +110,7 @@ def test_fixed_error_workbook_stores_what_the_corrected_original_stores(
     assert len(expected[0]) == 5 and expected[1] == (2024, "山田", date(2024, 6, 3), "業務一覧")
 
     returned = Path(rejected.error_workbook)
+    assert find_survey_files([tmp_path]) == [bad, corrected]  # as we wrote it: our own output, not a survey
     book = openpyxl.load_workbook(returned)
     assert book.sheetnames[0] == ERRORS_SHEET and book.active.title == ERRORS_SHEET
     assert "このファイル" in str(book[ERRORS_SHEET]["A1"].value) and "返送" in str(
@@ -122,7 +123,11 @@ def test_fixed_error_workbook_stores_what_the_corrected_original_stores(
         cell.value = FIXES[key][1]
     book.save(returned)
 
-    assert find_survey_files([tmp_path]) == [bad, corrected]  # beside its original: our own output
+    assert find_survey_files([tmp_path]) == [bad, returned, corrected]  # fixed and saved: a resubmission
+    fixed_bytes = returned.read_bytes()
+    rerun = ingest_file(engine=engine, path=bad)  # the folder ingested again, the fixed file beside
+    assert rerun.error_workbook == str(tmp_path / "税務課_エラー_2.xlsx")
+    assert returned.read_bytes() == fixed_bytes  # the clerk's fix is never overwritten
     again = ingest_file(engine=engine, path=returned)
     assert (again.status, again.errors, again.task_count) == ("resubmitted", [], 5)
     assert _stored(engine) == expected
