@@ -25,7 +25,7 @@ from inventory.db.migrate import require_current, upgrade
 from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
 from inventory.display import japan_time, task_hours
 from inventory.export import to_csv, write_xlsx
-from inventory.models import TaskOut
+from inventory.models import RowError, TaskOut
 from inventory.schema import COLUMNS
 
 Format = Literal["table", "json", "csv", "xlsx"]
@@ -162,18 +162,34 @@ def ingest(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
     else:
         print_table([outcome_row(o) for o in outcomes], title="取り込み結果")
+        for outcome in outcomes:
+            if outcome.warnings:
+                console.print(
+                    f"\n[bold yellow]警告:[/] {outcome.file}（{len(outcome.warnings)} 件、取り込み済み）"
+                )
+                for warning in outcome.warnings:
+                    console.print(f"  {_where(warning)}{warning.message}", markup=False)
         for outcome in rejected:
             console.print(f"\n[bold red]差し戻し:[/] {outcome.file}（エラー {len(outcome.errors)} 件）")
             for error in outcome.errors[:10]:
-                where = "".join(
-                    [f"{error.row}行目 " if error.row else "", f"「{error.column}」 " if error.column else ""]
-                )
-                console.print(f"  {where}{error.message}", markup=False)
+                console.print(f"  {_where(error)}{error.message}", markup=False)
             if len(outcome.errors) > 10:
                 console.print(f"  … ほか {len(outcome.errors) - 10} 件")
             if outcome.error_workbook:
                 console.print(f"  エラー票: {outcome.error_workbook}", markup=False)
     raise typer.Exit(1 if rejected else 0)
+
+
+COVER_LABELS_SHOWN = frozenset({"年度", "部", "課", "回答者", "回答日"})
+
+
+def _where(issue: RowError) -> str:
+    """Where an error or warning is, as the clerk finds it: sheet, row, column."""
+    if issue.row is None and issue.message.startswith("表紙の"):
+        return ""  # the message already says where: 表紙の回答日: …
+    sheet = f"シート「{issue.sheet}」 " if issue.sheet and issue.row else ""
+    row = f"{issue.row}行目 " if issue.row else ("表紙 " if issue.column in COVER_LABELS_SHOWN else "")
+    return f"{sheet}{row}" + (f"「{issue.column}」 " if issue.column else "")
 
 
 TASK_HEADERS: dict[str, str] = {

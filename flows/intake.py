@@ -140,8 +140,8 @@ def outcome_row(outcome: FileOutcome) -> dict[str, object]:
 
 def outcome_json(outcome: FileOutcome) -> dict[str, object]:
     """The JSON shape `dxi ingest --format json` prints for one file."""
-    data = {k: v for k, v in vars(outcome).items() if k != "errors"}
-    data["errors"] = [
-        e.model_dump(include={"sheet", "row", "column", "value", "code", "message"}) for e in outcome.errors
-    ]
+    fields = {"sheet", "row", "column", "value", "code", "message"}
+    data = {k: v for k, v in vars(outcome).items() if k not in ("errors", "warnings")}
+    data["errors"] = [e.model_dump(include=fields) for e in outcome.errors]
+    data["warnings"] = [w.model_dump(include=fields) for w in outcome.warnings]
     return data

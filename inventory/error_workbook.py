@@ -1,39 +1,48 @@
 """Write the error workbook a department gets back when its survey is rejected.
 
-The first sheet is the department's own rows under its own headers, bad cells in red
-and an エラー内容 column, so the clerk sees each problem where it is; the second sheet
-lists every error, including those about the whole file. Cell text from the
-department's file is always written as a string: a value such as
+The fixed error workbook is itself the resubmission: the clerk corrects the red cells
+and sends this file back, nothing else. So it holds everything the original did:
+
+- エラー一覧 (first, active, printed first): what to do, then every error;
+- 表紙: 年度, 部, 課, 回答者, 回答日 as the reader expects them;
+- the task sheet: the department's own rows under its own headers, each at the same
+  Excel row and column as in the original (row numbers in messages and the stored
+  source rows stay the same), bad cells in red, and an エラー内容 column.
+
+Cell text from the department's file is always written as a string: a value such as
 =HYPERLINK(...) must never come back to them as a live formula.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import unicodedata
+import re
 import uuid
+import zipfile
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from inventory.export import SafeText
+from inventory.error_cells import Formats, describe, display_width, print_one_page_wide, write_value
+from inventory.error_list import write_cover, write_error_list
 from inventory.models import RowError
-from inventory.schema import SURVEY_SHEET, nfkc_key
+from inventory.schema import COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
 
-ERRORS_SHEET = "エラー一覧"
-ROW_NUMBER_HEADER = "元の行番号"
 MESSAGES_HEADER = "エラー内容"
-ERROR_LIST_HEADERS = ("行", "列", "値", "内容", "コード")
-BANNER = "赤いセルを修正し、元のファイルを修正して再提出してください。"
-BAD_FILL = "#FFC7CE"
-BAD_FONT = "#9C0006"
+ROWS_NOTE = "赤いセルを直してください（エラーの一覧は「エラー一覧」シート）。直したら、このファイルをそのまま返送してください。"
 MAX_WIDTH = 40
+MESSAGES_WIDTH = 60
+LINE_HEIGHT = 15
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+AUTHOR = "dx-task-inventory"
+_STAMPS = re.compile(r"<dcterms:(created|modified)\b[^>]*>([^<]*)<")
+
+__all__ = ["ERRORS_SHEET", "MESSAGES_HEADER", "is_untouched_error_workbook", "write_error_workbook"]
 
 
 def write_error_workbook(
@@ -44,13 +53,17 @@ def write_error_workbook(
     errors: Sequence[RowError],
     sheet_name: str = SURVEY_SHEET,
     source_name: str = "",
+    header_row: int | None = None,
+    cover: Mapping[str, object] | None = None,
 ) -> Path:
-    """Write the department's rows with the bad cells marked, plus a list of all errors.
+    """Write the department's rows with the bad cells marked, its 表紙 and a list of all errors.
 
     Args:
         headers: the header row exactly as the department wrote it.
         rows: (Excel row number, raw cell values) for every data row of the file.
-        errors: every RowError of the file; row None means the whole file.
+        errors: every RowError of the file; row None means the whole file (or its 表紙).
+        header_row: the Excel row of the header (default: the row above the first data row).
+        cover: 表紙 values by field (fiscal_year, division, department, respondent, answered_on).
 
     Written complete or not at all: the workbook is zipped into a hidden `.part` file
     beside `path` and renamed into place, so a crash mid-write never leaves a truncated
@@ -58,17 +71,26 @@ def write_error_workbook(
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.part")
+    top = header_row if header_row is not None else min((n for n, _ in rows), default=2) - 1
     try:
         wb = xlsxwriter.Workbook(
             str(partial), {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
         )
         title = f"エラー一覧 {source_name}".strip()
-        wb.set_properties({"title": title, "author": "dx-task-inventory", "subject": "業務量調査"})
-        formats = _Formats(wb)
+        # created = modified, a second in the past: any program that saves the file (the clerk's
+        # fix) moves `modified` on, which is how an untouched one of ours is told apart.
+        written = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+        wb.set_properties({"title": title, "author": AUTHOR, "subject": "業務量調査", "created": written})
+        formats = Formats(wb)
+        name = _safe_sheet_name(sheet_name)
         shown = {number for number, _ in rows}
-        _write_rows_sheet(wb.add_worksheet(_safe_sheet_name(sheet_name)), formats, headers, rows, errors)
         unplaced = [e for e in errors if e.row is None or e.row not in shown]
-        _write_error_list(wb.add_worksheet(ERRORS_SHEET), formats, headers, errors, unplaced, source_name)
+        write_error_list(
+            wb.add_worksheet(ERRORS_SHEET), formats, headers=headers, errors=errors, unplaced=unplaced,
+            source_name=source_name, rows_sheet=name, fixable_here=bool(rows),
+        )  # fmt: skip
+        write_cover(wb.add_worksheet(COVER_SHEET), formats, cover or {}, errors)
+        _write_rows_sheet(wb.add_worksheet(name), formats, headers, rows, errors, max(top, 1) - 1)
         wb.close()
         os.replace(partial, path)
     finally:
@@ -76,34 +98,9 @@ def write_error_workbook(
     return path
 
 
-class _Formats:
-    """Cell formats, created once per (number format, bad) pair as needed."""
-
-    def __init__(self, wb: Any) -> None:
-        self._wb = wb
-        self._cache: dict[tuple[str | None, bool, bool], Any] = {}
-        self.text = SafeText(wb)  # the department's own values: never a live formula
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        self.banner = wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"})
-        self.bold = wb.add_format({"bold": True})
-
-    def get(self, num_format: str | None = None, *, bad: bool = False, wrap: bool = False) -> Any:
-        key = (num_format, bad, wrap)
-        if key not in self._cache:
-            props: dict[str, object] = {"valign": "top"}
-            if num_format:
-                props["num_format"] = num_format
-            if bad:
-                props.update(bg_color=BAD_FILL, font_color=BAD_FONT)
-            if wrap:
-                props["text_wrap"] = True
-            self._cache[key] = self._wb.add_format(props)
-        return self._cache[key]
-
-
 def _safe_sheet_name(name: str) -> str:
     cleaned = name.translate(_INVALID_SHEET_CHARS).strip("'")[:31]
-    return SURVEY_SHEET if not cleaned or cleaned == ERRORS_SHEET else cleaned
+    return SURVEY_SHEET if not cleaned or cleaned in (ERRORS_SHEET, COVER_SHEET) else cleaned
 
 
 def _header_index(headers: Sequence[object]) -> tuple[dict[str, int], dict[str, int]]:
@@ -126,129 +123,79 @@ def _column_of(error: RowError, index: tuple[dict[str, int], dict[str, int]]) ->
     return found if found is not None else keyed.get(nfkc_key(error.column))
 
 
-def _describe(error: RowError) -> str:
-    if error.column and error.column not in error.message:
-        return f"{error.column}: {error.message}"
-    return error.message
-
-
-def _display_width(value: object) -> int:
-    text = "" if value is None else str(value)
-    longest = max((ln for ln in text.splitlines()), key=len, default="")
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
-
-
-def _number_format(value: object) -> str | None:
-    if isinstance(value, datetime):
-        return "yyyy/m/d h:mm" if value.time() != time(0) else "yyyy/m/d"
-    if isinstance(value, date):
-        return "yyyy/m/d"
-    if isinstance(value, time):
-        return "h:mm"
-    if isinstance(value, timedelta):
-        return "[h]:mm"
-    return None
-
-
-def _write_value(ws: Any, row: int, col: int, value: object, formats: _Formats, *, bad: bool) -> None:
-    """Write one raw cell: numbers stay numbers, dates dates, everything else a literal string."""
-    if value is None or value == "":
-        ws.write_blank(row, col, None, formats.get(bad=bad))
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, formats.get(bad=bad))
-    elif isinstance(value, int | float) and math.isfinite(value):
-        ws.write_number(row, col, value, formats.get(bad=bad))
-    elif isinstance(value, date | time | timedelta) and not (isinstance(value, date) and value.year < 1900):
-        ws.write_datetime(row, col, value, formats.get(_number_format(value), bad=bad))
-    else:
-        formats.text.write(ws, row, col, str(value), formats.get(bad=bad))
-
-
 def _write_rows_sheet(
     ws: Any,
-    formats: _Formats,
+    formats: Formats,
     headers: Sequence[object],
     rows: Sequence[tuple[int, Sequence[object]]],
     errors: Sequence[RowError],
+    header_at: int,
 ) -> None:
+    """The task rows at their own Excel rows and columns, bad cells red, errors at the right."""
     index = _header_index(headers)
     by_row: dict[int, list[RowError]] = defaultdict(list)
     for error in errors:
         if error.row is not None:
             by_row[error.row].append(error)
     width = max([len(headers), *(len(values) for _, values in rows)])
-    messages_col = width + 1
-    widths = [_display_width(ROW_NUMBER_HEADER)] + [_display_width(h) for h in headers]
-    widths += [4] * (width + 1 - len(widths))
+    # A second round: the エラー内容 column of the first round is reused, not repeated.
+    messages_col = next((i for i, h in enumerate(headers) if h == MESSAGES_HEADER), width)
+    widths = [display_width(h) for h in headers] + [4] * (width - len(headers))
 
-    ws.write_string(0, 0, ROW_NUMBER_HEADER, formats.header)
-    for i, header in enumerate(headers, start=1):
-        formats.text.write(ws, 0, i, "" if header is None else str(header), formats.header)
-    ws.write_string(0, messages_col, MESSAGES_HEADER, formats.header)
+    if header_at > 0:
+        ws.write_string(0, 0, ROWS_NOTE, formats.banner)
+    for i, header in enumerate(headers):
+        formats.text.write(ws, header_at, i, "" if header is None else str(header), formats.header)
+    ws.write_string(header_at, messages_col, MESSAGES_HEADER, formats.header)
 
-    for r, (number, values) in enumerate(rows, start=1):
+    last = header_at
+    for number, values in rows:
+        r = last = number - 1
         row_errors = by_row.get(number, [])
         bad_cols: dict[int, list[str]] = defaultdict(list)
         for error in row_errors:
             col = _column_of(error, index)
             if col is not None:
                 bad_cols[col].append(error.message)
-        ws.write_number(r, 0, number, formats.get(bad=bool(row_errors)))
         for c in range(max(len(values), *(i + 1 for i in bad_cols), 0)):
+            if c == messages_col:
+                continue
             value = values[c] if c < len(values) else None
-            _write_value(ws, r, c + 1, value, formats, bad=c in bad_cols)
+            write_value(ws, r, c, value, formats, bad=c in bad_cols)
             if c in bad_cols:
-                ws.write_comment(r, c + 1, "\n".join(bad_cols[c]), {"x_scale": 2, "y_scale": 1.5})
-            if r <= 200:
-                widths[c + 1] = max(widths[c + 1], _display_width(value))
+                ws.write_comment(r, c, "\n".join(bad_cols[c]), {"x_scale": 2, "y_scale": 1.5})
+            if r <= 200 and c < len(widths):
+                widths[c] = max(widths[c], display_width(value))
         if row_errors:
-            text = "\n".join(_describe(e) for e in row_errors)
+            text = "\n".join(describe(e) for e in row_errors)
             formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
+            ws.set_row(r, LINE_HEIGHT * _lines(text, MESSAGES_WIDTH))  # Excel does not grow it
 
     for c, w in enumerate(widths):
-        ws.set_column(c, c, min(max(w + 2, 6), MAX_WIDTH))
-    ws.set_column(messages_col, messages_col, 60)
-    ws.freeze_panes(1, 1)
-    ws.autofilter(0, 0, max(len(rows), 1), messages_col)
+        if c != messages_col:
+            ws.set_column(c, c, min(max(w + 2, 6), MAX_WIDTH))
+    ws.set_column(messages_col, messages_col, MESSAGES_WIDTH)
+    ws.freeze_panes(header_at + 1, 0)
+    ws.autofilter(header_at, 0, max(last, header_at + 1), messages_col)
+    print_one_page_wide(ws, first_row=0, last_row=last, last_col=messages_col, header_row=header_at)
 
 
-def _write_error_list(
-    ws: Any,
-    formats: _Formats,
-    headers: Sequence[object],
-    errors: Sequence[RowError],
-    unplaced: Sequence[RowError],
-    source_name: str,
-) -> None:
-    ws.write_string(0, 0, BANNER, formats.banner)
-    bad_rows = {e.row for e in errors if e.row is not None}
-    summary = f"エラー {len(errors)}件（{len(bad_rows)}行）"
-    formats.text.write(ws, 1, 0, f"対象ファイル: {source_name}　{summary}" if source_name else summary)
-    row = 2
-    if unplaced:
-        ws.write_string(row, 0, "ファイル全体または表に表示できない行のエラー:", formats.bold)
-        for error in unplaced:
-            row += 1
-            where = "ファイル全体" if error.row is None else f"{error.row}行目"
-            formats.text.write(ws, row, 0, f"・{where}: {_describe(error)}", formats.get(bad=True))
-        row += 1
-    row += 1
-    for i, head in enumerate(ERROR_LIST_HEADERS):
-        ws.write_string(row, i, head, formats.header)
-    order = {str(h): i for i, h in reversed(list(enumerate(headers)))}
-    ranked = sorted(
-        errors, key=lambda e: (e.row is not None, e.row or 0, order.get(e.column or "", len(order)))
-    )
-    plain = formats.get(wrap=True)
-    for r, error in enumerate(ranked, start=row + 1):
-        if error.row is None:
-            ws.write_string(r, 0, "ファイル全体", plain)
-        else:
-            ws.write_number(r, 0, error.row, plain)
-        for c, text in enumerate((error.column, error.value, error.message, error.code), start=1):
-            if text:
-                formats.text.write(ws, r, c, text, plain)
-    for c, w in enumerate((12, 20, 24, 70, 22)):
-        ws.set_column(c, c, w)
-    ws.freeze_panes(row + 1, 0)
-    ws.autofilter(row, 0, row + max(len(ranked), 1), len(ERROR_LIST_HEADERS) - 1)
+def _lines(text: str, width: int) -> int:
+    """Printed lines of wrapped text in a column `width` characters wide."""
+    return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines())
+
+
+def is_untouched_error_workbook(path: Path) -> bool:
+    """True for an error workbook exactly as we wrote it, not yet fixed and saved by anyone.
+
+    Such a file is our own output lying in a folder, never a submission; once a clerk has
+    fixed and saved it, it is their resubmission.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    stamps = dict(_STAMPS.findall(core))
+    created, modified = stamps.get("created"), stamps.get("modified")
+    return f"<dc:creator>{AUTHOR}</dc:creator>" in core and created is not None and created == modified

@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.db.engine import session_scope
 from inventory.db.repository import record_rejection, store_survey
-from inventory.error_workbook import write_error_workbook
+from inventory.error_workbook import is_untouched_error_workbook, write_error_workbook
 from inventory.errors import UnreadableFileError
 from inventory.models import RowError
 from inventory.normalize import parse_text
 from inventory.reader import RawTable, content_hash, read_survey_bytes
 from inventory.validate import IntakeOptions, ParseResult, validate_table
 
+ERROR_SUFFIX = "_エラー"  # 税務課.xlsx → 税務課_エラー.xlsx
 OutcomeStatus = Literal["accepted", "resubmitted", "unchanged", "rejected"]
 STATUS_LABELS: dict[str, str] = {
     "accepted": "受理",
@@ -46,6 +47,7 @@ class FileOutcome:
     superseded_id: int | None = None
     errors: list[RowError] = field(default_factory=list)
     error_workbook: str | None = None
+    warnings: list[RowError] = field(default_factory=list)
 
 
 def unreadable(file_name: str, message: str, data: bytes = b"") -> ParseResult:
@@ -112,7 +114,8 @@ def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") 
         department=survey.department,
         fiscal_year=survey.fiscal_year,
         task_count=stored.task_count,
-        warning_count=sum(len(t.warnings) for t in survey.tasks),
+        warning_count=len(result.warnings),
+        warnings=result.warnings,
         submission_id=stored.submission_id,
         superseded_id=stored.superseded_id,
     )
@@ -125,9 +128,18 @@ def _label(value: object) -> str | None:
 
 
 def error_workbook_path(source: Path, errors_dir: Path | None) -> Path:
-    """Where a rejected file's error workbook goes: beside it, or in errors_dir."""
+    """Where a rejected file's error workbook goes: beside it, or in errors_dir.
+
+    An earlier error workbook of ours is replaced; one a clerk has fixed and saved (their
+    resubmission, perhaps waiting in the same folder) never is: the next free name is used.
+    """
     folder = errors_dir or source.parent
-    return folder / f"{source.stem}_エラー.xlsx"
+    target = folder / f"{source.stem}{ERROR_SUFFIX}.xlsx"
+    number = 1
+    while target.exists() and not is_untouched_error_workbook(target):
+        number += 1
+        target = folder / f"{source.stem}{ERROR_SUFFIX}_{number}.xlsx"
+    return target
 
 
 def write_errors(result: ParseResult, target: Path) -> Path:
@@ -139,6 +151,8 @@ def write_errors(result: ParseResult, target: Path) -> Path:
         errors=result.errors,
         sheet_name=result.raw.sheet or "業務一覧",
         source_name=result.raw.file_name,
+        header_row=result.header_row,
+        cover=result.resubmission_cover(),
     )
 
 
@@ -183,20 +197,20 @@ SURVEY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 def find_survey_files(paths: list[Path]) -> list[Path]:
     """Expand folders into their survey files, in a stable order.
 
-    Excel's lock files (~$…) and our own error workbooks (…_エラー.xlsx) are skipped.
+    Excel's lock files (~$…) are skipped, and so are our own error workbooks as we wrote
+    them. An error workbook that has been fixed and saved is a department's resubmission,
+    and is taken whatever its name.
     Files named explicitly are kept whatever their suffix: the reader says what is wrong.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
+            candidates = [
                 p
                 for p in sorted(path.iterdir())
-                if p.is_file()
-                and p.suffix.lower() in SURVEY_SUFFIXES
-                and not p.name.startswith("~$")
-                and not p.stem.endswith("_エラー")
-            )
+                if p.is_file() and p.suffix.lower() in SURVEY_SUFFIXES and not p.name.startswith("~$")
+            ]
+            found.extend(p for p in candidates if not is_untouched_error_workbook(p))
         else:
             found.append(path)
     unique: dict[Path, Path] = {}

@@ -101,6 +101,8 @@ _YM = re.compile(
     re.IGNORECASE,
 )
 _YYYYMM = re.compile(r"(\d{4})(\d{2})")
+_DATE = re.compile(rf"(?:(\d{{4}})|{_ERA})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})日?", re.IGNORECASE)
+DATE_EXAMPLES = "例: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1"
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
@@ -394,10 +396,6 @@ def parse_text(raw: object) -> Cell:
             ReasonCode.TOO_LONG, f"{len(text)} 文字あります。{MAX_TEXT_LENGTH} 文字以内にしてください"
         )
     return Cell(text or None)
-
-
-_DATE = re.compile(rf"(?:(\d{{4}})|{_ERA})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})日?", re.IGNORECASE)
-DATE_EXAMPLES = "例: 2025-06-30, 2025/6/30, 2025年6月30日, 令和7年6月30日, R7.6.30"
 
 
 def parse_date(raw: object) -> Cell:

@@ -21,7 +21,7 @@ from pathlib import Path
 import python_calamine
 
 from inventory.errors import UnreadableFileError
-from inventory.schema import COVER_LABELS, COVER_SHEET, SURVEY_SHEET, nfkc_key
+from inventory.schema import COVER_LABELS, COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, or a legacy .xls
@@ -70,7 +70,10 @@ def read_survey_bytes(data: bytes, file_name: str) -> RawTable:
 
 
 def survey_sheet(names: list[str]) -> str:
-    """The survey's task sheet: 業務一覧, else the first sheet that is not 表紙."""
+    """The survey's task sheet: 業務一覧, else the first sheet that is not 表紙 or エラー一覧.
+
+    A returned error workbook opens on エラー一覧, so that sheet is never the task sheet.
+    """
     return SURVEY_SHEET if SURVEY_SHEET in names else _first_sheet_other_than_cover(names)
 
 
@@ -243,7 +246,7 @@ def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[l
 
 
 def _first_sheet_other_than_cover(names: list[str]) -> str:
-    others = [n for n in names if n != COVER_SHEET]
+    others = [n for n in names if n not in (COVER_SHEET, ERRORS_SHEET)]
     return others[0] if others else names[0]
 
 

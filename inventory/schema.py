@@ -288,3 +288,4 @@ COVER_LABELS: dict[str, str] = {
 
 SURVEY_SHEET = "業務一覧"
 COVER_SHEET = "表紙"
+ERRORS_SHEET = "エラー一覧"  # the error workbook's list of errors: never a task sheet

@@ -7,11 +7,11 @@ Values are normalised per column over the distinct raw values (a department writ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from inventory.models import RowError, SurveyIn, TaskIn
-from inventory.normalize import Cell, normalize_cell, parse_fiscal_year, parse_text
+from inventory.normalize import Cell, normalize_cell, parse_date, parse_fiscal_year, parse_text
 from inventory.reader import RawTable
 from inventory.schema import COLUMNS_BY_FIELD, HEADERS, REQUIRED_HEADER_FIELDS, TOTAL_ROW_NAMES, nfkc_key
 
@@ -41,12 +41,22 @@ class _Errors:
 
     raw: RawTable
     items: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
     def add(
         self, code: str, message: str, row: int | None = None, column: str | None = None, value: object = None
     ) -> None:
+        self._append(self.items, code, message, row, column, value)
+
+    def warn(self, code: str, message: str, row: int | None, column: str, value: object) -> None:
+        """A value read with an assumption (a range as its midpoint) or left blank: said, never silent."""
+        self._append(self.warnings, code, message, row, column, value)
+
+    def _append(
+        self, to: list[RowError], code: str, message: str, row: int | None, column: str | None, value: object
+    ) -> None:
         text = None if value is None else _cell_text(value)
-        self.items.append(
+        to.append(
             RowError(
                 file=self.raw.file_name,
                 sheet=self.raw.sheet,
@@ -69,6 +79,21 @@ class ParseResult:
     header_row: int | None = None  # Excel row number
     headers: list[str] = field(default_factory=list)
     data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    options: IntakeOptions = field(default_factory=IntakeOptions)
+    warnings: list[RowError] = field(default_factory=list)  # file, row, column, value, what was assumed
+
+    def resubmission_cover(self) -> dict[str, object]:
+        """The 表紙 values an error workbook carries: the file's own, else the intake options.
+
+        With them the fixed error workbook is a complete submission on its own, even when
+        年度 or 課 came from --fy / --dept the first time.
+        """
+        given = {
+            "fiscal_year": self.options.fiscal_year,
+            "department": self.options.department,
+            "division": self.options.division,
+        }
+        return {k: v for k, v in given.items() if v is not None} | dict(self.raw.cover)
 
 
 def _blank(value: object) -> bool:
@@ -106,6 +131,10 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, list[str]
 def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> ParseResult:
     """Validate a whole table; pure: no I/O, the RawTable is not changed."""
     options = options or IntakeOptions()
+    return replace(_validate(raw, options), options=options)
+
+
+def _validate(raw: RawTable, options: IntakeOptions) -> ParseResult:
     sink = _Errors(raw)
     errors = sink.items
     error = sink.add
@@ -196,6 +225,7 @@ def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> Parse
                 bad.add(fld)
             elif cell.warning:
                 warnings.append(f"{header}: {cell.warning}")
+                sink.warn("assumed", cell.warning, excel_row, header, row[columns[fld]])
             values[fld] = cell.value
         for fld in REQUIRED_HEADER_FIELDS:
             if fld not in bad and values[fld] is None:
@@ -230,10 +260,10 @@ def validate_table(raw: RawTable, options: IntakeOptions | None = None) -> Parse
         department=department,
         division=division,
         respondent=respondent,
-        answered_on=_date_or_none(raw.cover.get("answered_on")),
+        answered_on=_answered_on(raw, sink),
         tasks=tasks,
     )
-    return ParseResult(raw, survey, errors, header_index + 1, headers, data_rows)
+    return ParseResult(raw, survey, errors, header_index + 1, headers, data_rows, warnings=sink.warnings)
 
 
 def _survey_values(
@@ -323,14 +353,12 @@ def _text_or_none(value: object) -> str | None:
     return parse_text(value).value  # type: ignore[return-value]
 
 
-def _date_or_none(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip().replace("/", "-"))
-        except ValueError:
-            return None
-    return None
+def _answered_on(raw: RawTable, sink: _Errors) -> date | None:
+    """表紙の回答日 in any spelling the reader accepts; unreadable → blank, with a warning."""
+    value = raw.cover.get("answered_on")
+    cell = parse_date(value)
+    if cell.problem is not None:
+        message = f"表紙の回答日: {cell.problem.message}。回答日は空欄として取り込みました"
+        sink.warn(cell.problem.code, message, None, "回答日", value)
+        return None
+    return cell.value if isinstance(cell.value, date) else None

@@ -163,3 +163,63 @@ def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> Non
 
 def test_read_only_commands_do_not_import_prefect(tmp_path: Path) -> None:
     assert_not_imported(tmp_path, ["init"], ["tasks", "--format", "json"])
+
+
+ANSWERED_ON = {  # 課 → 回答日 as typed on the 表紙
+    "税務課": "2025/6/3",
+    "市民課": "令和7年6月3日",
+    "福祉課": "R7.6.3",
+    "保険課": "2025-06-03",
+    "環境課": "２０２５／６／３",
+    "土木課": "来週",
+}
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_reads_answered_on_as_typed_and_shows_every_warning(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from inventory.db.engine import engine_for, session_scope
+    from inventory.db.tables import Department, SurveySubmission
+
+    inbox = tmp_path / "回収"
+    inbox.mkdir()
+    for i, (dept, typed) in enumerate(ANSWERED_ON.items()):
+        write_xlsx(
+            inbox / f"{i}_{dept}.xlsx",
+            [HEADER, ["申請書の受付", "定型", "なし", "電子", "20～30", 5]],
+            cover=[("年度", 2025), ("課", dept), ("回答日", typed)],
+        )
+    assert dxi("init")[0] == 0
+    code, out = dxi("ingest", str(inbox), "--format", "json")
+    assert code == 0, out
+    doc = json.loads(out[out.index("{") :])
+    by_file = {a["file"]: a for a in doc["accepted"]}
+    assert by_file["0_税務課.xlsx"]["warnings"] == [
+        {"sheet": "業務一覧", "row": 2, "column": "年間件数", "value": "20～30", "code": "assumed",
+         "message": "範囲「20～30」を中央値 25 としました"}
+    ]  # fmt: skip
+    unreadable = by_file["5_土木課.xlsx"]
+    assert unreadable["warning_count"] == 2
+    (answered,) = [w for w in unreadable["warnings"] if w["column"] == "回答日"]
+    assert answered["value"] == "来週" and answered["row"] is None
+    assert "回答日" in answered["message"] and "空欄として取り込みました" in answered["message"]
+
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        stored = dict(
+            session.execute(
+                select(Department.name, SurveySubmission.answered_on).join(
+                    Department, SurveySubmission.department_id == Department.id
+                )
+            ).all()
+        )
+    assert {d: (v.isoformat() if v else None) for d, v in stored.items()} == {
+        **{d: "2025-06-03" for d in ANSWERED_ON if d != "土木課"},
+        "土木課": None,
+    }
+
+    code, out = dxi("ingest", str(inbox / "5_土木課.xlsx"))
+    assert code == 0 and "警告" in out
+    assert "表紙の回答日" in out and "来週" in out and "空欄として取り込みました" in out
+    assert "2行目 「年間件数」" in out and "中央値 25" in out

@@ -148,10 +148,12 @@ def test_hostile_names_are_neutralised_in_every_export(tmp_path: Path) -> None:
     )
     assert rejected.status == "rejected" and rejected.error_workbook
     assert _assert_xlsx_safe(Path(rejected.error_workbook)) >= 5
-    marked = openpyxl.load_workbook(rejected.error_workbook).worksheets[0]
+    marked = openpyxl.load_workbook(rejected.error_workbook).worksheets[2]  # after エラー一覧 and 表紙
     bad_cell = next(c for c in marked[2] if c.value == "不明")
     assert bad_cell.fill.fgColor.rgb.endswith("FFC7CE")  # the twin format kept the red fill
-    assert marked.cell(2, 1).value == 2  # 元の行番号 is still a number
+    assert (
+        marked.cell(3, 5).data_type == "s" and marked.cell(3, 5).value == "+5"
+    )  # a literal, at its own cell
 
     # The next year's template, pre-filled: safe, and it reads back to the same names.
     template = out / "template.xlsx"

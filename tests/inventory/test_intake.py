@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from inventory.db.engine import session_scope
 from inventory.db.repository import list_submissions, list_tasks
 from inventory.db.tables import AuditEntry, SurveySubmission, Task
+from inventory.error_workbook import write_error_workbook
 from inventory.intake import find_survey_files, ingest_file
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
@@ -65,7 +66,7 @@ def test_rejected_file_stores_nothing_and_gets_an_error_workbook(engine: Engine,
 
     assert outcome.error_workbook == str(tmp_path / "差し戻し" / "市民課_エラー.xlsx")
     book = load_workbook(outcome.error_workbook)
-    sheet = book.worksheets[0]
+    sheet = book["業務一覧"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header = values[0]
     assert "エラー内容" in header and "年間件数" in header
@@ -82,7 +83,9 @@ def test_unreadable_file_is_rejected_with_error_workbook_beside_it(engine: Engin
 
 
 def test_find_survey_files_skips_lock_files_and_error_workbooks(tmp_path: Path) -> None:
-    for name in ("b.xlsx", "a.csv", "~$b.xlsx", "a_エラー.xlsx", "memo.txt", "c.xlsm"):
+    for name in ("b.xlsx", "a.csv", "~$b.xlsx", "memo.txt", "c.xlsm"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in find_survey_files([tmp_path])] == ["a.csv", "b.xlsx", "c.xlsm"]
+    write_error_workbook(tmp_path / "a_エラー.xlsx", headers=HEADER, rows=[], errors=[])  # our own output
+    (tmp_path / "d_エラー.xlsx").write_bytes(b"x")  # not as we wrote it: someone's file, read and judged
+    assert [p.name for p in find_survey_files([tmp_path])] == ["a.csv", "b.xlsx", "c.xlsm", "d_エラー.xlsx"]
     assert [p.name for p in find_survey_files([tmp_path / "memo.txt", tmp_path / "memo.txt"])] == ["memo.txt"]

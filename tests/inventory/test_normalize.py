@@ -15,6 +15,7 @@ from inventory.normalize import (
     normalize_cell,
     parse_bool,
     parse_count,
+    parse_date,
     parse_enum,
     parse_fiscal_year,
     parse_hours,
@@ -693,3 +694,33 @@ def test_normalize_cell_never_raises_and_gives_value_or_problem_or_blank(field: 
 def test_overtime_parsers_never_raise(raw: object) -> None:
     for cell in (parse_year_month(raw), parse_hours(raw)):
         assert cell.value is None or cell.problem is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025/6/3", date(2025, 6, 3)),
+        ("令和7年6月3日", date(2025, 6, 3)),
+        ("R7.6.3", date(2025, 6, 3)),
+        ("r7.6.3", date(2025, 6, 3)),
+        ("2025-06-03", date(2025, 6, 3)),
+        ("２０２５／６／３", date(2025, 6, 3)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("H31.4.30", date(2019, 4, 30)),
+        ("2025/6/3 0:00:00", date(2025, 6, 3)),
+        (datetime(2025, 6, 3, 9, 30), date(2025, 6, 3)),
+        (date(2025, 6, 3), date(2025, 6, 3)),
+        (None, None),
+        ("  ", None),
+    ],
+)
+def test_parse_date_reads_what_staff_type(raw: object, expected: date | None) -> None:
+    cell = parse_date(raw)
+    assert (cell.value, cell.problem) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["来週", "2025/2/30", "令和0年1月1日", "6月3日", 45811, "2025/6"])
+def test_parse_date_refuses_what_is_not_a_whole_date(raw: object) -> None:
+    cell = parse_date(raw)
+    assert cell.value is None and cell.problem is not None and cell.problem.code == "bad_date"
+    assert "日付として読めません" in cell.problem.message
