@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inventory.error_workbook import is_untouched_error_workbook
 from inventory.intake import error_workbook_path
 
 PROCESSING = ".processing"
@@ -65,14 +66,22 @@ class Claim:
 
 
 def is_ignored(name: str) -> bool:
-    """Hidden, temporary, lock and system files, and our own error workbooks, are never claimed."""
+    """Hidden, temporary, lock and system files are never claimed."""
     lower = name.lower()
     return (
         name.startswith((".", "~"))  # ~$book.xlsx: Excel's lock file
         or lower.endswith(_TEMP_SUFFIXES)
         or lower in _SYSTEM_FILES
-        or Path(name).stem.endswith("_エラー")
     )
+
+
+def is_our_output(path: Path) -> bool:
+    """An error workbook exactly as we wrote it: never a submission.
+
+    Once a clerk has fixed and saved it, it is their resubmission and is claimed like
+    any other file, whatever its name.
+    """
+    return "_エラー" in path.stem and is_untouched_error_workbook(path)
 
 
 def is_settled(candidate: Candidate, *, now: float, settle_seconds: float = SETTLE_SECONDS) -> bool:
@@ -147,7 +156,7 @@ def list_candidates(inbox: Path) -> list[Candidate]:
         if is_ignored(entry.name):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False):
+            if not entry.is_file(follow_symlinks=False) or is_our_output(Path(entry.path)):
                 continue
             info = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # claimed by another run meanwhile
@@ -286,8 +295,8 @@ def _put_back(folder: Path, inbox: Path) -> list[Path]:
     for path in sorted(folder.iterdir()):
         if not path.is_file():
             continue
-        if path.stem.endswith("_エラー"):
-            path.unlink()  # our own output; the next run writes it again
+        if is_our_output(path):
+            path.unlink()  # written by the crashed run; the next run writes it again
             continue
         restored.append(move_no_replace(path, inbox))
     return restored

@@ -10,9 +10,13 @@ import threading
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from inventory import inbox as box
+from inventory.error_workbook import write_error_workbook
+from inventory.models import RowError
+from tests.inventory.workbooks import HEADER
 
 HOUR = 3600.0
 
@@ -46,7 +50,7 @@ def dead_pid() -> int:
         ("税務課.xlsx.tmp", True),
         ("download.crdownload", True),
         ("Thumbs.db", True),
-        ("税務課_エラー.xlsx", True),
+        ("税務課_エラー.xlsx", False),  # a clerk's fixed error workbook is a resubmission
     ],
 )
 def test_hidden_temp_lock_and_error_files_are_never_claimed(name: str, ignored: bool) -> None:
@@ -146,6 +150,7 @@ def test_claim_ids_name_their_owner() -> None:
 
 def _claim_folder(inbox: Path, *, host: str, pid: int, age: float, files: list[str]) -> Path:
     folder = inbox / box.PROCESSING / box.claim_id(now=time.time() - age, host=host, pid=pid)
+    folder.mkdir(parents=True, exist_ok=True)
     for name in files:
         drop(folder, name)
     return folder
@@ -153,7 +158,8 @@ def _claim_folder(inbox: Path, *, host: str, pid: int, age: float, files: list[s
 
 def test_recovery_puts_back_only_abandoned_claims(tmp_path: Path) -> None:
     here = socket.gethostname()
-    crashed = _claim_folder(tmp_path, host=here, pid=dead_pid(), age=60, files=["a.xlsx", "a_エラー.xlsx"])
+    crashed = _claim_folder(tmp_path, host=here, pid=dead_pid(), age=60, files=["a.xlsx"])
+    untouched_error_workbook(crashed / "a_エラー.xlsx")
     running = _claim_folder(tmp_path, host=here, pid=os.getpid(), age=10 * HOUR, files=["b.xlsx"])
     other_old = _claim_folder(tmp_path, host="other-pc", pid=1, age=3 * HOUR, files=["c.xlsx"])
     other_new = _claim_folder(tmp_path, host="other-pc", pid=1, age=60, files=["d.xlsx"])
@@ -209,3 +215,31 @@ def test_is_stale_rules() -> None:
     assert not stale(mine, alive=True), "a live local run keeps its claim, however old"
     assert stale(None, alive=True)  # a folder we did not name: its age decides
     assert not stale(None, alive=True, at=now + 60)
+
+
+def untouched_error_workbook(path: Path) -> Path:
+    """An error workbook exactly as intake writes it."""
+    error = RowError(
+        file="a.xlsx", sheet="業務一覧", row=2, column="年間件数", value="不明", code="x", message="数値"
+    )
+    return write_error_workbook(path, headers=HEADER, rows=[(2, ["受付", "定型", "なし", "電子", "不明", 5])],
+                                errors=[error], cover={"fiscal_year": 2025, "department": "税務課"})  # fmt: skip
+
+
+def test_our_error_workbooks_stay_but_a_saved_fix_is_claimed(tmp_path: Path) -> None:
+    untouched_error_workbook(tmp_path / "税務課_エラー.xlsx")
+    fixed = untouched_error_workbook(tmp_path / "市民課_エラー.xlsx")
+    book = openpyxl.load_workbook(fixed)
+    book.save(fixed)  # the clerk opened, fixed and saved it
+    old = time.time() - 600
+    for path in tmp_path.iterdir():
+        os.utime(path, (old, old))
+    assert [c.path.name for c in box.list_candidates(tmp_path)] == ["市民課_エラー.xlsx"]
+
+
+def test_recovery_puts_back_a_clerks_fixed_error_workbook(tmp_path: Path) -> None:
+    crashed = _claim_folder(tmp_path, host=socket.gethostname(), pid=dead_pid(), age=60, files=[])
+    fixed = untouched_error_workbook(crashed / "税務課_エラー.xlsx")
+    openpyxl.load_workbook(fixed).save(fixed)
+    restored = box.recover_stale_claims(tmp_path, stale_after=2 * HOUR)
+    assert [p.name for p in restored] == ["税務課_エラー.xlsx"] and (tmp_path / "税務課_エラー.xlsx").exists()
