@@ -9,6 +9,14 @@ QUADRANT_LABELS: dict[str, str] = {
     "avoid": "見送り推奨",
 }
 
+# Where a decision was recorded (reviews.source): the CLI, the ranking workbook, the web room, the demo.
+REVIEW_SOURCES: dict[str, str] = {
+    "cli": "コマンド",
+    "xlsx": "Excel取り込み",
+    "web": "審査画面",
+    "demo": "デモ",
+}
+
 TOOL_LABELS: dict[str, str] = {
     "rpa": "RPA",
     "ai-ocr": "AI-OCR",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from bpr.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS
 from bpr.review import DECISIONS, needs_rereview
 from flows.cli import (
     DeptOption,
@@ -44,8 +44,6 @@ RANK_TOOLS = Choice(
     what="ツール",
 )
 DECISION_CHOICES = Choice(dict.fromkeys(DECISIONS, ()), what="判断")
-# Where a decision was recorded (reviews.source), as `review --history` shows it.
-REVIEW_SOURCES = {"cli": "コマンド", "xlsx": "Excel取り込み", "web": "審査画面", "demo": "デモ"}
 
 
 @app.command()

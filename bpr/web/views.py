@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from bpr.labels import QUADRANT_LABELS, ROLE_LABELS, TOOL_LABELS
+from bpr.labels import QUADRANT_LABELS, REVIEW_SOURCES, ROLE_LABELS, TOOL_LABELS
 from bpr.web.auth import Principal
 from inventory.era import era_label
 
@@ -67,7 +67,11 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.filters.update(num=_number, when=_when, pct=_pct, short=_short, fy=fiscal_year_label)
     env.globals.update(
-        QUADRANT_LABELS=QUADRANT_LABELS, TOOL_LABELS=TOOL_LABELS, ROLE_LABELS=ROLE_LABELS, NAV=NAV
+        QUADRANT_LABELS=QUADRANT_LABELS,
+        TOOL_LABELS=TOOL_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        NAV=NAV,
+        REVIEW_SOURCES=REVIEW_SOURCES,
     )
     return env
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -16,10 +17,11 @@ from bpr.rollout import find_rollout_groups, rank_groups
 from bpr.scoring import score_tasks
 from inventory.db.account_repo import add_user
 from inventory.db.engine import session_scope
-from inventory.db.scoring_repo import inventory_frame, save_scoring_run
+from inventory.db.scoring_repo import inventory_frame, record_review, save_scoring_run
 from inventory.db.tables import Task
 from inventory.intake import ingest_file
 from tests.bpr.web.conftest import PASSWORD, TestClient, Town, login, login_as
+from tests.japanese import english_words
 
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("http://evil.example/","詳細")'
@@ -136,3 +138,17 @@ def test_small_cell_overtime_is_hidden_from_dept_users(
     login_as(app_client, "reviewer")
     everyone = app_client.get("/").text.split("課別の時間外勤務", 1)[1]
     assert "福祉課" in everyone and "211" in everyone and "非表示" not in everyone
+
+
+def test_decision_history_names_where_each_decision_came_from_in_japanese(
+    app_client: TestClient, town: Town, engine: Engine
+) -> None:
+    task_id = next(iter(town.tasks.values()))
+    with session_scope(engine) as session:
+        for source in ("cli", "xlsx", "demo"):
+            record_review(session=session, task_id=task_id, decision="保留", reason="確認中", reviewer="山田",
+                          source=source)  # fmt: skip
+    login_as(app_client, "admin")
+    history = app_client.get(f"/tasks/{task_id}").text.split('id="history"')[1].split("</section>")[0]
+    assert "コマンド" in history and "Excel取り込み" in history and "デモ" in history
+    assert not english_words(re.sub(r"<[^>]+>", " ", history), allowed=frozenset({"nowrap"}))
