@@ -136,8 +136,24 @@ class JaCommand(_JaMixin, TyperCommand):
         _quiet(self.params)
 
 
+# dxi --help lists the commands in the order of the year's work, in these panels.
+PANELS: dict[str, str] = {
+    "init": "準備", "doctor": "準備", "template": "準備", "campaign": "準備",
+    "ingest": "回収と確認", "tasks": "回収と確認", "submissions": "回収と確認",
+    "score": "候補選定（検討会議）", "rank": "候補選定（検討会議）", "review": "候補選定（検討会議）",
+    "pilot": "実証と効果検証", "overtime": "実証と効果検証", "effects": "実証と効果検証",
+    "web": "審査画面と自動実行", "user": "審査画面と自動実行", "serve": "審査画面と自動実行",
+    "backup": "運用", "restore": "運用", "demo": "運用",
+}  # fmt: skip
+
+
 class JaGroup(_JaMixin, TyperGroup):
     """A dxi command group (dxi itself, dxi pilot …)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        order = list(PANELS)
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: order.index(name) if name in order else len(order))
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(
@@ -165,8 +181,13 @@ def localise(app: typer.Typer) -> None:
     for command in app.registered_commands:
         if command.cls in (None, TyperCommand):  # typer fills in TyperCommand when none is given
             command.cls = JaCommand
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        if not command.rich_help_panel and name in PANELS:
+            command.rich_help_panel = PANELS[name]
     for group in app.registered_groups:
         sub = group.typer_instance
+        if group.name in PANELS and not group.rich_help_panel:
+            group.rich_help_panel = PANELS[group.name]
         if sub is not None:
             if not isinstance(sub.info.cls, type) or sub.info.cls is TyperGroup:
                 sub.info.cls = JaGroup

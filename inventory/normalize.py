@@ -102,7 +102,7 @@ _YM = re.compile(
 )
 _YYYYMM = re.compile(r"(\d{4})(\d{2})")
 _DATE = re.compile(rf"(?:(\d{{4}})|{_ERA})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})日?", re.IGNORECASE)
-DATE_EXAMPLES = "例: 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1"
+DATE_EXAMPLES = "例: 2025-06-30, 2025/6/30, 2025年6月30日, 令和7年6月30日, R7.6.30"
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 

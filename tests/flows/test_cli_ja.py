@@ -88,3 +88,19 @@ def test_usage_errors_are_japanese(args: list[str], expected: str) -> None:
     assert expected in out, out
     assert "使い方: dxi" in out and "エラー" in out
     assert english_words(out, allowed=frozenset(args)) == [], out  # the typed value is quoted back
+
+
+def test_top_level_help_lists_every_command_in_the_order_of_the_years_work() -> None:
+    from flows.cli_ja import PANELS
+
+    code, out = run("--help")
+    assert code == 0
+    top = {path[0] for path in _paths(get_command(app)) if len(path) == 1}
+    assert top == set(PANELS), "give a new command its panel in flows.cli_ja.PANELS"
+    panels = list(dict.fromkeys(PANELS.values()))
+    assert "╭─ コマンド" not in out  # no command is left in the generic panel
+    assert [out.index(f"╭─ {panel} ") for panel in panels] == sorted(out.index(f"╭─ {p} ") for p in panels)
+    shown = [
+        line.split()[1] for line in out.splitlines() if line.startswith("│ ") and line.split()[1] in PANELS
+    ]
+    assert shown == list(PANELS)
