@@ -20,6 +20,7 @@ Cell = str | float | int | bool | None
 A4 = 9  # xlsxwriter's paper code
 ROW_PX = 20  # a default row's height in pixels
 PILOT_COLUMNS = (5, 20, 30, 11, 8, 12, 12, 9, 15)  # widths in characters
+SUMMARY_COLUMNS = (52, 16, 14)  # 概要: label, value, and the paragraphs' third column
 PAGE_PX = 1000  # a chart no taller fits one fit-to-width A4 page of these sheets
 
 
@@ -152,8 +153,8 @@ def render_xlsx(report: EffectReport) -> bytes:
     title = book.add_format({"bold": True, "font_size": 14})
 
     summary = book.add_worksheet("概要")
-    summary.set_column(0, 0, 34)
-    summary.set_column(1, 1, 18)
+    summary.set_column(0, 0, SUMMARY_COLUMNS[0])  # the longest label, ロボット導入による効果…, in full
+    summary.set_column(1, 1, SUMMARY_COLUMNS[1])
     summary.write_string(0, 0, report.title, title)
     rows: list[list[Cell]] = [
         ["基準年度", k.baseline_label], ["対象年度", k.kpi_label], ["対象年度の月数", k.months_observed],
@@ -168,10 +169,10 @@ def render_xlsx(report: EffectReport) -> bytes:
     ]  # fmt: skip
     _write_rows(summary, book, 2, ["項目", "値"], rows)
     note_row = 3 + len(rows) + 1
-    summary.set_column(2, 2, 30)
+    summary.set_column(2, 2, SUMMARY_COLUMNS[2])
     summary.write_string(note_row, 0, "説明", book.add_format({"bold": True}))
     for offset, note in enumerate((k.note, d.note, *k.warnings), start=1):
-        _paragraph(summary, book, note_row + offset, 2, note, 34 + 18 + 30)
+        _paragraph(summary, book, note_row + offset, 2, note, sum(SUMMARY_COLUMNS))
     _print_setup(summary, header_row=None)
 
     monthly = book.add_worksheet("月別")

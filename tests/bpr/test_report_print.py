@@ -80,3 +80,16 @@ def test_the_pilot_chart_is_printed_whole_on_one_page(printed: Path, tmp_path: P
     assert len(seen) == 1, f"the pilot chart's bars are on pages {seen}"
     words = "".join(page_text(printed, seen[0]).split())
     assert f"（{COUNT}）" in words and "見込み（時間/年）" in words  # the last bar's label and the legend
+
+
+def test_every_summary_label_fits_its_column() -> None:
+    """A label wider than column A is cut off on paper by the value beside it."""
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(make_report(3))))["概要"]
+    width = sheet.column_dimensions["A"].width
+    labels = [
+        str(row[0].value) for row in sheet.iter_rows(min_row=4) if row[0].value and row[1].value is not None
+    ]
+    assert len(labels) >= 10
+    # A Japanese character takes two of Excel's width units.
+    too_wide = [label for label in labels if sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) > width]
+    assert not too_wide, (width, too_wide)
