@@ -39,3 +39,27 @@ def make_survey(*, tasks: list[TaskIn] | None = None, tag: str = "v1", **overrid
     }
     values.update(overrides)
     return SurveyIn.model_validate(values)
+
+
+def score_year(session: Any, fiscal_year: int = 2024) -> Any:
+    """Score the 年度's current inventory and store the run, as `dxi score` does (without Prefect).
+
+    Returns the inventory frame that was scored (task_id, task_key, department, name …).
+    """
+    from bpr.config import default_config
+    from bpr.ranking import rank
+    from bpr.rollout import find_rollout_groups, rank_groups
+    from bpr.scoring import score_tasks
+    from inventory.db.scoring_repo import inventory_frame, save_scoring_run
+
+    config = default_config()
+    tasks = inventory_frame(session=session, fiscal_year=fiscal_year)
+    scored = score_tasks(tasks, config)
+    groups = find_rollout_groups(tasks, config)
+    save_scoring_run(
+        session=session, fiscal_year=fiscal_year, config=config.model_dump(mode="json"),
+        config_hash=config.config_hash(), ranked=rank(scored, tasks, groups=groups), scored=scored,
+        groups=rank_groups(scored, tasks, groups),
+        task_keys=dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True)), actor="test",
+    )  # fmt: skip
+    return tasks

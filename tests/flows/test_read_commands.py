@@ -18,10 +18,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, update
 
-from bpr.config import default_config
-from bpr.ranking import rank
-from bpr.rollout import find_rollout_groups, rank_groups
-from bpr.scoring import score_tasks
 from inventory.db.account_repo import add_user
 from inventory.db.account_tables import WebUser
 from inventory.db.bpr_tables import Review
@@ -29,12 +25,12 @@ from inventory.db.campaign_repo import open_campaign
 from inventory.db.engine import session_scope
 from inventory.db.pilot_repo import add_measurement, advance_pilot, create_pilot
 from inventory.db.repository import store_survey
-from inventory.db.scoring_repo import inventory_frame, record_review, save_scoring_run
+from inventory.db.scoring_repo import record_review
 from inventory.db.tables import SurveySubmission
 from inventory.overtime_intake import import_overtime
 from inventory.settings import DEV_PSEUDONYM_KEY
 from tests.conftest import _empty_all_tables
-from tests.factories import make_survey, make_task
+from tests.factories import make_survey, make_task, score_year
 from tests.flows.cli_runner import dxi
 from tests.japanese import english_words, missing_markers
 
@@ -61,16 +57,7 @@ def _seed(engine: Engine, outbox: Path) -> dict[str, int]:
         store_survey(session=session, survey=make_survey(tag="tax", tasks=tax))
         store_survey(session=session, survey=make_survey(tag="citizens", department="市民課", tasks=citizens))
         store_survey(session=session, survey=make_survey(tag="welfare", department="福祉課", tasks=welfare))
-        config = default_config()
-        tasks = inventory_frame(session=session, fiscal_year=2024)
-        scored = score_tasks(tasks, config)
-        groups = find_rollout_groups(tasks, config)
-        save_scoring_run(
-            session=session, fiscal_year=2024, config=config.model_dump(mode="json"),
-            config_hash=config.config_hash(), ranked=rank(scored, tasks, groups=groups), scored=scored,
-            groups=rank_groups(scored, tasks, groups), actor="test",
-            task_keys=dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True)),
-        )  # fmt: skip
+        tasks = score_year(session)
         ids = {str(r["name"]) + str(r["department"]): int(r["task_id"]) for r in tasks.to_dict("records")}
     with session_scope(engine) as session:  # stored after the scoring: a task with no score
         store_survey(

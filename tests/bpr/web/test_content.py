@@ -9,37 +9,19 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
-from bpr.config import default_config
-from bpr.ranking import rank
-from bpr.rollout import find_rollout_groups, rank_groups
-from bpr.scoring import score_tasks
 from inventory.db.account_repo import add_user
 from inventory.db.engine import session_scope
-from inventory.db.scoring_repo import inventory_frame, record_review, save_scoring_run
+from inventory.db.scoring_repo import record_review
 from inventory.db.tables import Task
 from inventory.intake import ingest_file
 from tests.bpr.web.conftest import PASSWORD, TestClient, Town, login, login_as
+from tests.factories import score_year
 from tests.japanese import english_words
 
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("http://evil.example/","詳細")'
 HEADER = ["業務名", "定型性", "判断の有無", "入力媒体", "年間件数", "1件当たり処理時間（分）"]
-
-
-def score_year(session: Session, fiscal_year: int = 2024) -> None:
-    """Score the 年度's current inventory and store the run, as `dxi score` does (without Prefect)."""
-    config = default_config()
-    tasks = inventory_frame(session=session, fiscal_year=fiscal_year)
-    scored = score_tasks(tasks, config)
-    groups = find_rollout_groups(tasks, config)
-    save_scoring_run(
-        session=session, fiscal_year=fiscal_year, config=config.model_dump(mode="json"),
-        config_hash=config.config_hash(), ranked=rank(scored, tasks, groups=groups), scored=scored,
-        groups=rank_groups(scored, tasks, groups),
-        task_keys=dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True)), actor="test",
-    )  # fmt: skip
 
 
 def hostile_survey(path: Path) -> Path:

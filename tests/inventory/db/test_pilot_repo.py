@@ -8,11 +8,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bpr.config import default_config
 from bpr.errors import PilotError
-from bpr.ranking import rank
-from bpr.rollout import find_rollout_groups, rank_groups
-from bpr.scoring import score_tasks
 from inventory.db.engine import session_scope
 from inventory.db.pilot_repo import (
     add_measurement,
@@ -23,10 +19,9 @@ from inventory.db.pilot_repo import (
     production_automations,
 )
 from inventory.db.repository import store_survey
-from inventory.db.scoring_repo import inventory_frame, save_scoring_run
 from inventory.db.tables import AuditEntry, Task
 from inventory.errors import NotFoundError
-from tests.factories import make_survey, make_task
+from tests.factories import make_survey, make_task, score_year
 
 
 def seed_scored_inventory(session: Session) -> dict[tuple[str, str], int]:
@@ -44,15 +39,7 @@ def seed_scored_inventory(session: Session) -> dict[tuple[str, str], int]:
     store_survey(session=session, survey=make_survey(tag="tax", tasks=tax))
     store_survey(session=session, survey=make_survey(tag="citizens", department="市民課", tasks=citizens))
     store_survey(session=session, survey=make_survey(tag="welfare", department="福祉課", tasks=welfare))
-    config = default_config()
-    tasks = inventory_frame(session=session, fiscal_year=2024)
-    scored = score_tasks(tasks, config)
-    groups = find_rollout_groups(tasks, config)
-    save_scoring_run(
-        session=session, fiscal_year=2024, config=config.model_dump(mode="json"), config_hash=config.config_hash(),
-        ranked=rank(scored, tasks, groups=groups), scored=scored, groups=rank_groups(scored, tasks, groups),
-        task_keys=dict(zip(tasks["task_id"].astype(int), tasks["task_key"], strict=True)), actor="test",
-    )  # fmt: skip
+    tasks = score_year(session)
     return {(r["department"], r["name"]): int(r["task_id"]) for r in tasks.to_dict("records")}
 
 
