@@ -66,23 +66,49 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_table(rows: list[dict[str, Any]], title: str | None = None) -> None:
-    """Print dict rows as a rich table; figures are right-aligned and never broken across lines."""
-    table = Table(title=title, show_lines=False)
+def _width(header: str, column: list[str]) -> int:
+    """The cells a column needs to show its header and longest value on one line, with padding."""
+    return max([cell_len(header), *(cell_len(c) for c in column)]) + 3
+
+
+def print_table(
+    rows: list[dict[str, Any]], title: str | None = None, *, optional: tuple[str, ...] = ()
+) -> None:
+    """Print dict rows as a rich table; figures are right-aligned and never broken across lines.
+
+    On a narrow terminal the empty columns, then the `optional` ones in the order given, are
+    left out until the table fits, and a note says which (CSV and Excel keep every column).
+    """
     if not rows:
         console.print("（該当するデータはありません）")
         return
+    headers = [str(h) for h in rows[0]]
     cells = [[_cell(v) for v in row.values()] for row in rows]
-    for col, header in enumerate(rows[0]):
-        shown = [line[col] for line in cells if line[col]]
+    columns = {h: [line[i] for line in cells] for i, h in enumerate(headers)}
+    dropped = []
+    empty = tuple(h for h, column in columns.items() if not any(column))  # nothing to read there
+    for name in (*empty, *optional):
+        if sum(_width(h, c) for h, c in columns.items()) + 1 <= console.width:
+            break
+        if name in columns:
+            del columns[name]
+            dropped.append(name)
+    table = Table(title=title, show_lines=False)
+    for header, column in columns.items():
+        shown = [c for c in column if c]
         figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
-        widest = max(cell_len(c) for c in shown) if figures else None
-        table.add_column(
-            str(header), overflow="fold", justify="right" if figures else "left", min_width=widest
-        )
-    for line in cells:
-        table.add_row(*line)
+        longest = max((cell_len(c) for c in shown), default=0)
+        # Figures never wrap; short labels (課, 区分 …) keep a readable width when space is tight.
+        table.add_column(header, overflow="fold", justify="right" if figures else "left",
+                         min_width=longest if figures else min(longest, 8))  # fmt: skip
+    for i in range(len(cells)):
+        table.add_row(*(column[i] for column in columns.values()))
     console.print(table)
+    if left_out := [name for name in dropped if name not in empty]:
+        console.print(
+            f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"
+            "すべての列は --format csv / xlsx で書き出せます）"
+        )
 
 
 def write_or_print(text: str, output: Path | None) -> None:

@@ -151,7 +151,11 @@ def rank_command(
         )
         console.print(f"書き出しました: {target}（{len(ranked)} 件）")
     else:
-        print_table([_table_row(r) for r in records], title=f"{year}年度 候補順位（採点ID {run_id}）")
+        print_table(
+            [_table_row(r) for r in records],
+            title=f"{year}年度 候補順位（採点ID {run_id}）",
+            optional=("OCR", "RPA", "区分", "難易度"),
+        )
 
 
 def _table_row(r: dict[str, Any]) -> dict[str, object]:

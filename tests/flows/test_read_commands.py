@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from rich.cells import cell_len
 from sqlalchemy import Engine, update
 
 from inventory.db.account_repo import add_user
@@ -229,3 +230,22 @@ def test_csv_written_for_excel_starts_with_a_bom(use_database: str, tmp_path: Pa
         assert code == 0, out
         assert target.read_bytes().startswith(b"\xef\xbb\xbf")
         assert target.read_text(encoding="utf-8-sig").splitlines()[0].startswith(("順位", "ID", "部"))
+
+
+def test_rank_table_fits_an_80_column_terminal_and_says_what_it_left_out(
+    use_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out = dxi("rank", "--fy", "2024")
+    assert code == 0, out
+    assert all(cell_len(line) <= 80 for line in out.splitlines()), out
+    header = "".join(line for line in out.splitlines() if line.startswith("┃"))
+    assert "業務名" in header and "削減(時間" in header and "判断" in header
+    assert "RPA" not in header and "OCR" not in header
+    assert "省略しました" in out and "--format csv / xlsx" in out
+    # Each task name is shown whole, if folded over lines, never cut to a few characters a line.
+    names = "".join(line.split("│")[4].strip() for line in out.splitlines() if line.startswith("│"))
+    assert "住民税の申告書入力" in names, out
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out = dxi("rank", "--fy", "2024")
+    assert "省略しました" not in out and "RPA" in out and "区分" in out
