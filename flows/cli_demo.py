@@ -145,4 +145,4 @@ def web_commands(database_url: str) -> list[str]:
         env = f"set DXI_DATABASE_URL={database_url}"
     else:
         env, program = f"export DXI_DATABASE_URL={shlex.quote(database_url)}", shlex.quote(program)
-    return [env, f"{program} user add kanri --role admin", f"{program} web"]
+    return [env, f"{program} user add kanri --role 管理者", f"{program} web"]

@@ -51,8 +51,8 @@ def add(
 ) -> None:
     """審査画面のユーザーを追加します（パスワードは argon2id で保存）。
 
-    例: dxi user add yamada --role dept --dept 税務課
-        echo "$PW" | dxi user add suzuki --role reviewer --password-stdin
+    例: dxi user add yamada --role 課 --dept 税務課
+        echo "$PW" | dxi user add suzuki --role 審査担当 --password-stdin
     """
     from inventory.db.account_repo import add_user
 
@@ -63,7 +63,7 @@ def add(
     with session_scope(engine) as session:
         add_user(session=session, name=name, role=role, department=dept, password=password, actor=by)
     where = f"（{dept}）" if role == "dept" else ""
-    console.print(f"ユーザー「{name}」を追加しました: 権限 {role}{where}", markup=False)
+    console.print(f"ユーザー「{name}」を追加しました: 権限 {ROLE_LABELS.get(role, role)}{where}", markup=False)
 
 
 @user_app.command("list")

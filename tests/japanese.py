@@ -17,7 +17,7 @@ ALLOWED = frozenset(
         "RPA AI OCR AI-OCR DX BPR KPI ID URL CSV Excel PDF HTML JSON xlsx csv json html pdf toml TOML "
         "Prefect PostgreSQL SQLite LGWAN Ctrl dxi DXI FY OK LAN PC Web web UI IPAex Gothic IPAexGothic "
         "Chromium LibreOffice Windows Linux PowerShell Python Shift_JIS UTF cron zip sha256 manifest "
-        "Dask admin reviewer dept API"
+        "Dask API"
     ).split()
 ) | frozenset(
     # dxi's command names: what a person types, shown as they are in help and messages.

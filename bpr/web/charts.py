@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+VALUE_TEXT_HEIGHT = 12.0  # px: the value text drawn above a bar
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -21,6 +23,7 @@ class Bar:
     width: float
     height: float
     tone: str = "main"  # main | muted | accent
+    text_y: float | None = None  # the value text's baseline; None: just above the bar
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,17 @@ def vertical(
     def y_of(value: float) -> float:
         return plot_bottom - (span * value / top if top > 0 else 0.0)
 
+    rule_ys = [y_of(value) for _, value in rules]
+
+    def text_y(bar_top: float) -> float:
+        # A bar whose top sits just under a reference line puts its value above the line, not on it.
+        crossed = [y for y in rule_ys if 0 <= bar_top - y < VALUE_TEXT_HEIGHT + 10]
+        return min(crossed, default=bar_top) - 6
+
     bars = [
         Bar(label, text, 10 + i * slot + slot * 0.2, y_of(max(value, 0.0)), slot * 0.6,
-            plot_bottom - y_of(max(value, 0.0)), (tones or [])[i] if tones and i < len(tones) else "main")
+            plot_bottom - y_of(max(value, 0.0)), (tones or [])[i] if tones and i < len(tones) else "main",
+            text_y(y_of(max(value, 0.0))))
         for i, (label, value, text) in enumerate(items)
     ]  # fmt: skip
     return Chart(

@@ -29,6 +29,7 @@ def test_users_are_added_listed_and_disabled() -> None:
         app, ["user", "add", "sato", "--role", "reviewer"], input="pw for sato!\npw for sato!\n"
     )
     assert prompted.exit_code == 0, prompted.output
+    assert "権限 審査担当" in prompted.output and "reviewer" not in prompted.output
     mismatch = runner.invoke(
         app, ["user", "add", "ito", "--role", "admin"], input="first pass!\nsecond pass\n"
     )

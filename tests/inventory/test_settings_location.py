@@ -79,7 +79,7 @@ def test_a_wrong_dxi_toml_is_refused_naming_the_file(tmp_path: Path, monkeypatch
 def test_the_demo_command_selects_the_demo_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'デモ 結果' / 'dxi-demo.sqlite3'}"
     export, add_user, web = web_commands(url)
-    assert add_user.endswith("user add kanri --role admin") and web.endswith(" web")
+    assert add_user.endswith("user add kanri --role 管理者") and web.endswith(" web")
     shown = "from inventory.settings import get_settings; print(get_settings().db_url)"
     script = f"{export}\n{sys.executable} -c '{shown}'"
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True)
