@@ -63,7 +63,9 @@ def add(
     with session_scope(engine) as session:
         add_user(session=session, name=name, role=role, department=dept, password=password, actor=by)
     where = f"（{dept}）" if role == "dept" else ""
-    console.print(f"ユーザー「{name}」を追加しました: 権限 {ROLE_LABELS.get(role, role)}{where}", markup=False)
+    console.print(
+        f"ユーザー「{name}」を追加しました: 権限 {ROLE_LABELS.get(role, role)}{where}", markup=False
+    )
 
 
 @user_app.command("list")
