@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bpr.errors import BprError
-from flows.cli_ja import JaGroup, localise
+from flows.cli_ja import JaGroup, JaTyper, localise
 from flows.cli_params import FyOption as FyOption
 from inventory.display import missing, task_hours
 from inventory.errors import InventoryError
@@ -35,7 +35,8 @@ class _Group(JaGroup):
 
 
 err_console = Console(stderr=True)
-app = typer.Typer(
+app = JaTyper(
+    top=True,
     name="dxi",
     cls=_Group,
     help="dx-task-inventory: 業務量調査 → RPA・AI-OCR 候補選定 → 実証 → 効果検証。",

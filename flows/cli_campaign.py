@@ -15,6 +15,7 @@ import typer
 from sqlalchemy import Engine
 
 from flows.cli import FyOption, KeysOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli_ja import JaTyper
 from flows.cli_params import choice_option, date_option, formats, fy_option
 from inventory.campaign import (
     REMINDER_HEADERS,
@@ -32,7 +33,7 @@ from inventory.display import japan_time
 from inventory.era import era_label
 from inventory.export import to_csv
 
-campaign_app = typer.Typer(
+campaign_app = JaTyper(
     help="業務量調査の実施（調査票の一括作成・提出状況・督促・締め切り）。", no_args_is_help=True
 )
 app.add_typer(campaign_app, name="campaign")

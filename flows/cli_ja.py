@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -20,6 +21,8 @@ from typer._click import exceptions as click_errors  # typer vendors click: its 
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from flows.cli_params import OptionValueError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 HELP_TEXT = "このヘルプを表示して終了します。"
 USAGE_PREFIX = "使い方: "
@@ -174,6 +177,39 @@ class JaGroup(_JaMixin, TyperGroup):
             if close:
                 message += f"（もしかして: {', '.join(close)}）"
             raise click_errors.UsageError(message, ctx=error.ctx) from None
+
+
+class JaTyper(typer.Typer):
+    """A Typer whose commands and sub-groups are Japanese, and in their panel, as they are registered.
+
+    Registering is what makes it safe: a `cli_*` module imported before `flows.cli` has
+    finished (the tests import them directly) still gets Japanese commands.
+    """
+
+    def __init__(self, *, top: bool = False, **kwargs: Any) -> None:
+        super().__init__(**{"cls": JaGroup, **kwargs})
+        self._top = top  # dxi itself: its commands go into the PANELS of the year's work
+
+    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+        decorator = super().command(name, **{"cls": JaCommand, **kwargs})
+
+        def register(function: F) -> F:
+            registered = decorator(function)
+            if self._top:
+                _place(self.registered_commands[-1], name or function.__name__.replace("_", "-"))
+            return registered
+
+        return register
+
+    def add_typer(self, typer_instance: typer.Typer, **kwargs: Any) -> None:
+        super().add_typer(typer_instance, **kwargs)
+        if self._top:
+            _place(self.registered_groups[-1], kwargs.get("name"))
+
+
+def _place(info: Any, name: str | None) -> None:
+    if name in PANELS and not info.rich_help_panel:
+        info.rich_help_panel = PANELS[name]
 
 
 def localise(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit
+from flows.cli_ja import JaTyper
 from flows.cli_params import choice_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
@@ -21,7 +22,7 @@ from inventory.display import task_hours
 from inventory.models import RowError
 from inventory.overtime import OvertimeParse
 
-overtime_app = typer.Typer(
+overtime_app = JaTyper(
     help="時間外勤務実績（人事・給与システムの月次データ）の取り込みと一覧。", no_args_is_help=True
 )
 app.add_typer(overtime_app, name="overtime")

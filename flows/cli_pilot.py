@@ -18,12 +18,13 @@ from sqlalchemy import select
 from bpr.labels import TOOL_LABELS
 from bpr.pilots import METHODS, PHASE_LABELS, STATES
 from flows.cli import app, console, print_table, settings_or_exit
+from flows.cli_ja import JaTyper
 from flows.cli_params import Choice, choice_option, date_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import task_hours
 
-pilot_app = typer.Typer(
+pilot_app = JaTyper(
     help="実証（トライアル導入）の登録・状態変更・効果測定・一覧。状態: "
     + " → ".join(STATES[:5])
     + "（または見送り）",

@@ -13,12 +13,13 @@ import typer
 
 from bpr.labels import ROLE_LABELS
 from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_ja import JaTyper
 from flows.cli_params import Choice, choice_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import japan_time
 
-user_app = typer.Typer(help="審査画面（dxi web）のアカウント管理。", no_args_is_help=True)
+user_app = JaTyper(help="審査画面（dxi web）のアカウント管理。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 ROLES = Choice(

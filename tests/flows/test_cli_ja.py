@@ -6,6 +6,8 @@ touching this file. The terminal is wide so that rich does not cut words in half
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -104,3 +106,18 @@ def test_top_level_help_lists_every_command_in_the_order_of_the_years_work() -> 
         line.split()[1] for line in out.splitlines() if line.startswith("│ ") and line.split()[1] in PANELS
     ]
     assert shown == list(PANELS)
+
+
+def test_commands_are_japanese_whatever_module_is_imported_first() -> None:
+    """A test or plug-in that imports flows.cli_bpr before flows.cli still gets Japanese commands."""
+    script = (
+        "import flows.cli_bpr, flows.cli_pilot\n"
+        "from typer.testing import CliRunner\n"
+        "from flows.cli import app\n"
+        "runner = CliRunner()\n"
+        "for args in (['rank', '--help'], ['pilot', 'list', '--help'], ['--help']):\n"
+        "    print(runner.invoke(app, args, env={'COLUMNS': '200'}).output)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.count("使い方: dxi") == 3 and "╭─ 候補選定（検討会議） " in out, out
+    assert "Usage" not in out and "Show this message" not in out
