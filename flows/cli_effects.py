@@ -33,8 +33,8 @@ def load_inputs(
 ) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
     """Read the overtime panel, the production go-lives and the pilots; refuse an empty panel."""
     from bpr.errors import EffectsError
+    from bpr.pilot_service import list_pilots, production_automations
     from inventory.db.overtime_repo import overtime_panel
-    from inventory.db.pilot_repo import list_pilots, production_automations
 
     panel = overtime_panel(session=session)
     if panel.empty:

@@ -40,7 +40,7 @@ def doctor() -> None:
     例: dxi doctor
     例: PREFECT_API_URL=http://127.0.0.1:4200/api dxi doctor
     """
-    from inventory.doctor import run_checks, settings_problem
+    from flows.doctor import run_checks, settings_problem
 
     try:
         results = run_checks(get_settings())

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from bpr.panel import make_panel, town_calendar
+from bpr.pilot_service import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
 from bpr.synthetic_pilots import Move, PilotPlan
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.pilot_repo import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
 from inventory.db.scoring_repo import inventory_frame, latest_run, record_review, stored_groups, stored_scores
 from inventory.errors import NotFoundError
 from inventory.overtime_intake import import_overtime
