@@ -10,7 +10,7 @@ import typer
 
 from bpr.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS
 from bpr.review import DECISIONS, needs_rereview, review_problems
-from flows.cli import (
+from flows.cli_app import (
     DeptOption,
     FyOption,
     KeysOption,

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_app import app, console, fail, print_table, settings_or_exit
 from flows.cli_ja import confirm
 from inventory.db.engine import engine_for
 from inventory.db.table_labels import table_label

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bpr.labels import TOOL_LABELS
 from bpr.pilots import METHODS, PHASE_LABELS, STATES
-from flows.cli import app, console, print_table, settings_or_exit
+from flows.cli_app import app, console, print_table, settings_or_exit
 from flows.cli_params import Choice, choice_option, date_option, formats
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
