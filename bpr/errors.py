@@ -4,7 +4,8 @@
     ├── ConfigError         the scoring config (TOML) is unreadable or has a bad key/value
     ├── InputError          the task table handed to a scoring function is unusable
     ├── EffectsError        the overtime panel or baseline year cannot support KPI/effects
-    └── PilotError          a pilot change the lifecycle forbids, or a bad measurement
+    ├── PilotError          a pilot change the lifecycle forbids, or a bad measurement
+    └── ReviewError         a review decision or reason that cannot be recorded
 
 Entry points (CLI, flows) translate these into exit codes or HTTP status; the domain
 code only raises them.
@@ -39,3 +40,11 @@ class EffectsError(BprError):
 
 class PilotError(BprError):
     """A pilot transition the lifecycle forbids, or a measurement it cannot record."""
+
+
+class ReviewError(BprError):
+    """A review decision that is not one of the choices, or a missing or too long reason."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bpr.rank_workbook import CANDIDATE_SHEET, DECISION_HEADER, ID_HEADER, REASON_HEADER, REVIEWER_HEADER
-from bpr.review import DECISIONS
+from bpr.review import review_problems
 from inventory.errors import UnreadableFileError
 from inventory.models import RowError
 from inventory.normalize import parse_text
@@ -25,8 +25,13 @@ class MarkedDecision:
 
 
 def _text_at(row: Sequence[object], at: int | None) -> str | None:
-    value = parse_text(row[at]).value if at is not None and at < len(row) else None
-    return None if value is None else str(value)
+    """The cell's normalised text; a text too long to normalise comes back as typed, for the rule to judge."""
+    if at is None or at >= len(row):
+        return None
+    cell = parse_text(row[at])
+    if cell.problem is not None:
+        return str(row[at]).strip()
+    return None if cell.value is None else str(cell.value)
 
 
 def read_marked_decisions(data: bytes, file_name: str) -> tuple[list[MarkedDecision], list[RowError]]:
@@ -82,20 +87,15 @@ def read_marked_decisions(data: bytes, file_name: str) -> tuple[list[MarkedDecis
                 raw_id,
             )
             continue
-        if decision not in DECISIONS:
-            error(
-                "unknown_choice",
-                f"判断「{decision}」は選べません（{' / '.join(DECISIONS)}）",
-                excel_row,
-                DECISION_HEADER,
-                decision,
-            )
-            continue
         reason = _text_at(row, col.get(REASON_HEADER))
-        if reason is None:
-            error("required", "判断の理由を記入してください", excel_row, REASON_HEADER, "")
+        if problems := review_problems(decision, reason):
+            for p in problems:
+                at = (DECISION_HEADER, decision) if p.field == "decision" else (REASON_HEADER, reason or "")
+                error(p.code, p.message, excel_row, *at)
             continue
         marked.append(
-            MarkedDecision(excel_row, int(raw_id), decision, reason, _text_at(row, col.get(REVIEWER_HEADER)))
+            MarkedDecision(
+                excel_row, int(raw_id), decision, str(reason).strip(), _text_at(row, col.get(REVIEWER_HEADER))
+            )
         )
     return marked, errors

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from bpr.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS
-from bpr.review import DECISIONS, needs_rereview
-from flows.cli import (
+from bpr.review import DECISIONS, needs_rereview, review_problems
+from flows.cli_app import (
     DeptOption,
     FyOption,
     KeysOption,
@@ -44,6 +44,7 @@ RANK_TOOLS = Choice(
     what="ツール",
 )
 DECISION_CHOICES = Choice(dict.fromkeys(DECISIONS, ()), what="判断")
+OPTION_OF = {"decision": "--decision", "reason": "--reason"}  # the option a review problem is about
 
 
 @app.command()
@@ -186,7 +187,8 @@ def review(
         dxi review --import 候補一覧_記入済み.xlsx --by DX推進課
     """
 
-    from inventory.db.scoring_repo import record_review, review_history
+    from bpr.review_service import record_decision
+    from inventory.db.scoring_repo import review_history
 
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
@@ -210,18 +212,19 @@ def review(
             ]  # fmt: skip
         print_table(rows, title=f"業務ID {task_id} の判断履歴")
         return
-    if decision not in DECISIONS:
-        raise fail(f"--decision は {' / '.join(DECISIONS)} のいずれかです")
-    if not reason or not reason.strip():
-        raise fail("--reason（判断の理由）を入力してください")
+    if problems := review_problems(decision, reason):
+        raise fail("、".join(f"{OPTION_OF[p.field]}: {p.message}" for p in problems))
     with session_scope(engine) as session:
-        record_review(session=session, task_id=task_id, decision=decision, reason=reason.strip(), reviewer=by)
+        record_decision(
+            session=session, task_id=task_id, decision=str(decision), reason=str(reason), reviewer=by
+        )
     console.print(f"業務ID {task_id} に「{decision}」を記録しました（{by}）")
 
 
 def _import_reviews(engine: Any, path: Path, by: str) -> None:
     from bpr.review_import import read_marked_decisions
-    from inventory.db.scoring_repo import current_task_ids, record_review
+    from bpr.review_service import record_decision
+    from inventory.db.scoring_repo import current_task_ids
 
     if not path.exists():
         raise fail(f"ファイルが見つかりません: {path}")
@@ -248,7 +251,7 @@ def _import_reviews(engine: Any, path: Path, by: str) -> None:
                 f"{path.name}: エラーが {len(errors)} 件あるため、判断を1件も記録しませんでした", code=1
             )
         for m in marked:
-            record_review(
+            record_decision(
                 session=session,
                 task_id=m.task_id,
                 decision=m.decision,

@@ -14,7 +14,16 @@ from typing import Annotated, Literal
 import typer
 from sqlalchemy import Engine
 
-from flows.cli import FyOption, KeysOption, app, console, fail, print_table, settings_or_exit, write_or_print
+from flows.cli_app import (
+    FyOption,
+    KeysOption,
+    app,
+    console,
+    fail,
+    print_table,
+    settings_or_exit,
+    write_or_print,
+)
 from flows.cli_ja import JaTyper
 from flows.cli_params import choice_option, date_option, formats, fy_option
 from inventory.campaign import (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_app import app, console, fail, print_table, settings_or_exit
 
 if TYPE_CHECKING:
     from flows.demo import DemoResult

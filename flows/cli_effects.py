@@ -1,8 +1,8 @@
 """`dxi effects`: the KPI and the robots' effect, as a table, JSON, or an HTML/PDF/xlsx report.
 
 Reads the database directly, no Prefect: the command answers in seconds; the
-`effect-report` flow (flows/effects.py) is for schedules and reuses the loader and
-renderer here. pandas and matplotlib load only inside the command, so `--help` stays
+`effect-report` flow (flows/effects.py) is for schedules. Both load and render through
+`bpr.effect_report`. pandas and matplotlib load only inside the command, so `--help` stays
 fast.
 """
 
@@ -13,54 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from sqlalchemy.orm import Session
 
-from flows.cli import FyOption, app, console, fail, print_table, settings_or_exit
+from flows.cli_app import FyOption, app, console, fail, print_table, settings_or_exit
 from flows.cli_params import choice_option, formats, fy_option
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from bpr.report_data import EffectReport
-
-ReportFormat = Literal["html", "pdf", "xlsx"]
-NO_OVERTIME = "時間外勤務実績がありません。先に dxi overtime import を実行してください"
-PILOT_KEYS = ("id", "department", "name", "tool", "state", "estimated_hours", "realised_hours")
-
-
-def load_inputs(
-    *, session: Session
-) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
-    """Read the overtime panel, the production go-lives and the pilots; refuse an empty panel."""
-    from bpr.errors import EffectsError
-    from inventory.db.overtime_repo import overtime_panel
-    from inventory.db.pilot_repo import list_pilots, production_automations
-
-    panel = overtime_panel(session=session)
-    if panel.empty:
-        raise EffectsError(NO_OVERTIME)
-    pilots = [{key: getattr(p, key) for key in PILOT_KEYS} for p in list_pilots(session=session)]
-    return panel, production_automations(session=session), pilots
-
-
-def render_report(report: EffectReport, fmt: ReportFormat) -> bytes:
-    """Render the report in one of the file formats (the renderers load only when asked)."""
-    if fmt == "html":
-        from bpr.report_html import render_html
-
-        return render_html(report).encode("utf-8")
-    if fmt == "pdf":
-        from bpr.report_pdf import render_pdf
-
-        return render_pdf(report)
-    from bpr.report_xlsx import render_xlsx
-
-    return render_xlsx(report)
-
-
-def report_file_name(report: EffectReport, fmt: str) -> str:
-    """File name under DXI_HOME/reports: 効果報告_2025.html."""
-    return f"効果報告_{report.kpi.kpi_fy}.{fmt}"
 
 
 @app.command()
@@ -86,6 +44,7 @@ def effects(
         raise fail(f"出力ファイルの拡張子は .html / .pdf / .xlsx のいずれかにしてください: {output}")
     if not 0 < target < 100:
         raise fail(f"目標削減率は0より大きく100未満の値にしてください: {target}")
+    from bpr.effect_report import load_inputs, render_report
     from bpr.report_data import build_report
     from inventory.db.engine import engine_for, session_scope
     from inventory.db.migrate import require_current

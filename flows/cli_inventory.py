@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from flows.cli import (
+from flows.cli_app import (
     DeptOption,
     FyOption,
     KeysOption,

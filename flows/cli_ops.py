@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_app import app, console, fail, print_table, settings_or_exit
 from flows.cli_ja import confirm
 from inventory.db.engine import engine_for
 from inventory.db.table_labels import table_label
@@ -40,7 +40,7 @@ def doctor() -> None:
     例: dxi doctor
     例: PREFECT_API_URL=http://127.0.0.1:4200/api dxi doctor
     """
-    from inventory.doctor import run_checks, settings_problem
+    from flows.doctor import run_checks, settings_problem
 
     try:
         results = run_checks(get_settings())

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from flows.cli import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit
+from flows.cli_app import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit
 from flows.cli_ja import JaTyper
 from flows.cli_params import choice_option, formats
 from inventory.db.engine import engine_for, session_scope

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bpr.labels import TOOL_LABELS
 from bpr.pilots import METHODS, PHASE_LABELS, STATES
-from flows.cli import app, console, print_table, settings_or_exit
+from flows.cli_app import app, console, print_table, settings_or_exit
 from flows.cli_ja import JaTyper
 from flows.cli_params import Choice, choice_option, date_option, formats
 from inventory.db.engine import engine_for, session_scope
@@ -79,7 +79,7 @@ def create(
 
     例: dxi pilot create --task 12 --tool AI-OCR --vendor ○○社 --start 2025/4/1 --initial-cost 800000
     """
-    from inventory.db.pilot_repo import create_pilot
+    from bpr.pilot_service import create_pilot
     from inventory.db.tables import Department, Task
 
     with session_scope(_engine()) as session:
@@ -120,7 +120,7 @@ def advance(
     本格導入の日付（--date）の月が本格導入月になり、効果検証（残業の比較）で使われます。
     例: dxi pilot advance 3 --to 本格導入 --date 2025/10/1 --reason 効果を確認 --by 佐藤
     """
-    from inventory.db.pilot_repo import advance_pilot
+    from bpr.pilot_service import advance_pilot
 
     with session_scope(_engine()) as session:
         pilot = advance_pilot(session=session, pilot_id=pilot_id, to=to, on=day, reason=reason, actor=by)
@@ -147,7 +147,7 @@ def measure(
 
     例: dxi pilot measure 3 --phase 導入後 --cases 200 --minutes 1.5 --check-minutes 0.5 --method 実測
     """
-    from inventory.db.pilot_repo import add_measurement
+    from bpr.pilot_service import add_measurement
 
     with session_scope(_engine()) as session:
         add_measurement(
@@ -187,7 +187,7 @@ def list_command(
 
     例: dxi pilot list --format json
     """
-    from inventory.db.pilot_repo import list_pilots
+    from bpr.pilot_service import list_pilots
 
     with session_scope(_engine()) as session:
         pilots = list_pilots(session=session, annualise=annualise)

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_app import app, console, fail, print_table, settings_or_exit
 from flows.runtime import prepare_prefect
 
 DEFAULT_PORT = 4200

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import typer
 
 from bpr.labels import ROLE_LABELS
-from flows.cli import app, console, fail, print_table, settings_or_exit
+from flows.cli_app import app, console, fail, print_table, settings_or_exit
 from flows.cli_ja import JaTyper
 from flows.cli_params import Choice, choice_option
 from inventory.db.engine import engine_for, session_scope

@@ -23,13 +23,13 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from bpr.pilot_service import PilotSummary
 from bpr.synthetic_pilots import PilotPlan, go_lives, plan_pilots
 from flows import demo_steps
 from flows.demo_steps import OvertimeOutcome
 from flows.effects import EffectReportSummary, effect_report
 from flows.intake import survey_intake
 from flows.scoring import task_scoring
-from inventory.db.pilot_repo import PilotSummary
 from inventory.intake import FileOutcome
 from inventory.settings import get_settings
 from inventory.synthetic import SyntheticSurvey, corrupt, make_town, write_survey, write_town

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 
 from bpr.panel import make_panel, town_calendar
+from bpr.pilot_service import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
+from bpr.review_service import record_decision
 from bpr.synthetic_pilots import Move, PilotPlan
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.pilot_repo import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
-from inventory.db.scoring_repo import inventory_frame, latest_run, record_review, stored_groups, stored_scores
+from inventory.db.scoring_repo import inventory_frame, latest_run, stored_groups, stored_scores
 from inventory.errors import NotFoundError
 from inventory.overtime_intake import import_overtime
 from inventory.synthetic_overtime import write_overtime_files
@@ -109,7 +110,7 @@ def apply_plans(url: str, plans: Sequence[PilotPlan], *, actor: str) -> list[Pil
     with session_scope(engine_for(url)) as session:
         for plan in plans:
             # As in a real 検討会議: the candidate is adopted first, then piloted.
-            record_review(
+            record_decision(
                 session=session, task_id=plan.task_id, decision="採用", reviewer="DX推進本部 検討会議",
                 reason="業務量調査の上位候補。トライアル導入で効果を検証する", source="demo",
             )  # fmt: skip

@@ -16,8 +16,8 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from bpr.effect_report import ReportFormat, load_inputs, render_report, report_file_name
 from bpr.report_data import EffectReport, build_report
-from flows.cli_effects import ReportFormat, load_inputs, render_report, report_file_name
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
 from inventory.display import hours, pct, signed

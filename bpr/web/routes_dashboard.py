@@ -11,13 +11,14 @@ from starlette.responses import Response
 
 from bpr import pilots as rules
 from bpr.errors import EffectsError
+from bpr.pilot_service import pilot_board
 from bpr.web import charts
 from bpr.web.auth import CurrentUser, DbSession
 from bpr.web.privacy import overtime_for_viewer
 from bpr.web.progress import STATE_LABELS, progress, state_counts
 from bpr.web.views import render
 from inventory.db.web_repo import RankingFilter, ranking_page
-from inventory.db.web_status_repo import department_overtime, pilot_board, submission_years
+from inventory.db.web_status_repo import department_overtime, submission_years
 
 router = APIRouter()
 TOP = 10

@@ -9,11 +9,10 @@ from starlette.responses import RedirectResponse, Response
 
 from bpr import pilots as rules
 from bpr.errors import PilotError
+from bpr.pilot_service import advance_pilot, pilot_board, pilot_department
 from bpr.web.auth import EDITORS, CheckedForm, CurrentUser, DbSession, Editor, Principal
 from bpr.web.errors import PageNotFound
 from bpr.web.views import render
-from inventory.db.pilot_repo import advance_pilot
-from inventory.db.web_status_repo import pilot_board, pilot_department
 
 router = APIRouter()
 TOOL_NAMES = {"rpa": "RPA", "ai-ocr": "AI-OCR", "both": "AI-OCR+RPA"}

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bpr.review import DECISIONS
+from bpr.errors import ReviewError
+from bpr.review import DECISIONS, MAX_REASON, checked_review
 from bpr.web.auth import EDITORS, CheckedForm, CurrentUser, DbSession, Editor, Principal
 from bpr.web.errors import PageNotFound
 from bpr.web.views import fiscal_year_label, render
@@ -25,7 +26,6 @@ FACT_LABELS = (
     ("abolition_planned", "廃止予定"), ("notes", "備考"), ("file_name", "調査票ファイル"),
 )  # fmt: skip
 FACTOR_TOOLS = {"rpa": "RPA", "ai-ocr": "AI-OCR", "ease": "導入しやすさ"}
-MAX_REASON = 2000
 
 
 def _shown(value: object) -> str:
@@ -51,7 +51,7 @@ def _page(request: Request, session: Session, user: Principal, task_id: int, *, 
     factors = sorted((detail.score or {}).get("factors") or [], key=lambda f: (f["tool"], -abs(f["points"])))
     return render(
         request, "task.html.j2", page="ranking", title=f"業務詳細: {detail.task['name']}", status=status,
-        detail=detail, facts=facts, factors=factors, factor_tools=FACTOR_TOOLS, decisions=DECISIONS,
+        detail=detail, facts=facts, factors=factors, factor_tools=FACTOR_TOOLS, decisions=DECISIONS, max_reason=MAX_REASON,
         message=message, saved=saved, reason=reason, can_review=user.role in EDITORS,
     )  # fmt: skip
 
@@ -71,18 +71,15 @@ def record_decision(
     session: DbSession,
 ) -> Response:
     """Append a decision (採用/保留/不採用 + reason) to the task's history."""
-    decision = str(form.get("decision") or "")
-    reason = str(form.get("reason") or "").strip()
-    if decision not in DECISIONS or not reason or len(reason) > MAX_REASON:
-        problem = (
-            f"判断は {'・'.join(DECISIONS)} から選んでください" if decision not in DECISIONS
-            else f"理由は{MAX_REASON}文字以内で入力してください" if reason else "判断の理由を入力してください"
-        )  # fmt: skip
-        return _page(request, session, user, task_id, message=problem, status=400, reason=reason)
+    typed = str(form.get("reason") or "").strip()
+    try:
+        decision, reason = checked_review(str(form.get("decision") or ""), typed)
+    except ReviewError as exc:
+        return _page(request, session, user, task_id, message=exc.message, status=400, reason=typed)
     if task_department(session=session, task_id=task_id) is None:
         raise PageNotFound(f"業務ID {task_id} は登録されていません")
-    from inventory.db.scoring_repo import record_review  # pandas loads on the first decision, not at start-up
+    from bpr.review_service import record_decision  # pandas loads on the first decision, not at start-up
 
-    record_review(session=session, task_id=task_id, decision=decision, reason=reason, reviewer=user.name,
-                  source="web")  # fmt: skip
+    record_decision(session=session, task_id=task_id, decision=decision, reason=reason, reviewer=user.name,
+                    source="web")  # fmt: skip
     return RedirectResponse(f"/tasks/{task_id}?saved=1#history", status_code=303)

@@ -11,7 +11,6 @@ import pandas as pd
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from bpr.review import DECISIONS
 from inventory.db.bpr_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.repository import audit, list_tasks, now
 from inventory.db.tables import Department, SurveySubmission, Task
@@ -174,9 +173,10 @@ class Decision:
 def record_review(
     *, session: Session, task_id: int, decision: str, reason: str, reviewer: str, source: str = "cli"
 ) -> Review:
-    """Append a decision on a task (history is never overwritten), with the scores it saw."""
-    if decision not in DECISIONS:
-        raise NotFoundError(f"判断は {' / '.join(DECISIONS)} のいずれかです（指定: {decision}）")
+    """Store a decision on a task (history is never overwritten), with the scores it saw.
+
+    Only stores: `bpr.review_service.record_decision` checks the decision and reason first.
+    """
     # Lock the task (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): two decisions on
     # one task at once then get their ids and decided_at in the same order, so "the latest" is
     # one decision for every view (max id) and for anyone reading the times.

@@ -1,4 +1,4 @@
-"""The SQL behind the web UI's status pages: pilots by state, submissions per 課, overtime per 課.
+"""The SQL behind the web UI's status pages: pilot samples, submissions per 課, overtime per 課.
 
 Kept apart from `web_repo` (the ranking and task pages) so each stays readable.
 Rejected files leave only an audit entry (no task data is stored from them), so a
@@ -8,6 +8,7 @@ submission's error report is rebuilt from that entry: file, time, error count, c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,48 +16,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bpr import pilots as rules
 from inventory.db.overtime_tables import OvertimeMonth
-from inventory.db.pilot_repo import PilotSummary, list_pilots
 from inventory.db.pilot_tables import PilotMeasurement
 from inventory.db.tables import AuditEntry, Department, Division, SurveySubmission
 
 REJECTIONS_SCANNED = 5_000  # newest rejection entries looked at (a town has dozens a year)
 
 
-@dataclass
-class PilotCard:
-    """A pilot with its samples and the moves the lifecycle allows from its state."""
-
-    summary: PilotSummary
-    measurements: list[dict[str, Any]]
-    next_states: tuple[str, ...]
-
-
-def pilot_board(*, session: Session, department: str | None = None) -> dict[str, list[PilotCard]]:
-    """Pilots grouped by state in lifecycle order (only those serving `department`, when given)."""
-    summaries = [
-        p for p in list_pilots(session=session)
-        if department is None or p.department == department or department in p.departments
-    ]  # fmt: skip
+def measurement_rows(*, session: Session, pilot_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each pilot's samples as plain rows for the pilot board, oldest measurement first."""
     samples: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = session.execute(
         select(PilotMeasurement.pilot_id, PilotMeasurement.phase, PilotMeasurement.cases, PilotMeasurement.minutes,
                PilotMeasurement.check_minutes, PilotMeasurement.method, PilotMeasurement.measured_on)
-        .where(PilotMeasurement.pilot_id.in_([p.id for p in summaries]))
+        .where(PilotMeasurement.pilot_id.in_(pilot_ids))
         .order_by(PilotMeasurement.measured_on, PilotMeasurement.id)
     ).mappings()  # fmt: skip
     for row in rows:
         samples[row["pilot_id"]].append(dict(row))
-    board: dict[str, list[PilotCard]] = {state: [] for state in rules.STATES}
-    for p in summaries:
-        board[p.state].append(PilotCard(p, samples[p.id], rules.allowed_next(p.state)))
-    return board
-
-
-def pilot_department(*, session: Session, pilot_id: int) -> PilotSummary | None:
-    """One pilot's summary (for the access check and the confirmation message)."""
-    return next((p for p in list_pilots(session=session) if p.id == pilot_id), None)
+    return samples
 
 
 @dataclass

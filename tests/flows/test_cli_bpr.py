@@ -225,3 +225,35 @@ def test_bad_scoring_config_is_refused_before_prefect_starts(tmp_path: Path) -> 
     config.write_text("[knockout]\nmin_annual_hours = 'たくさん'\n", encoding="utf-8")
     code, out = dxi("score", "--config", str(config))
     assert code == 2 and "min_annual_hours" in out
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_cli_and_xlsx_import_hold_the_web_form_limit_on_a_reason(tmp_path: Path) -> None:
+    seed_inventory()
+    assert dxi("score")[0] == 0
+    task_id = str(ranking()[0]["task_id"])
+    too_long = "あ" * 2001
+    code, out = dxi("review", task_id, "--decision", "採用", "--reason", too_long)
+    assert code == 2 and "--reason: 理由は2,000文字以内で入力してください（2,001文字あります）" in out, out
+    code, out = dxi("review", task_id, "--decision", "採用", "--reason", " ")
+    assert code == 2 and "--reason: 判断の理由を入力してください" in out, out
+    assert not [r for r in ranking() if r["decision"]]
+
+    book_path = tmp_path / "候補一覧.xlsx"
+    assert dxi("rank", "--format", "xlsx", "-o", str(book_path))[0] == 0
+    book = load_workbook(book_path)
+    sheet = book["候補一覧"]
+    col = {c.value: i for i, c in enumerate(sheet[4])}
+    rows = list(sheet.iter_rows(min_row=5))
+    rows[0][col["判断（記入）"]].value = "採用"
+    rows[0][col["理由（記入）"]].value = "効果大"
+    rows[1][col["判断（記入）"]].value = "保留"
+    rows[1][col["理由（記入）"]].value = too_long
+    book.save(book_path)
+    code, out = dxi("review", "--import", str(book_path))
+    assert code == 1 and "6行目「理由（記入）」" in out and "理由は2,000文字以内で入力してください" in out, (
+        out
+    )
+    assert "1件も記録しませんでした" in out
+    assert not [r for r in ranking() if r["decision"]]

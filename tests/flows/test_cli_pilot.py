@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bpr.pilot_service import production_automations
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.pilot_repo import production_automations
 from inventory.normalize import parse_date
 from inventory.settings import get_settings
 from tests.flows.cli_runner import assert_not_imported, dxi

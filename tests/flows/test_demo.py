@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bpr.pilot_service import production_automations
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import overtime_panel
-from inventory.db.pilot_repo import production_automations
 from inventory.db.scoring_repo import latest_decisions
 from inventory.db.tables import Task
 from inventory.settings import get_settings

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bpr.config import default_config
 from bpr.panel import make_panel
+from bpr.pilot_service import add_measurement, advance_pilot, create_pilot, production_automations
 from flows.scoring import score, store
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.pilot_repo import add_measurement, advance_pilot, create_pilot, production_automations
 from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
 from inventory.db.tables import Department, Task

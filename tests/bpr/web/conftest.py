@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine
 from starlette.exceptions import StarletteDeprecationWarning
 
+from bpr.pilot_service import add_measurement, advance_pilot, create_pilot
 from bpr.web.app import create_app
 from inventory.db.account_repo import add_user
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.pilot_repo import add_measurement, advance_pilot, create_pilot
 from inventory.db.repository import record_rejection
 from inventory.overtime import OvertimeMonthIn
 from inventory.settings import get_settings

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
+from bpr.pilot_service import add_measurement, advance_pilot, create_pilot
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.pilot_repo import add_measurement, advance_pilot, create_pilot
 from inventory.db.scoring_repo import record_review
 from inventory.intake import ingest_file
 from inventory.overtime import OvertimeMonthIn

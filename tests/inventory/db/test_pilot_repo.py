@@ -9,15 +9,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bpr.errors import PilotError
-from inventory.db.engine import session_scope
-from inventory.db.pilot_repo import (
+from bpr.pilot_service import (
     add_measurement,
     advance_pilot,
     create_pilot,
     list_pilots,
-    pilot_events,
     production_automations,
 )
+from inventory.db.engine import session_scope
+from inventory.db.pilot_repo import pilot_events
 from inventory.db.repository import store_survey
 from inventory.db.tables import AuditEntry, Task
 from inventory.errors import NotFoundError

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inventory.db.engine import make_engine
-from inventory.db.migrate import upgrade
-from inventory.doctor import (
+from flows.doctor import (
     check_database,
     check_disk_space,
     check_folder,
@@ -22,6 +20,8 @@ from inventory.doctor import (
     check_pseudonym_key,
     run_checks,
 )
+from inventory.db.engine import make_engine
+from inventory.db.migrate import upgrade
 from inventory.settings import Settings
 
 
