@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,13 +13,13 @@ from flows.cli_app import app, console, fail, print_table, settings_or_exit
 from flows.cli_ja import confirm
 from inventory.db.engine import engine_for
 from inventory.db.table_labels import table_label
+from inventory.display import japan_time
 from inventory.errors import InventoryError
 from inventory.settings import get_settings
 
 STATUS_LABELS = {"ok": "[green]OK[/]", "warn": "[yellow]注意[/]", "error": "[bold red]エラー[/]"}
 PHASE_LABELS = {"read": "書き出し中", "verify": "検証中", "load": "復元中"}
 DIALECT_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 def _progress() -> Progress:
@@ -143,7 +142,7 @@ def restore(
             "すべて置き換えてよい場合は --force を付けて実行してください。"
         )
     if existing and not yes:
-        created = manifest.created_at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+        created = japan_time(manifest.created_at)
         question = (
             f"{where} の {existing:,} 行をすべて削除し、{created} のバックアップ"
             f"（{manifest.total_rows:,} 行）で置き換えます。よろしいですか?"
