@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -89,86 +90,86 @@ def write_rank_workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     )
     book.set_properties({"title": title, "author": "dx-task-inventory"})
-    head = book.add_format(
-        {
-            "bold": True,
-            "bg_color": "#1F4E78",
-            "font_color": "white",
-            "text_wrap": True,
-            "valign": "vcenter",
-            "border": 1,
-        }
-    )
-    entry_head = book.add_format(
-        {"bold": True, "bg_color": "#FFD966", "text_wrap": True, "valign": "vcenter", "border": 1}
-    )
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
-    # Text indented, so it stands clear of the right-aligned number to its left.
-    top = book.add_format({"valign": "top", "align": "left", "indent": 1})
-    number = book.add_format({"num_format": "#,##0.0", "valign": "top"})
-    score = book.add_format({"num_format": "0", "valign": "top"})
-    entry = book.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1, "text_wrap": True})
-    grey = book.add_format({"font_color": "#808080"})
-
+    formats = _formats(book)
     sheet = book.add_worksheet(CANDIDATE_SHEET)
-    text = SafeText(book)  # 課 and 業務名 are user text: written so Excel never evaluates them
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_string(
         1,
         0,
         "黄色の列（判断・理由・判断者）に記入して保存し、`dxi review --import このファイル` で取り込めます。判断は 採用 / 保留 / 不採用。",
-        grey,
+        formats["grey"],
     )
-    header_row = 3
+    _write_candidates(sheet, SafeText(book), frame, formats)
+    last = HEADER_ROW + max(len(frame), 1)
+    _highlight(sheet, book, last)
+    sheet.freeze_panes(HEADER_ROW + 1, 4)
+    sheet.autofilter(HEADER_ROW, 0, last, len(COLUMNS) - 1)
+    sheet.set_row(HEADER_ROW, 32)
+    reviewer_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == REVIEWER_HEADER)
+    set_print_layout(sheet, last_row=last, last_col=reviewer_col, header_rows=(HEADER_ROW, HEADER_ROW))
+
+    _department_sheet(book, frame, formats["head"], formats["number"])
+    if groups:
+        _group_sheet(book, groups, formats["head"], formats["number"], formats["wrap"])
+    book.close()
+    return path
+
+
+HEADER_ROW = 3  # the 候補一覧 heading row (0-based): a title and an instruction above it
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
+    """The cell formats of the ranking workbook, by name."""
+    head = {"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1}
+    return {
+        "head": book.add_format({**head, "bg_color": "#1F4E78", "font_color": "white"}),
+        "entry_head": book.add_format({**head, "bg_color": "#FFD966"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top", "font_size": 9}),
+        # Text indented, so it stands clear of the right-aligned number to its left.
+        "top": book.add_format({"valign": "top", "align": "left", "indent": 1}),
+        "number": book.add_format({"num_format": "#,##0.0", "valign": "top"}),
+        "score": book.add_format({"num_format": "0", "valign": "top"}),
+        "entry": book.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1, "text_wrap": True}),
+        "grey": book.add_format({"font_color": "#808080"}),
+    }
+
+
+def _write_candidates(sheet: Any, text: SafeText, frame: pd.DataFrame, formats: dict[str, Any]) -> None:
+    """The heading row and one row per candidate; the （記入） columns are left blank to fill in."""
+    wrap, top = formats["wrap"], formats["top"]
     for col, (header, _, width) in enumerate(COLUMNS):
-        sheet.write_string(header_row, col, header, entry_head if header.endswith("（記入）") else head)
+        head = formats["entry_head"] if header.endswith("（記入）") else formats["head"]
+        sheet.write_string(HEADER_ROW, col, header, head)
         sheet.set_column(col, col, width, wrap if header == "スコアの説明" else None)
-    n = len(frame)
     for offset, record in enumerate(frame.to_dict("records")):
-        row = header_row + 1 + offset
+        row = HEADER_ROW + 1 + offset
         for col, (_header, source, _) in enumerate(COLUMNS):
             if not source:
-                sheet.write_blank(row, col, None, entry)
+                sheet.write_blank(row, col, None, formats["entry"])
                 continue
             value = plain_value(record.get(source))
             value = "" if value is None else value
             if isinstance(value, bool):
                 value = "○" if value else ""
             if isinstance(value, int | float) and not isinstance(value, bool):
-                fmt = (
-                    score
-                    if source.endswith("_score") or source in ("rank", "task_id", "group_id")
-                    else number
-                )
-                sheet.write_number(row, col, float(value), fmt)
+                whole = source.endswith("_score") or source in ("rank", "task_id", "group_id")
+                sheet.write_number(row, col, float(value), formats["score" if whole else "number"])
             else:
                 text.write(sheet, row, col, str(value), wrap if source == "explanation" else top)
-    last = header_row + max(n, 1)
+
+
+def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:
+    """Data bars on the scores, a colour scale on the saving, 区分 colours, and the 判断 drop-down."""
+    first = HEADER_ROW + 1
     col_of = {source: i for i, (_, source, _) in enumerate(COLUMNS) if source}
     for source in ("rpa_score", "ocr_score"):
         c = col_of[source]
-        sheet.conditional_format(
-            header_row + 1,
-            c,
-            last,
-            c,
-            {
-                "type": "data_bar",
-                "bar_color": "#5B9BD5",
-                "min_type": "num",
-                "min_value": 0,
-                "max_type": "num",
-                "max_value": 100,
-            },
-        )
+        bar = {"type": "data_bar", "bar_color": "#5B9BD5", "min_type": "num", "min_value": 0,
+               "max_type": "num", "max_value": 100}  # fmt: skip
+        sheet.conditional_format(first, c, last, c, bar)
     c = col_of["expected_hours_saved"]
-    sheet.conditional_format(
-        header_row + 1,
-        c,
-        last,
-        c,
-        {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#C6EFCE", "max_color": "#63BE7B"},
-    )
+    scale = {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#C6EFCE", "max_color": "#63BE7B"}
+    sheet.conditional_format(first, c, last, c, scale)
     c = col_of["quadrant_label"]
     for label, colour in (
         ("クイックウィン", "#C6EFCE"),
@@ -176,43 +177,13 @@ def write_rank_workbook(
         ("後回し", "#FFF2CC"),
         ("見送り推奨", "#F2F2F2"),
     ):
-        sheet.conditional_format(
-            header_row + 1,
-            c,
-            last,
-            c,
-            {
-                "type": "cell",
-                "criteria": "==",
-                "value": f'"{label}"',
-                "format": book.add_format({"bg_color": colour}),
-            },
-        )
+        rule = {"type": "cell", "criteria": "==", "value": f'"{label}"',
+                "format": book.add_format({"bg_color": colour})}  # fmt: skip
+        sheet.conditional_format(first, c, last, c, rule)
     decision_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == DECISION_HEADER)
-    sheet.data_validation(
-        header_row + 1,
-        decision_col,
-        last,
-        decision_col,
-        {
-            "validate": "list",
-            "source": list(DECISIONS),
-            "error_type": "warning",
-            "input_title": "判断",
-            "input_message": "採用 / 保留 / 不採用",
-        },
-    )
-    sheet.freeze_panes(header_row + 1, 4)
-    sheet.autofilter(header_row, 0, last, len(COLUMNS) - 1)
-    sheet.set_row(header_row, 32)
-    reviewer_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == REVIEWER_HEADER)
-    set_print_layout(sheet, last_row=last, last_col=reviewer_col, header_rows=(header_row, header_row))
-
-    _department_sheet(book, frame, head, number)
-    if groups:
-        _group_sheet(book, groups, head, number, wrap)
-    book.close()
-    return path
+    choices = {"validate": "list", "source": list(DECISIONS), "error_type": "warning",
+               "input_title": "判断", "input_message": "採用 / 保留 / 不採用"}  # fmt: skip
+    sheet.data_validation(first, decision_col, last, decision_col, choices)
 
 
 def _department_sheet(book: xlsxwriter.Workbook, frame: pd.DataFrame, head: object, number: object) -> None:
