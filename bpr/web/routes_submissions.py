@@ -11,8 +11,9 @@ from starlette.responses import Response
 from bpr.web.auth import CurrentUser, DbSession
 from bpr.web.errors import Forbidden, PageNotFound
 from bpr.web.progress import STATE_LABELS, progress
-from bpr.web.views import JST, render
+from bpr.web.views import render
 from inventory.db.web_status_repo import rejection, submission_status, submission_years
+from inventory.display import japan_time
 from inventory.export import to_csv
 
 router = APIRouter()
@@ -48,8 +49,7 @@ def error_report(entry_id: int, user: CurrentUser, session: DbSession) -> Respon
         raise PageNotFound("このエラー報告はありません")
     user.check_department(entry["department"], "このエラー報告")
     row = {"課": entry["department"], "年度": entry["fiscal_year"], "ファイル": entry["file"],
-           "差戻し日時": entry["at"].astimezone(JST).strftime("%Y-%m-%d %H:%M") if entry["at"].tzinfo
-           else entry["at"].strftime("%Y-%m-%d %H:%M"),
+           "差戻し日時": japan_time(entry["at"]),
            "エラー件数": entry["errors"], "エラーの種類": " ".join(entry["codes"])}  # fmt: skip
     body = to_csv([row], REPORT_HEADERS).encode("utf-8-sig")
     name = f"エラー報告_{entry['department'] or '課不明'}_{entry_id}.csv"

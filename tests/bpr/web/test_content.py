@@ -134,3 +134,20 @@ def test_decision_history_names_where_each_decision_came_from_in_japanese(
     history = app_client.get(f"/tasks/{task_id}").text.split('id="history"')[1].split("</section>")[0]
     assert "コマンド" in history and "Excel取り込み" in history and "デモ" in history
     assert not english_words(re.sub(r"<[^>]+>", " ", history), allowed=frozenset({"nowrap"}))
+
+
+def test_error_report_download_shows_the_rejection_time_in_japan(
+    app_client: TestClient, town: Town, engine: Engine
+) -> None:
+    from bpr.web.views import ENV
+    from inventory.db.web_status_repo import rejection
+
+    department, entry_id = next(iter(town.rejection_ids.items()))
+    with session_scope(engine) as session:
+        stored = rejection(session=session, entry_id=entry_id)
+    assert stored is not None
+    login_as(app_client, "admin")
+    body = app_client.get(f"/submissions/errors/{entry_id}.csv").content.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(body))
+    # The same Japan time the web pages show (SQLite returns the stored UTC time without a zone).
+    assert row["差戻し日時"] == ENV.filters["when"](stored["at"]) and row["課"] == department
