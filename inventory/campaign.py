@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from inventory.display import japan_time
 from inventory.era import era_label
 from inventory.errors import InventoryError
 from inventory.normalize import parse_date
@@ -175,11 +176,7 @@ def status_row(status: DepartmentStatus) -> dict[str, object]:
         "期限": status.deadline.isoformat(),
         "残り日数": status.days_left,
         "調査票ファイル": status.template_file or "",
-        "最終受付日時": (
-            status.last_received_at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
-            if status.last_received_at
-            else ""
-        ),
+        "最終受付日時": japan_time(status.last_received_at),
     }
 
 

@@ -7,8 +7,7 @@ from a survey such as `<script>…` must always reach the browser as text.
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ from starlette.responses import HTMLResponse
 
 from bpr.labels import QUADRANT_LABELS, REVIEW_SOURCES, ROLE_LABELS, TOOL_LABELS
 from bpr.web.auth import Principal
+from inventory.display import hours, japan_time
 from inventory.era import era_label
 
-JST = timezone(timedelta(hours=9), "JST")
 TEMPLATES = Path(__file__).parent / "templates"
 NAV = (
     ("dashboard", "/", "ダッシュボード", ("admin", "reviewer", "dept")),
@@ -31,18 +30,11 @@ NAV = (
 )
 
 
-def _number(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:,.{digits}f}"
-
-
 def _when(value: datetime | date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+        return japan_time(value)
     return value.isoformat()
 
 
@@ -65,7 +57,7 @@ def _environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
-    env.filters.update(num=_number, when=_when, pct=_pct, short=_short, fy=fiscal_year_label)
+    env.filters.update(num=hours, when=_when, pct=_pct, short=_short, fy=fiscal_year_label)
     env.globals.update(
         QUADRANT_LABELS=QUADRANT_LABELS,
         TOOL_LABELS=TOOL_LABELS,
