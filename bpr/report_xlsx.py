@@ -14,10 +14,9 @@ from typing import Any
 import xlsxwriter
 
 from bpr.report_data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport
-from inventory.export import SafeText
+from inventory.export import SafeText, page_setup
 
 Cell = str | float | int | bool | None
-A4 = 9  # xlsxwriter's paper code
 ROW_PX = 20  # a default row's height in pixels
 PILOT_COLUMNS = (5, 20, 30, 11, 8, 12, 12, 9, 15)  # widths in characters
 SUMMARY_COLUMNS = (52, 16, 14)  # 概要: label, value, and the paragraphs' third column
@@ -26,12 +25,7 @@ PAGE_PX = 1000  # a chart no taller fits one fit-to-width A4 page of these sheet
 
 def _print_setup(sheet: Any, header_row: int | None = 0) -> None:
     """A4 portrait, one page wide, the table's header row repeated on every page."""
-    sheet.set_paper(A4)
-    sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    if header_row is not None:
-        sheet.repeat_rows(header_row)
+    page_setup(sheet, landscape=False, header_row=header_row, margins=(0.5, 0.6))
 
 
 def _paragraph(sheet: Any, book: Any, row: int, last_col: int, text: str, width_chars: float) -> None:

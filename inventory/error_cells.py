@@ -7,12 +7,11 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from inventory.export import SafeText
+from inventory.export import SafeText, page_setup
 from inventory.models import RowError
 
 BAD_FILL = "#FFC7CE"
 BAD_FONT = "#9C0006"
-A4 = 9  # xlsxwriter's paper code
 
 
 class Formats:
@@ -85,11 +84,7 @@ def write_value(ws: Any, row: int, col: int, value: object, formats: Formats, *,
 
 
 def print_one_page_wide(ws: Any, *, first_row: int, last_row: int, last_col: int, header_row: int) -> None:
-    """A4 landscape, fitted to one page wide, the header row repeated on every page."""
-    ws.set_paper(A4)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.repeat_rows(header_row)
+    """A4 landscape, fitted to one page wide, the header row repeated on every page, centred."""
+    page_setup(ws, header_row=header_row, margins=(0.4, 0.5))
     ws.print_area(first_row, 0, max(last_row, header_row), last_col)
     ws.center_horizontally()

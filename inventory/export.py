@@ -170,6 +170,30 @@ def _fit_width(header: str, values: Sequence[object]) -> float:
     return min(MAX_WIDTH, max(6.0, min(display_width(header) + 1, HEADER_WIDTH), widest + 2))
 
 
+def page_setup(
+    sheet: Any,
+    *,
+    landscape: bool = True,
+    header_row: int | None = None,
+    margins: tuple[float, float] = (0.4, 0.6),
+) -> None:
+    """A4, fitted to one page wide (any number of pages tall), `header_row` repeated on every page.
+
+    The one page setup every xlsx writer of the project starts from; `margins` are
+    (left and right, top and bottom) in inches.
+    """
+    sheet.set_paper(A4)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    side, edge = margins
+    sheet.set_margins(left=side, right=side, top=edge, bottom=edge)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+
+
 def set_print_layout(
     sheet: Any,
     *,
@@ -180,23 +204,16 @@ def set_print_layout(
     landscape: bool = True,
     gridlines: bool = True,
 ) -> None:
-    """Print a sheet as a person reads it: A4, one page wide, header rows on every page.
+    """Print a table as a person reads it: `page_setup`, a print area, gridlines and page numbers.
 
-    Every xlsx writer of the project calls this once per sheet, so printed workbooks all
-    look alike: the print area holds what a person reads or fills in (rows first_row..
-    last_row, columns 0..last_col), the footer reads 「ページ 1 / 3」. Tables print their
-    gridlines, so the cells of a hand-filled page can be told apart.
+    The print area holds what a person reads or fills in (rows first_row..last_row,
+    columns 0..last_col), the footer reads 「ページ 1 / 3」. Tables print their gridlines,
+    so the cells of a hand-filled page can be told apart.
     """
-    sheet.set_paper(A4)
-    if landscape:
-        sheet.set_landscape()
-    else:
-        sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
+    page_setup(sheet, landscape=landscape)
     sheet.print_area(first_row, 0, max(last_row, first_row), max(last_col, 0))
     if header_rows is not None:
         sheet.repeat_rows(*header_rows)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer(PAGE_FOOTER)
     if gridlines:
         sheet.hide_gridlines(0)  # 0: shown on screen and printed
