@@ -3,7 +3,7 @@
     python bench/backup.py [--departments 30] [--tasks 50] [--runs 3]
 
 Builds the database through the real code (every survey ingested with
-`inventory.intake.ingest_file`, then `--runs` scoring runs stored by the scoring flow's
+`inventory.intake.survey.ingest_file`, then `--runs` scoring runs stored by the scoring flow's
 task functions), then prints for each backend: rows, backup seconds and size, restore
 seconds into a fresh database, and a round-trip check (every table equal).
 """
@@ -21,20 +21,20 @@ from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flows.town.survey import make_town, write_town  # noqa: E402
 from inventory.db.backup import row_counts, write_backup  # noqa: E402
 from inventory.db.engine import make_engine  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402
 from inventory.db.restore import restore_backup  # noqa: E402
-from inventory.intake import ingest_file  # noqa: E402
-from inventory.synthetic import make_town, write_town  # noqa: E402
+from inventory.intake.survey import ingest_file  # noqa: E402
 from tests.inventory.db.populate import dump  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def fill(engine: Engine, folder: Path, departments: int, tasks: int, runs: int) -> None:
-    from bpr.config import default_config
-    from flows.scoring import load_inventory, score, store
+    from bpr.scoring.config import default_config
+    from flows.task_scoring import load_inventory, score, store
 
     for path in write_town(make_town(departments=departments, tasks_per_department=tasks), folder, seed=1):
         ingest_file(engine=engine, path=path)

@@ -3,10 +3,10 @@
     python bench/effects_calibration.py [--seeds 100] [--n-boot 1000] [--effect -3.0]
         [--trend -0.8] [--departments 30] [--years 4] [--missing 0.0]
 
-For seeds 0..N−1 it draws a panel (bpr.panel.make_panel: common downward trend, March
+For seeds 0..N−1 it draws a panel (flows.town.panel.make_panel: common downward trend, March
 and April peaks, staggered go-lives) with the planted effect, and for seeds
 100000..100000+N−1 one with none,
-estimates with bpr.attribution.did (1000 bootstrap reps, seed fixed), and prints:
+estimates with bpr.effects.attribution.did (1000 bootstrap reps, seed fixed), and prints:
   coverage     share of seeds whose 95% interval contains the planted effect
                (issue 4 asks ≥ 90 of 100, with and without an effect)
   estimate     mean DiD estimate vs planted, and its spread over seeds
@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bpr.attribution import did  # noqa: E402
-from bpr.panel import make_panel  # noqa: E402
+from bpr.effects.attribution import did  # noqa: E402
+from flows.town.panel import make_panel  # noqa: E402
 
 NULL_SEEDS = 100_000
 

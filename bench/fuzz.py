@@ -97,8 +97,8 @@ def atheris_worker(argv: list[str]) -> None:
 
     with atheris.instrument_imports():
         from inventory.errors import UnreadableFileError
-        from inventory.reader import read_survey_bytes
-        from inventory.validate import validate_table
+        from inventory.survey.reader import read_survey_bytes
+        from inventory.survey.validate import validate_table
 
     def one(data: bytes) -> None:
         for name in ("f.xlsx", "f.csv"):

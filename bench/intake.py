@@ -30,10 +30,10 @@ import python_calamine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inventory.intake import find_survey_files, parse_bytes  # noqa: E402
-from inventory.reader import decode_csv  # noqa: E402
-from inventory.synthetic import make_town, write_town  # noqa: E402
-from inventory.validate import find_header  # noqa: E402
+from flows.town.survey import make_town, write_town  # noqa: E402
+from inventory.intake.survey import find_survey_files, parse_bytes  # noqa: E402
+from inventory.survey.reader import decode_csv  # noqa: E402
+from inventory.survey.validate import find_header  # noqa: E402
 
 
 def floor(files: list[Path]) -> int:
@@ -103,7 +103,7 @@ def main() -> None:
 
     os.environ.update(env)
     os.environ["DXI_HOME"] = str(work / "home-warm1")
-    from flows.intake import survey_intake
+    from flows.survey_intake import survey_intake
 
     survey_intake(paths=[str(inbox)])  # warm-up: starts Prefect's temporary server
     from inventory.settings import get_settings

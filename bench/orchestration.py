@@ -3,7 +3,7 @@
     python bench/orchestration.py [--workbooks 200] [--tasks 30] [--seed 0] [--runners thread,process,dask,dask-up]
 
 Writes N realistic workbooks (40 課 × as many 年度 as needed, mixed clean / messy / CSV
-styles from inventory/synthetic.py), starts Prefect's temporary server once (timed and
+styles from flows/town/survey.py), starts Prefect's temporary server once (timed and
 reported on its own), warms the flow up on two files, then ingests the same N files
 into a fresh SQLite database per run:
   plain     parse_surveys.fn + store_one for each file in input order: the flow's own
@@ -34,7 +34,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inventory.synthetic import make_town, next_year, write_town  # noqa: E402
+from flows.town.survey import make_town, next_year, write_town  # noqa: E402
 
 RUNNER_SPECS = {"thread": "thread", "process": "process", "dask": "dask?workers=2"}
 
@@ -65,11 +65,11 @@ def stored_tasks(url: str) -> int:
 
 def plain(paths: list[Path], url: str) -> int:
     """The flow's body with Prefect taken out: same find, parse and store functions."""
-    from flows.intake import batches, parse_surveys
+    from flows.survey_intake import batches, parse_surveys
     from inventory.db.engine import engine_for
     from inventory.db.migrate import ensure_schema
-    from inventory.intake import find_survey_files, store_one
-    from inventory.validate import IntakeOptions
+    from inventory.intake.survey import find_survey_files, store_one
+    from inventory.survey.validate import IntakeOptions
 
     engine = engine_for(url)
     ensure_schema(engine)
@@ -85,8 +85,8 @@ def plain(paths: list[Path], url: str) -> int:
 
 
 def through_flow(paths: list[Path], url: str, spec: str) -> int:
-    from flows.intake import survey_intake
     from flows.runners import with_task_runner
+    from flows.survey_intake import survey_intake
 
     outcomes = with_task_runner(survey_intake, spec)(
         paths=[str(p) for p in paths], actor="bench", database_url=url

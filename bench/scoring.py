@@ -5,9 +5,9 @@
 Generates a realistic task table (numpy RNG, fixed seed: 業務量調査 fields with the
 usual share of blanks, names shared across 課 in spelling variants so 横展開 groups
 exist), then times separately:
-  score     bpr.scoring.score_tasks (scores, hours saved, factors, explanations)
-  rollout   bpr.rollout.find_rollout_groups (name similarity, union-find)
-  rank      bpr.ranking.rank (whole list) + bpr.rollout.rank_groups
+  score     bpr.scoring.score.score_tasks (scores, hours saved, factors, explanations)
+  rollout   bpr.scoring.rollout.find_rollout_groups (name similarity, union-find)
+  rank      bpr.scoring.ranking.rank (whole list) + bpr.scoring.rollout.rank_groups
 and prints wall time, tasks/s and CPU time for each and the total (goal: total < 5 s
 wall for 100,000 tasks on the 2-core machines; CPU time shows the work when other
 processes share the cores), plus peak memory: the process's peak RSS (ru_maxrss), and with
@@ -29,10 +29,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bpr.config import default_config  # noqa: E402
-from bpr.ranking import rank  # noqa: E402
-from bpr.rollout import find_rollout_groups, rank_groups  # noqa: E402
-from bpr.scoring import score_tasks  # noqa: E402
+from bpr.scoring.config import default_config  # noqa: E402
+from bpr.scoring.ranking import rank  # noqa: E402
+from bpr.scoring.rollout import find_rollout_groups, rank_groups  # noqa: E402
+from bpr.scoring.score import score_tasks  # noqa: E402
 
 # Tasks every 課 has, with their category (the 横展開 candidates).
 COMMON = [

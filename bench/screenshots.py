@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from bpr.web.app import create_app  # noqa: E402
-from bpr.web.local_server import running  # noqa: E402
+from flows.web.app import create_app  # noqa: E402
+from flows.web.local_server import running  # noqa: E402
 from inventory.db.account_repo import add_user, get_user  # noqa: E402
 from inventory.db.engine import make_engine, session_scope  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402

@@ -28,17 +28,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scoring import make_tasks  # noqa: E402
-from bpr.config import default_config  # noqa: E402
-from bpr.ranking import rank  # noqa: E402
-from bpr.rollout import find_rollout_groups, rank_groups  # noqa: E402
-from bpr.scoring import score_tasks  # noqa: E402
+from bpr.scoring.config import default_config  # noqa: E402
+from bpr.scoring.ranking import rank  # noqa: E402
+from bpr.scoring.rollout import find_rollout_groups, rank_groups  # noqa: E402
+from bpr.scoring.score import score_tasks  # noqa: E402
 from inventory.db.account_repo import add_user  # noqa: E402
 from inventory.db.engine import make_engine, session_scope  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402
 from inventory.db.repository import store_survey  # noqa: E402
 from inventory.db.scoring_repo import inventory_frame, record_review, save_scoring_run  # noqa: E402
-from inventory.models import SurveyIn, TaskIn  # noqa: E402
 from inventory.settings import Settings  # noqa: E402
+from inventory.survey.models import SurveyIn, TaskIn  # noqa: E402
 
 PASSWORD = "bench password 1"
 TASK_FIELDS = [f for f in TaskIn.model_fields if f not in ("source_row", "task_code", "warnings")]
@@ -96,7 +96,7 @@ def client_for(engine: object, user: str):  # type: ignore[no-untyped-def]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from bpr.web.app import create_app
+    from flows.web.app import create_app
 
     client = TestClient(create_app(settings=Settings(), engine=engine), follow_redirects=False)  # type: ignore[arg-type]
     page = client.get("/login").text

@@ -8,12 +8,12 @@ For each backend (SQLite in a temporary folder; PostgreSQL in a throw-away datab
 at 127.0.0.1:5432, skipped with a note when unreachable): the synthetic town's
 workbooks are ingested and scored, one reviewer account is made per reviewer, and
 `dxi web` runs as its own process on a free 127.0.0.1 port. This process then
-drives the reviewers (tests/bpr/web/load_driver.py: own session each, CSRF token
+drives the reviewers (tests/flows/web/load_driver.py: own session each, CSRF token
 from the page, unique reasons, the redirect followed), and afterwards checks the
 database by reason: every acknowledged decision recorded exactly once with its
 audit entry. Then two reviewers decide the same task at the same instant for
 --race-rounds rounds. Prints throughput and p50/p95; the CI version is
-tests/bpr/web/test_load.py.
+tests/flows/web/test_load.py.
 """
 
 from __future__ import annotations
@@ -30,11 +30,8 @@ from sqlalchemy import Engine, create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inventory.db.bpr_tables import Review  # noqa: E402
-from inventory.db.engine import make_engine, session_scope  # noqa: E402
-from inventory.db.migrate import upgrade  # noqa: E402
-from tests.bpr.web.load_driver import LoadResult, race_same_task, run_load  # noqa: E402
-from tests.bpr.web.load_server import (  # noqa: E402
+from tests.flows.web.load_driver import LoadResult, race_same_task, run_load  # noqa: E402
+from tests.flows.web.load_server import (  # noqa: E402
     PASSWORD,
     check_stored,
     dxi_web,
@@ -42,6 +39,10 @@ from tests.bpr.web.load_server import (  # noqa: E402
     seed_load_town,
     server_log,
 )
+
+from inventory.db.engine import make_engine, session_scope  # noqa: E402
+from inventory.db.migrate import upgrade  # noqa: E402
+from inventory.db.scoring_tables import Review  # noqa: E402
 
 PG_ADMIN = os.environ.get("DXI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -23,16 +23,16 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from bpr.pilot_service import PilotSummary
-from bpr.synthetic_pilots import PilotPlan, go_lives, plan_pilots
+from bpr.pilots.service import PilotSummary
 from flows import demo_steps
 from flows.demo_steps import OvertimeOutcome
-from flows.effects import EffectReportSummary, effect_report
-from flows.intake import survey_intake
-from flows.scoring import task_scoring
-from inventory.intake import FileOutcome
+from flows.effect_report import EffectReportSummary, effect_report
+from flows.survey_intake import survey_intake
+from flows.task_scoring import task_scoring
+from flows.town.pilots import PilotPlan, go_lives, plan_pilots
+from flows.town.survey import SyntheticSurvey, corrupt, make_town, write_survey, write_town
+from inventory.intake.survey import FileOutcome
 from inventory.settings import get_settings
-from inventory.synthetic import SyntheticSurvey, corrupt, make_town, write_survey, write_town
 
 Step = Callable[[str], None]
 STEPS = (
@@ -172,7 +172,7 @@ def demo_flow(
     )
     say(STEPS[7])
     if OLD_NAME[0] in names:  # HR's first export still has the old 課 name: rejected, then resent
-        from inventory.synthetic_overtime import misspell_department
+        from flows.town.overtime import misspell_department
 
         wrong = misspell_department(
             files[0], folder / "人事給与_旧名称", department=OLD_NAME[0], wrong=OLD_NAME[1]

@@ -13,15 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from bpr.panel import make_panel, town_calendar
-from bpr.pilot_service import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
-from bpr.review_service import record_decision
-from bpr.synthetic_pilots import Move, PilotPlan
+from bpr.pilots.service import PilotSummary, add_measurement, advance_pilot, create_pilot, list_pilots
+from bpr.review.service import record_decision
+from flows.town.overtime import write_overtime_files
+from flows.town.panel import make_panel, town_calendar
+from flows.town.pilots import Move, PilotPlan
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.scoring_repo import inventory_frame, latest_run, stored_groups, stored_scores
 from inventory.errors import NotFoundError
-from inventory.overtime_intake import import_overtime
-from inventory.synthetic_overtime import write_overtime_files
+from inventory.intake.overtime import import_overtime
 
 # Yearly licence and one-off build effort of a pilot's tool (yen, staff hours): typical quotes.
 COSTS = {"rpa": (600_000.0, 40.0), "ai-ocr": (1_200_000.0, 24.0), "both": (1_800_000.0, 60.0)}
@@ -39,7 +39,7 @@ class OvertimeOutcome:
 
 
 def _ranking(url: str, fiscal_year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-    from bpr.ranking import rank
+    from bpr.scoring.ranking import rank
 
     with session_scope(engine_for(url)) as session:
         run = latest_run(session=session, fiscal_year=fiscal_year)
@@ -52,7 +52,7 @@ def _ranking(url: str, fiscal_year: int) -> tuple[pd.DataFrame, pd.DataFrame, li
 
 def ranking_workbook(url: str, fiscal_year: int, folder: Path) -> Path:
     """Write the stored ranking as the 候補一覧 workbook."""
-    from bpr.rank_workbook import write_rank_workbook
+    from bpr.reports.rank_workbook import write_rank_workbook
 
     ranked, _stored, groups = _ranking(url, fiscal_year)
     return write_rank_workbook(

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, cast
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from flows.campaign import campaign_reminder
-from flows.effects import effect_report
-from flows.inbox import inbox_scan, overtime_scan
-from flows.scoring import task_scoring
+from flows.campaign_reminder import campaign_reminder
+from flows.effect_report import effect_report
+from flows.inbox_scan import inbox_scan, overtime_scan
+from flows.task_scoring import task_scoring
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -71,7 +71,7 @@ SCHEDULES: tuple[Schedule, ...] = (
 
 def build_deployments() -> list[RunnerDeployment]:
     """The RunnerDeployment of every schedule, active, ready for `prefect.serve`."""
-    # MODULE_PATH: a run is found by import (flows.inbox.inbox_scan), wherever the package lives.
+    # MODULE_PATH: a run is found by import (flows.inbox_scan.inbox_scan), wherever the package lives.
     return [
         cast(
             "RunnerDeployment",  # to_deployment is sync here; its type also admits the async form

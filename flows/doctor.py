@@ -175,7 +175,7 @@ def check_font() -> CheckResult:
         )
     from matplotlib import font_manager
 
-    from bpr.report_charts import font_name
+    from bpr.reports.charts import font_name
 
     try:
         family = font_name()

@@ -6,14 +6,13 @@ InventoryError               base; .message is Japanese and shown to the user
 ├── SurveyRejectedError      the file was read but has row errors; nothing was stored
 ├── DatabaseNotReadyError    the database is missing tables or needs `dxi init`
 └── NotFoundError            a requested record does not exist
+
+RowError                     one bad cell (or file-level problem), as every intake reports it
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from inventory.models import RowError
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class InventoryError(Exception):
@@ -46,3 +45,17 @@ class DatabaseNotReadyError(InventoryError):
 
 class NotFoundError(InventoryError):
     """A requested record does not exist."""
+
+
+class RowError(BaseModel):
+    """One bad cell (or a file-level problem, when row/column are None)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str | None = None
+    row: int | None = Field(default=None, description="Excel row number as the user sees it")
+    column: str | None = Field(default=None, description="the header as written in the file")
+    value: str | None = None
+    code: str
+    message: str

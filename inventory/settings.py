@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         default=None, description="name of a Prefect notification block the reminder flow notifies"
     )
     log_format: str = Field(default="text", description="text | json (structured logs for operations)")
-    # Web UI (bpr/web/).
+    # Web UI (flows/web/).
     web_trusted_user_header: str | None = Field(
         default=None, description="header set by an authenticating reverse proxy (SSO), e.g. X-Remote-User"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from inventory.models import SurveyIn, TaskIn
+from inventory.survey.models import SurveyIn, TaskIn
 
 
 def make_task(**overrides: Any) -> TaskIn:
@@ -46,10 +46,10 @@ def score_year(session: Any, fiscal_year: int = 2024) -> Any:
 
     Returns the inventory frame that was scored (task_id, task_key, department, name …).
     """
-    from bpr.config import default_config
-    from bpr.ranking import rank
-    from bpr.rollout import find_rollout_groups, rank_groups
-    from bpr.scoring import score_tasks
+    from bpr.scoring.config import default_config
+    from bpr.scoring.ranking import rank
+    from bpr.scoring.rollout import find_rollout_groups, rank_groups
+    from bpr.scoring.score import score_tasks
     from inventory.db.scoring_repo import inventory_frame, save_scoring_run
 
     config = default_config()

@@ -15,19 +15,19 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bpr.rank_workbook import DECISION_HEADER, REASON_HEADER, REVIEWER_HEADER, write_rank_workbook
-from bpr.ranking import rank
-from bpr.rollout import find_rollout_groups, rank_groups
-from bpr.scoring import score_tasks
-from inventory import schema
+from bpr.reports.rank_workbook import DECISION_HEADER, REASON_HEADER, REVIEWER_HEADER, write_rank_workbook
+from bpr.scoring.ranking import rank
+from bpr.scoring.rollout import find_rollout_groups, rank_groups
+from bpr.scoring.score import score_tasks
+from flows.town.survey import make_town
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
-from inventory.models import TaskIn
 from inventory.settings import get_settings
-from inventory.synthetic import make_town
-from inventory.template import SHEET_COLUMNS
+from inventory.survey import schema
+from inventory.survey.models import TaskIn
+from inventory.survey.template import SHEET_COLUMNS
 from tests.factories import make_survey
 from tests.flows.cli_runner import dxi
 from tests.render import overlapping_words, page_count, page_size, page_text, render_page, xlsx_to_pdfs

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventory.db.bpr_tables import Review, TaskScore
+from inventory.db.scoring_tables import Review, TaskScore
 from inventory.db.tables import Base
 
 ROLES = ("admin", "reviewer", "dept")

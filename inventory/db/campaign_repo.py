@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory.campaign import (
+from inventory.campaign.status import (
     Attempt,
     CampaignError,
     DepartmentStatus,
@@ -29,7 +29,7 @@ from inventory.db.campaign_tables import Campaign, CampaignDepartment
 from inventory.db.repository import audit, ensure_department, ensure_fiscal_year, now
 from inventory.db.tables import AuditEntry, Department, Division, SurveySubmission
 from inventory.era import era_label
-from inventory.schema import nfkc_key
+from inventory.survey.schema import nfkc_key
 
 
 def _utc(value: datetime) -> datetime:

@@ -19,7 +19,7 @@ from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import audit, now
 from inventory.db.tables import Department, SurveySubmission
 from inventory.errors import NotFoundError
-from inventory.overtime import OvertimeMonthIn
+from inventory.overtime.reader import OvertimeMonthIn
 
 PANEL_COLUMNS = ["department", "year", "month", "fiscal_year", "overtime_hours", "headcount"]
 

@@ -1,7 +1,7 @@
 """Database access for pilots (実証): keyword-only functions that take a session.
 
-Store and load only: the lifecycle rules and the maths live in `bpr.pilots`, and
-`bpr.pilot_service` applies them before calling these functions. Every change is
+Store and load only: the lifecycle rules and the maths live in `bpr.pilots.rules`, and
+`bpr.pilots.service` applies them before calling these functions. Every change is
 recorded as a `pilot_events` row and an audit entry. Callers own the transaction
 (`session_scope`); nothing here commits.
 """
@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
-from inventory.db.bpr_tables import RolloutGroup, TaskScore
 from inventory.db.pilot_tables import Pilot, PilotDepartment, PilotEvent, PilotMeasurement
 from inventory.db.repository import audit, now
+from inventory.db.scoring_tables import RolloutGroup, TaskScore
 from inventory.db.tables import Department, Task
 from inventory.errors import NotFoundError
 

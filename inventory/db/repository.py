@@ -26,7 +26,7 @@ from inventory.db.tables import (
     task_key,
 )
 from inventory.era import era_label
-from inventory.models import SurveyIn, TaskOut
+from inventory.survey.models import SurveyIn, TaskOut
 
 StoreStatus = Literal["accepted", "resubmitted", "unchanged"]
 

@@ -11,8 +11,8 @@ import pandas as pd
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from inventory.db.bpr_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.repository import audit, list_tasks, now
+from inventory.db.scoring_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.tables import Department, SurveySubmission, Task
 from inventory.errors import NotFoundError
 from inventory.export import plain_value
@@ -175,7 +175,7 @@ def record_review(
 ) -> Review:
     """Store a decision on a task (history is never overwritten), with the scores it saw.
 
-    Only stores: `bpr.review_service.record_decision` checks the decision and reason first.
+    Only stores: `bpr.review.service.record_decision` checks the decision and reason first.
     """
     # Lock the task (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): two decisions on
     # one task at once then get their ids and decided_at in the same order, so "the latest" is

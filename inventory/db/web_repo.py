@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from inventory.db.bpr_tables import Review, ScoringRun, TaskScore
 from inventory.db.pilot_tables import Pilot
+from inventory.db.scoring_tables import Review, ScoringRun, TaskScore
 from inventory.db.tables import Department, Division, Section, SurveySubmission, Task
 
 UNDECIDED = "未判断"

@@ -8,10 +8,10 @@ from sqlalchemy import Connection
 from inventory.db import (
     account_tables,  # noqa: F401  (registers the web UI's tables on Base)
     all_tables,  # noqa: F401  (imports every inventory/db/*_tables.py)
-    bpr_tables,  # noqa: F401  (registers the tables on Base)
     campaign_tables,  # noqa: F401  (registers the tables on Base)
     overtime_tables,  # noqa: F401  (registers the tables on Base)
     pilot_tables,  # noqa: F401  (registers the tables on Base)
+    scoring_tables,  # noqa: F401  (registers the tables on Base)
 )
 from inventory.db.tables import Base
 

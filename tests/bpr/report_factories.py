@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bpr.panel import make_panel
-from bpr.report_data import EffectReport, build_report
+from bpr.reports.data import EffectReport, build_report
+from flows.town.panel import make_panel
 
 LONG_DEPARTMENT = "選挙管理委員会事務局"
 DEPARTMENTS = (LONG_DEPARTMENT, "総務課", "市民課", "税務課", "福祉課", "子育て支援課", "上下水道課")

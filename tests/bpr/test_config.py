@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bpr.config import ScoringConfig, default_config, default_toml_text
 from bpr.errors import ConfigError
+from bpr.scoring.config import ScoringConfig, default_config, default_toml_text
 
 
 def to_toml(data: dict[str, Any], prefix: str = "") -> str:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpr.attribution import _twfe, did
-from bpr.effects import EffectsError, fiscal_year, full_fiscal_years, headline, kpi
-from bpr.panel import make_panel
+from bpr.effects.attribution import _twfe, did
+from bpr.effects.measure import EffectsError, fiscal_year, full_fiscal_years, headline, kpi
+from flows.town.panel import make_panel
 
 # 年度, 課, 職員数, hours April … March. Sums written out for the reader:
 #   FY2022  総務課 1,400 + 税務課 2,700 = 4,100 h, 30 staff → 360 staff-months

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bpr.config import default_config
 from bpr.errors import PilotError
-from bpr.pilots import (
+from bpr.pilots.rules import (
     STATES,
     Measurement,
     allowed_next,
@@ -23,6 +22,7 @@ from bpr.pilots import (
     pilot_days,
     realised_hours,
 )
+from bpr.scoring.config import default_config
 
 ALLOWED = {
     ("候補", "選定"), ("候補", "見送り"),

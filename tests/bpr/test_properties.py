@@ -9,9 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpr.ranking import rank
-from bpr.scoring import score_tasks
-from inventory.schema import EXCEPTIONS, INPUT_MEDIUM, JUDGEMENT, ROUTINE, SCOPE, VERIFICATION
+from bpr.scoring.ranking import rank
+from bpr.scoring.score import score_tasks
+from inventory.survey.schema import EXCEPTIONS, INPUT_MEDIUM, JUDGEMENT, ROUTINE, SCOPE, VERIFICATION
 from tests.bpr.factories import make_tasks
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from bpr.errors import InputError
-from bpr.ranking import RANK_COLUMNS, rank
-from bpr.rollout import find_rollout_groups
-from bpr.scoring import score_tasks
+from bpr.scoring.ranking import RANK_COLUMNS, rank
+from bpr.scoring.rollout import find_rollout_groups
+from bpr.scoring.score import score_tasks
 from tests.bpr.factories import make_tasks
 
 ROWS = [

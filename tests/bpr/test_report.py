@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from matplotlib import image as mpimg
 
-from bpr.effects import did, headline, kpi
-from bpr.panel import make_panel
-from bpr.report_data import PILOT_STATES, EffectReport, build_report, pilot_line
-from bpr.report_html import render_html
-from bpr.report_pdf import render_pdf
-from bpr.report_xlsx import render_xlsx
+from bpr.effects.measure import did, headline, kpi
+from bpr.reports.data import PILOT_STATES, EffectReport, build_report, pilot_line
+from bpr.reports.html import render_html
+from bpr.reports.pdf import render_pdf
+from bpr.reports.xlsx import render_xlsx
+from flows.town.panel import make_panel
 
 EVIL = "<script>alert(1)</script>"
 N_BOOT = 100

@@ -13,8 +13,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from bpr.report_data import DROPPED_NOTE
-from bpr.report_pdf import render_pdf
+from bpr.reports.data import DROPPED_NOTE
+from bpr.reports.pdf import render_pdf
 from tests.bpr.report_factories import make_report
 from tests.render import page_count, render_page
 

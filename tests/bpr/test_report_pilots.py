@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bpr.panel import make_panel
-from bpr.report_data import DROPPED_NOTE, build_report
-from bpr.report_html import render_html
-from bpr.report_pdf import render_pdf
-from bpr.report_xlsx import render_xlsx
+from bpr.reports.data import DROPPED_NOTE, build_report
+from bpr.reports.html import render_html
+from bpr.reports.pdf import render_pdf
+from bpr.reports.xlsx import render_xlsx
+from flows.town.panel import make_panel
 from inventory.display import hours
 from tests.bpr.report_factories import make_report
 from tests.japanese import english_words, missing_markers
@@ -123,7 +123,7 @@ def test_report_shows_japanese_tool_labels_totals_and_the_dropped_note(fmt: str,
 
 
 def test_the_flow_artifact_compares_realised_with_the_measured_pilots_forecast_only() -> None:
-    from flows.effects import headline_markdown
+    from flows.effect_report import headline_markdown
 
     report = make_report(12)
     assert report.measured_count < len(report.pilots)  # some pilots have no measurement yet

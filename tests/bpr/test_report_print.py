@@ -15,8 +15,8 @@ import pdfplumber
 import pytest
 from matplotlib import image as mpimg
 
-from bpr.report_charts import REAL
-from bpr.report_xlsx import render_xlsx
+from bpr.reports.charts import REAL
+from bpr.reports.xlsx import render_xlsx
 from tests.bpr.report_factories import make_report
 from tests.render import page_count, page_text, render_page, xlsx_to_pdf
 

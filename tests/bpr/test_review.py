@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bpr.errors import ReviewError
-from bpr.review import MAX_REASON, review_problems
-from bpr.review_service import record_decision
-from inventory.db.bpr_tables import Review
+from bpr.review.rule import MAX_REASON, review_problems
+from bpr.review.service import record_decision
 from inventory.db.engine import session_scope
 from inventory.db.repository import store_survey
+from inventory.db.scoring_tables import Review
 from inventory.db.tables import Task
 from tests.factories import make_survey, make_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bpr.review_import import read_marked_decisions
+from bpr.reports.rank_import import read_marked_decisions
 from tests.corpus.builders import FAR, HEADER, PDF, ooxml, sheet_xml, zip_bomb
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bpr.config import ScoringConfig
-from bpr.rollout import GROUP_COLUMNS, components, find_rollout_groups, normalise_name, rank_groups
-from bpr.scoring import score_tasks
+from bpr.scoring.config import ScoringConfig
+from bpr.scoring.rollout import GROUP_COLUMNS, components, find_rollout_groups, normalise_name, rank_groups
+from bpr.scoring.score import score_tasks
 from tests.bpr.factories import make_tasks
 
 NOISE = ScoringConfig().rollout.noise_words

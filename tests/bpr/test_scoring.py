@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bpr.config import ScoringConfig
 from bpr.errors import InputError
-from bpr.labels import QUADRANT_LABELS
-from bpr.scoring import SCORE_COLUMNS, score_tasks
+from bpr.scoring.config import ScoringConfig
+from bpr.scoring.labels import QUADRANT_LABELS
+from bpr.scoring.score import SCORE_COLUMNS, score_tasks
 from tests.bpr.factories import make_tasks
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bpr.ranking import rank
-from bpr.scoring import score_tasks
+from bpr.scoring.ranking import rank
+from bpr.scoring.score import score_tasks
 from tests.bpr.factories import make_tasks
 
 INVENTORY = [

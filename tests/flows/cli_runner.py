@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 
 runner = CliRunner()
 
@@ -28,7 +28,7 @@ def assert_not_imported(cwd: Path, *commands: list[str], module: str = "prefect"
     """
     script = (
         "import sys\n"
-        "from flows.cli import main\n"
+        "from flows.cli.main import main\n"
         f"for argv in {[['dxi', *c] for c in commands]!r}:\n"
         "    sys.argv = argv\n"
         "    try:\n        main()\n    except SystemExit:\n        pass\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def main(inbox: str, url: str, ready: str, go: str, out: str) -> None:
-    from flows.inbox import inbox_scan
+    from flows.inbox_scan import inbox_scan
 
     Path(ready).touch()
     deadline = time.monotonic() + 120

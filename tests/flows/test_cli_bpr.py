@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bpr.config import ScoringConfig
-from flows.cli_bpr import RANK_JSON_FIELDS
-from inventory.db.bpr_tables import ScoringRun
+from bpr.scoring.config import ScoringConfig
+from flows.cli.scoring import RANK_JSON_FIELDS
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.repository import store_survey
+from inventory.db.scoring_tables import ScoringRun
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task
 from tests.flows.cli_runner import dxi
@@ -150,8 +150,8 @@ def test_score_rank_review_and_rescore_keep_decisions(tmp_path: Path) -> None:
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_stored_run_is_reproduced_from_its_stored_config(tmp_path: Path) -> None:
-    from bpr.ranking import rank
-    from bpr.scoring import score_tasks
+    from bpr.scoring.ranking import rank
+    from bpr.scoring.score import score_tasks
     from inventory.db.scoring_repo import inventory_frame, latest_run, stored_scores
 
     seed_inventory()

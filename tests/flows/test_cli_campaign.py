@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from inventory.campaign import template_file_name
+from flows.town.survey import corrupt, make_town, next_year, write_survey
+from inventory.campaign.status import template_file_name
 from inventory.db.engine import engine_for
-from inventory.intake import ingest_file
+from inventory.intake.survey import ingest_file
 from inventory.settings import get_settings
-from inventory.synthetic import corrupt, make_town, next_year, write_survey
 from tests.flows import cli_runner
 
 
@@ -218,7 +218,7 @@ def test_reminder_flow_lists_writes_csv_publishes_and_notifies(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.campaign import campaign_reminder
+    from flows.campaign_reminder import campaign_reminder
 
     idle = campaign_reminder(today="2025-06-20")
     assert idle.message == "実施中の調査がないため、督促は行いません" and idle.csv_path is None

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from bpr.effects import kpi
-from bpr.panel import make_panel
+from bpr.effects.measure import kpi
+from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import replace_overtime
 from inventory.db.repository import store_survey
-from inventory.overtime import OvertimeMonthIn
+from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.factories import make_survey
 from tests.flows.cli_runner import dxi
@@ -106,7 +106,7 @@ def test_help_is_japanese_with_an_example() -> None:
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness", "seeded")
 def test_effect_report_flow_writes_files_and_an_artifact() -> None:
-    from flows.effects import effect_report
+    from flows.effect_report import effect_report
 
     summary = effect_report(fiscal_year=2024, formats=("html", "xlsx"))
     names = sorted(Path(f).name for f in summary.files)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from flows.cli_inventory import TASK_HEADERS
+from flows.cli.survey import TASK_HEADERS
 from inventory.settings import get_settings
 from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.test_validate import MESSY_ROWS

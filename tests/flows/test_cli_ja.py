@@ -14,7 +14,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 from tests.japanese import english_words
 
 # What the examples in `dxi user add/disable --help` show: login names and a shell command.
@@ -93,12 +93,12 @@ def test_usage_errors_are_japanese(args: list[str], expected: str) -> None:
 
 
 def test_top_level_help_lists_every_command_in_the_order_of_the_years_work() -> None:
-    from flows.cli_ja import PANELS
+    from flows.cli.ja import PANELS
 
     code, out = run("--help")
     assert code == 0
     top = {path[0] for path in _paths(get_command(app)) if len(path) == 1}
-    assert top == set(PANELS), "give a new command its panel in flows.cli_ja.PANELS"
+    assert top == set(PANELS), "give a new command its panel in flows.cli.ja.PANELS"
     panels = list(dict.fromkeys(PANELS.values()))
     assert "╭─ コマンド" not in out  # no command is left in the generic panel
     assert [out.index(f"╭─ {panel} ") for panel in panels] == sorted(out.index(f"╭─ {p} ") for p in panels)
@@ -109,11 +109,11 @@ def test_top_level_help_lists_every_command_in_the_order_of_the_years_work() -> 
 
 
 def test_commands_are_japanese_whatever_module_is_imported_first() -> None:
-    """A test or plug-in that imports flows.cli_bpr before flows.cli still gets Japanese commands."""
+    """A test or plug-in that imports flows.cli.scoring before flows.cli.main still gets Japanese commands."""
     script = (
-        "import flows.cli_bpr, flows.cli_pilot\n"
+        "import flows.cli.scoring, flows.cli.pilot\n"
         "from typer.testing import CliRunner\n"
-        "from flows.cli import app\n"
+        "from flows.cli.main import app\n"
         "runner = CliRunner()\n"
         "for args in (['rank', '--help'], ['pilot', 'list', '--help'], ['--help']):\n"
         "    print(runner.invoke(app, args, env={'COLUMNS': '200'}).output)\n"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import app
+from flows.cli.main import app
+from flows.town.survey import make_town, write_survey
 from inventory.db.engine import engine_for
 from inventory.settings import get_settings
-from inventory.synthetic import make_town, write_survey
 from tests.flows.cli_runner import dxi, runner
 from tests.inventory.db.populate import dump, populate
 from tests.japanese import english_words
@@ -101,7 +101,7 @@ def test_json_logs_are_one_object_per_line_with_run_ids_and_no_cell_values(tmp_p
         "PREFECT_API_URL": str(get_current_settings().api.url),  # the session's server, not a new one
     }
     result = subprocess.run(
-        [sys.executable, "-c", "from flows.cli import main; main()", "ingest", str(tmp_path / "in"), "--fy", "2024"],
+        [sys.executable, "-c", "from flows.cli.main import main; main()", "ingest", str(tmp_path / "in"), "--fy", "2024"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.repository import store_survey
 from inventory.db.tables import AuditEntry
-from inventory.overtime_columns import pseudonymise
+from inventory.overtime.columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.factories import make_survey
 from tests.flows.cli_runner import assert_not_imported, dxi

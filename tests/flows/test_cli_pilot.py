@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bpr.pilot_service import production_automations
+from bpr.pilots.service import production_automations
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.normalize import parse_date
 from inventory.settings import get_settings
+from inventory.survey.normalize import parse_date
 from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory
 
@@ -119,6 +119,6 @@ def test_dates_in_western_and_era_spelling(text: str, expected: tuple[int, int, 
 
 def test_pilot_list_does_not_import_prefect_or_pandas(tmp_path: Path) -> None:
     assert_not_imported(tmp_path, ["init"], ["pilot", "list", "--format", "json"])
-    script = "import sys\nimport flows.cli_pilot\nassert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    script = "import sys\nimport flows.cli.pilot\nassert 'pandas' not in sys.modules, 'pandas was imported'\n"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

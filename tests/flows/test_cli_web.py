@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 from inventory.db.account_repo import authenticate
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bpr.pilot_service import production_automations
+from bpr.pilots.service import production_automations
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import overtime_panel
 from inventory.db.scoring_repo import latest_decisions

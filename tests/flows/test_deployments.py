@@ -21,17 +21,17 @@ from typing import Any
 
 import pytest
 
-from bpr.web.local_server import free_port
-from flows.cli_serve import healthy, stop_server
+from flows.cli.serve import healthy, stop_server
 from flows.deployments import SCHEDULES, TIMEZONE
+from flows.town.survey import make_town, write_town
+from flows.web.local_server import free_port
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.repository import list_submissions
-from inventory.synthetic import make_town, write_town
 
 pytestmark = pytest.mark.flow
 
 SERVER_TIMEOUT = 90.0  # a first start migrates the server's SQLite database; slow on a busy machine
-DXI = [sys.executable, "-c", "from flows.cli import main; main()"]
+DXI = [sys.executable, "-c", "from flows.cli.main import main; main()"]
 
 
 def child_env(dxi_home: Path, prefect_home: Path | None = None) -> dict[str, str]:

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bpr.config import default_config
-from bpr.panel import make_panel
-from bpr.pilot_service import add_measurement, advance_pilot, create_pilot, production_automations
-from flows.scoring import score, store
+from bpr.pilots.service import add_measurement, advance_pilot, create_pilot, production_automations
+from bpr.scoring.config import default_config
+from flows.task_scoring import score, store
+from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.overtime_repo import replace_overtime
 from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
 from inventory.db.tables import Department, Task
-from inventory.overtime import OvertimeMonthIn
+from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task
 from tests.flows.cli_runner import dxi

@@ -14,15 +14,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
-from flows.inbox import inbox_scan, overtime_scan
-from inventory import inbox as box
+from flows.inbox_scan import inbox_scan, overtime_scan
+from flows.town.survey import corrupt, make_town, write_town
 from inventory.db.engine import session_scope
 from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import store_survey
 from inventory.db.tables import AuditEntry, SurveySubmission
 from inventory.errors import SettingsError
+from inventory.intake import inbox as box
 from inventory.settings import get_settings
-from inventory.synthetic import corrupt, make_town, write_town
 from tests.factories import make_survey
 from tests.inventory.workbooks import write_xlsx
 

@@ -16,16 +16,16 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from bpr.panel import make_panel
-from bpr.report_data import build_report
-from bpr.report_html import render_html
-from bpr.report_pdf import render_pdf
-from bpr.report_xlsx import render_xlsx
+from bpr.reports.data import build_report
+from bpr.reports.html import render_html
+from bpr.reports.pdf import render_pdf
+from bpr.reports.xlsx import render_xlsx
+from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.repository import list_tasks
 from inventory.export import formula_like
-from inventory.intake import ingest_file, parse_bytes
+from inventory.intake.survey import ingest_file, parse_bytes
 from inventory.settings import get_settings
 from tests.flows.cli_runner import dxi
 
@@ -111,7 +111,7 @@ def test_hostile_names_are_neutralised_in_every_export(tmp_path: Path) -> None:
 
     assert dxi("score", "--fy", "2024")[0] == 0
     out = tmp_path / "out"
-    out.mkdir()  # `-o` into a missing folder fails in flows/cli.py write_or_print (reported)
+    out.mkdir()  # `-o` into a missing folder fails in flows/cli/main.py write_or_print (reported)
     for command in ("rank", "tasks"):
         for fmt in ("csv", "xlsx"):
             code, output = dxi(command, "--fy", "2024", "--format", fmt, "-o", str(out / f"{command}.{fmt}"))

@@ -22,10 +22,10 @@ from uuid import UUID
 
 import pytest
 
-from flows.inbox import overtime_scan
-from flows.intake import survey_intake
+from flows.inbox_scan import overtime_scan
+from flows.survey_intake import survey_intake
 from inventory.db.engine import engine_for
-from inventory.overtime_columns import pseudonymise
+from inventory.overtime.columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.inventory.db.dump import database_text
 from tests.inventory.workbooks import HEADER, write_xlsx
@@ -146,7 +146,7 @@ def dxi_process(tmp_path: Path, log_format: str, *argv: str) -> subprocess.Compl
         "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
         "PREFECT_LOGGING_LEVEL": "DEBUG",
     }
-    script = "import sys\nfrom flows.cli import main\nsys.argv = ['dxi', *sys.argv[1:]]\nmain()\n"
+    script = "import sys\nfrom flows.cli.main import main\nsys.argv = ['dxi', *sys.argv[1:]]\nmain()\n"
     return subprocess.run(
         [sys.executable, "-c", script, *argv], capture_output=True, text=True, cwd=REPO, env=env, timeout=300
     )

@@ -19,16 +19,16 @@ from openpyxl import load_workbook
 from rich.cells import cell_len
 from sqlalchemy import Engine, update
 
-from bpr.pilot_service import add_measurement, advance_pilot, create_pilot
+from bpr.pilots.service import add_measurement, advance_pilot, create_pilot
 from inventory.db.account_repo import add_user
 from inventory.db.account_tables import WebUser
-from inventory.db.bpr_tables import Review
 from inventory.db.campaign_repo import open_campaign
 from inventory.db.engine import session_scope
 from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import record_review
+from inventory.db.scoring_tables import Review
 from inventory.db.tables import SurveySubmission
-from inventory.overtime_intake import import_overtime
+from inventory.intake.overtime import import_overtime
 from inventory.settings import DEV_PSEUDONYM_KEY
 from tests.conftest import _empty_all_tables
 from tests.factories import make_survey, make_task, score_year

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import app
+from flows.cli.main import app
 from inventory.settings import get_settings
 from tests.flows.cli_runner import runner
 from tests.inventory.workbooks import HEADER, write_csv, write_xlsx

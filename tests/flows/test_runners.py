@@ -14,14 +14,14 @@ import pytest
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from sqlalchemy import DateTime, select
 
-from flows.intake import batches, outcome_json, survey_intake
 from flows.runners import RunnerSpec, build_task_runner, parse_runner_spec, with_task_runner
-from flows.scoring import task_scoring
+from flows.survey_intake import batches, outcome_json, survey_intake
+from flows.task_scoring import task_scoring
+from flows.town.survey import corrupt, make_town, write_survey, write_town
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.tables import Base
 from inventory.errors import SettingsError
-from inventory.intake import FileOutcome
-from inventory.synthetic import corrupt, make_town, write_survey, write_town
+from inventory.intake.survey import FileOutcome
 from tests.flows.cli_runner import dxi
 
 

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bpr.config import default_config
-from bpr.ranking import rank
-from bpr.rollout import find_rollout_groups, rank_groups
-from bpr.scoring import score_tasks
-from flows.scoring import task_scoring
-from inventory.db.bpr_tables import ScoringRun, TaskScore
+from bpr.scoring.config import default_config
+from bpr.scoring.ranking import rank
+from bpr.scoring.rollout import find_rollout_groups, rank_groups
+from bpr.scoring.score import score_tasks
+from flows.task_scoring import task_scoring
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.repository import store_survey
@@ -23,6 +22,7 @@ from inventory.db.scoring_repo import (
     run_is_current,
     save_scoring_run,
 )
+from inventory.db.scoring_tables import ScoringRun, TaskScore
 from tests.factories import make_survey, make_task
 
 

@@ -19,15 +19,15 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from inventory import normalize
 from inventory.era import era_label, era_year
 from inventory.errors import UnreadableFileError
-from inventory.normalize import Cell, ReasonCode, normalize_cell, parse_fiscal_year
-from inventory.overtime import read_overtime_bytes
-from inventory.overtime_columns import OvertimeCode
-from inventory.reader import read_survey_bytes
-from inventory.schema import COLUMNS
-from inventory.validate import validate_table
+from inventory.overtime.columns import OvertimeCode
+from inventory.overtime.reader import read_overtime_bytes
+from inventory.survey import normalize
+from inventory.survey.normalize import Cell, ReasonCode, normalize_cell, parse_fiscal_year
+from inventory.survey.reader import read_survey_bytes
+from inventory.survey.schema import COLUMNS
+from inventory.survey.validate import validate_table
 from tests.corpus.builders import GOOD, HEADER, OVERTIME_HEADER, csv_bytes, openpyxl_book
 
 KNOWN_CODES = {c.value for c in ReasonCode} | {c.value for c in OvertimeCode}

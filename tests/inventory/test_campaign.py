@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from inventory.campaign import (
+from inventory.campaign.depts import DepartmentEntry, read_department_list
+from inventory.campaign.status import (
     Attempt,
     CampaignError,
     department_state,
@@ -23,7 +24,6 @@ from inventory.campaign import (
     summarise,
     template_file_name,
 )
-from inventory.campaign_depts import DepartmentEntry, read_department_list
 
 DEADLINE = date(2025, 6, 30)
 T0 = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)

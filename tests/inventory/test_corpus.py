@@ -22,11 +22,10 @@ from inventory.db.overtime_repo import replace_overtime
 from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import list_tasks, store_survey
 from inventory.db.tables import Base, Department
-from inventory.errors import UnreadableFileError
-from inventory.intake import ingest_file, parse_bytes
-from inventory.models import RowError
-from inventory.overtime import OvertimeMonthIn
-from inventory.overtime_intake import import_overtime
+from inventory.errors import RowError, UnreadableFileError
+from inventory.intake.overtime import import_overtime
+from inventory.intake.survey import ingest_file, parse_bytes
+from inventory.overtime.reader import OvertimeMonthIn
 from tests.corpus.cases import CASES
 from tests.corpus.generate import expected, generate
 from tests.factories import make_survey

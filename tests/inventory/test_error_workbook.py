@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inventory.error_workbook import ERRORS_SHEET, write_error_workbook
-from inventory.models import RowError
+from inventory.errors import RowError
+from inventory.survey.error_workbook import ERRORS_SHEET, write_error_workbook
 
 HEADERS = ["係", "業務名", "定型性", "件数（年間）", "処理時間（分）"]
 ROWS: list[tuple[int, list[object]]] = [
@@ -216,8 +216,8 @@ def test_any_text_round_trips_as_a_string(text: str) -> None:
 
 def test_rejected_template_comes_back_with_its_bad_cells_marked(tmp_path: Path) -> None:
     """End to end with the real validator: its RowErrors point at cells of this workbook."""
-    from inventory.intake import parse_bytes
-    from inventory.template import write_template
+    from inventory.intake.survey import parse_bytes
+    from inventory.survey.template import write_template
 
     tasks: list[dict[str, object]] = [
         {"name": "住民税の申告書入力", "routine": "定型", "judgement": "なし", "input_medium": "電子"},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from inventory.intake import ingest_file
+from inventory.intake.survey import ingest_file
 from tests.inventory.test_error_workbook_resubmit import COVER, _rows
 from tests.inventory.workbooks import write_xlsx
 from tests.japanese import english_words, missing_markers

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 from inventory.db.engine import session_scope
 from inventory.db.repository import list_tasks
 from inventory.db.tables import SurveySubmission
-from inventory.error_workbook import ERRORS_SHEET
-from inventory.intake import find_survey_files, ingest_file
-from inventory.validate import IntakeOptions
+from inventory.intake.survey import find_survey_files, ingest_file
+from inventory.survey.error_workbook import ERRORS_SHEET
+from inventory.survey.validate import IntakeOptions
 from tests.inventory.workbooks import write_csv, write_xlsx
 
 HEADER = [
@@ -174,7 +174,7 @@ def test_year_and_department_given_at_intake_travel_in_the_error_workbook(
 
 
 def test_error_workbook_sent_back_unfixed_gives_the_same_errors_at_the_same_cells(tmp_path: Path) -> None:
-    from inventory.intake import parse_bytes, write_errors
+    from inventory.intake.survey import parse_bytes, write_errors
 
     source = write_xlsx(tmp_path / "税務課.xlsx", _rows(fixed=False), cover=COVER)
     first = parse_bytes(source.read_bytes(), source.name)

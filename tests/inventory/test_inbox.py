@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from inventory import inbox as box
-from inventory.error_workbook import write_error_workbook
-from inventory.models import RowError
+from inventory.errors import RowError
+from inventory.intake import inbox as box
+from inventory.survey.error_workbook import write_error_workbook
 from tests.inventory.workbooks import HEADER
 
 HOUR = 3600.0

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 from inventory.db.engine import session_scope
 from inventory.db.repository import list_submissions, list_tasks
 from inventory.db.tables import AuditEntry, SurveySubmission, Task
-from inventory.error_workbook import write_error_workbook
-from inventory.intake import find_survey_files, ingest_file
+from inventory.intake.survey import find_survey_files, ingest_file
+from inventory.survey.error_workbook import write_error_workbook
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
 

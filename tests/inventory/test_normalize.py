@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.normalize import (
+from inventory.survey.normalize import (
     Cell,
     ReasonCode,
     fiscal_year_of,
@@ -26,7 +26,7 @@ from inventory.normalize import (
     parse_text,
     parse_year_month,
 )
-from inventory.schema import BOOL_FALSE, BOOL_TRUE, COLUMNS, ENUM_SYNONYMS
+from inventory.survey.schema import BOOL_FALSE, BOOL_TRUE, COLUMNS, ENUM_SYNONYMS
 
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
 ALL_MONTHS = tuple(range(1, 13))

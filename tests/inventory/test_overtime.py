@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from inventory.errors import SettingsError
-from inventory.overtime import OvertimeParse, read_overtime_bytes, validate_overtime
-from inventory.overtime_columns import near_departments, overtime_field, pseudonymise
-from inventory.reader import RawTable
+from inventory.overtime.columns import near_departments, overtime_field, pseudonymise
+from inventory.overtime.reader import OvertimeParse, read_overtime_bytes, validate_overtime
 from inventory.settings import DEV_PSEUDONYM_KEY, Settings
+from inventory.survey.reader import RawTable
 from tests.inventory.workbooks import write_csv, write_xlsx
 
 KNOWN = ["税務課", "財務課", "市民課", "ＤＸ推進課"]

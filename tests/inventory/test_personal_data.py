@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from inventory.db.engine import session_scope
 from inventory.db.repository import store_survey
-from inventory.overtime_columns import pseudonymise
+from inventory.overtime.columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.factories import make_survey
 from tests.flows.cli_runner import dxi

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli_demo import web_commands
+from flows.cli.demo import web_commands
 from inventory.errors import SettingsError
 from inventory.settings import Settings, get_settings
 from tests.flows.cli_runner import dxi

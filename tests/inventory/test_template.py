@@ -9,8 +9,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inventory import schema
-from inventory.template import EXAMPLES, SHEET_COLUMNS, cell_value, write_template
+from inventory.survey import schema
+from inventory.survey.template import EXAMPLES, SHEET_COLUMNS, cell_value, write_template
 
 COVER_FIELDS = {"fiscal_year", "division", "department"}
 EXPECTED_HEADERS = [c.header for c in schema.COLUMNS if c.field not in COVER_FIELDS]
@@ -285,7 +285,7 @@ def test_cell_value(value: object, shown: object) -> None:
 
 def test_prefilled_template_is_read_back_by_intake(tmp_path: Path) -> None:
     """The contract with the reader: what the template writes, intake reads as the same tasks."""
-    from inventory.intake import parse_bytes
+    from inventory.intake.survey import parse_bytes
 
     path = write_template(
         tmp_path / "t.xlsx", fiscal_year=2024, department="税務課", division="総務部", previous_tasks=EXAMPLES

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inventory.intake import parse_bytes
-from inventory.validate import IntakeOptions, ParseResult
+from inventory.intake.survey import parse_bytes
+from inventory.survey.validate import IntakeOptions, ParseResult
 from tests.inventory.workbooks import HEADER, write_csv, write_xlsx
 
 

@@ -97,7 +97,7 @@ def run(spec: dict[str, Any]) -> object:
     job, url = spec["job"], spec["url"]
     if job == "intake":
         from inventory.db.engine import engine_for
-        from inventory.intake import ingest_file
+        from inventory.intake.survey import ingest_file
 
         errors_dir = Path(spec["errors_dir"]) if spec.get("errors_dir") else None
         outcome = ingest_file(engine=engine_for(url), path=Path(spec["path"]), errors_dir=errors_dir)
@@ -105,8 +105,8 @@ def run(spec: dict[str, Any]) -> object:
     if job == "scoring":
         os.environ.update(PREFECT_HOME=spec["prefect_home"], PREFECT_SERVER_ANALYTICS_ENABLED="false")
         os.environ["DO_NOT_TRACK"] = "1"
-        from bpr.config import default_config
-        from flows.scoring import load_inventory, score, store
+        from bpr.scoring.config import default_config
+        from flows.task_scoring import load_inventory, score, store
 
         config = default_config()
         year, tasks = load_inventory.fn(url, spec.get("fiscal_year"))
@@ -114,7 +114,7 @@ def run(spec: dict[str, Any]) -> object:
         return store.fn(url, year, config, tasks, scored, ranked, group_ranking, "crash-test", None)
     # CLI jobs: the real `dxi` entry point, configured through DXI_* as an operator would.
     os.environ["DXI_DATABASE_URL"] = url
-    from flows.cli import main
+    from flows.cli.main import main
 
     sys.argv = ["dxi", *spec["argv"]]
     try:

@@ -13,21 +13,21 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
-from bpr.pilot_service import add_measurement, advance_pilot, create_pilot
+from bpr.pilots.service import add_measurement, advance_pilot, create_pilot
+from flows.town.survey import corrupt, make_town, write_survey
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
 from inventory.db.scoring_repo import record_review
-from inventory.intake import ingest_file
-from inventory.overtime import OvertimeMonthIn
-from inventory.synthetic import corrupt, make_town, write_survey
+from inventory.intake.survey import ingest_file
+from inventory.overtime.reader import OvertimeMonthIn
 
 TOWN = make_town(departments=4, tasks_per_department=12, seed=11)
 
 
 def populate(engine: Engine, folder: Path) -> None:
     """Ingest, reject, resubmit, score, pilot, review and import overtime into `engine`'s database."""
-    from bpr.config import default_config
-    from flows.scoring import load_inventory, score, store
+    from bpr.scoring.config import default_config
+    from flows.task_scoring import load_inventory, score, store
 
     for number, survey in enumerate(TOWN):
         path = write_survey(survey, folder / "in", style="messy" if number % 2 else "clean", rng_seed=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from inventory.db.engine import engine_for
-from inventory.intake import parse_bytes, store_parsed
+from inventory.intake.survey import parse_bytes, store_parsed
 
 TIMEOUT = 120.0
 
@@ -35,7 +35,7 @@ def intake_rounds(url: str, paths: list[str], start: Any, end: Any, results: Any
 
 def overtime_rounds(url: str, paths: list[str], start: Any, end: Any, results: Any) -> None:
     """Per round: read the file's bytes, wait for the others, then import it (`dxi overtime import`'s path)."""
-    from inventory.overtime_intake import import_overtime
+    from inventory.intake.overtime import import_overtime
     from inventory.settings import DEV_PSEUDONYM_KEY
 
     engine = engine_for(url)

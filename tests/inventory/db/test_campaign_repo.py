@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from inventory.campaign import CampaignError, template_file_name
+from flows.town.survey import corrupt, make_town, next_year, write_survey
+from inventory.campaign.status import CampaignError, template_file_name
 from inventory.db.campaign_repo import (
     campaign_progress,
     close_campaign,
@@ -21,8 +22,7 @@ from inventory.db.campaign_repo import (
 from inventory.db.campaign_tables import Campaign
 from inventory.db.engine import session_scope
 from inventory.db.tables import AuditEntry
-from inventory.intake import ingest_file
-from inventory.synthetic import corrupt, make_town, next_year, write_survey
+from inventory.intake.survey import ingest_file
 from tests.inventory.workbooks import HEADER, write_xlsx
 
 DEADLINE = date(2025, 6, 30)

@@ -28,8 +28,8 @@ from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import overtime_panel, replace_overtime
 from inventory.db.repository import list_submissions, list_tasks, store_survey
 from inventory.db.tables import AuditEntry
-from inventory.intake import ingest_file
-from inventory.overtime import OvertimeMonthIn
+from inventory.intake.survey import ingest_file
+from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task
 from tests.flows.cli_runner import dxi
@@ -300,7 +300,7 @@ SCORING_KILLS = [
 def test_killed_scoring_run_stores_no_partial_run(
     engine: Engine, tmp_path: Path, label: str, kill: dict[str, Any]
 ) -> None:
-    from inventory.db.bpr_tables import RolloutGroup, ScoringRun, TaskScore
+    from inventory.db.scoring_tables import RolloutGroup, ScoringRun, TaskScore
 
     tasks = [
         make_task(source_row=2 + i, name=name)
@@ -314,8 +314,8 @@ def test_killed_scoring_run_stores_no_partial_run(
     child({**spec, "kill": kill})
     assert dump_database(engine) == before, f"{label}: a killed scoring run left rows behind"
 
-    from bpr.config import default_config
-    from flows.scoring import load_inventory, score, store
+    from bpr.scoring.config import default_config
+    from flows.task_scoring import load_inventory, score, store
 
     config = default_config()  # the rerun, in-process: the same task functions the child ran
     year, frame = load_inventory.fn(url_of(engine), 2024)

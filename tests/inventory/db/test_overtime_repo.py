@@ -19,7 +19,7 @@ from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import ensure_department, store_survey
 from inventory.db.tables import AuditEntry
 from inventory.errors import NotFoundError
-from inventory.overtime import OvertimeMonthIn
+from inventory.overtime.reader import OvertimeMonthIn
 from tests.factories import make_survey
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bpr.errors import PilotError
-from bpr.pilot_service import (
+from bpr.pilots.service import (
     add_measurement,
     advance_pilot,
     create_pilot,

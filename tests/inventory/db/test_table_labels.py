@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from inventory.db import account_tables, all_tables, campaign_tables  # noqa: F401  (register every table)
+from inventory.db import (
+    account_tables,  # noqa: F401  (register every table)
+    all_tables,  # noqa: F401  (register every table)
+    campaign_tables,  # noqa: F401  (register every table)
+)
 from inventory.db.table_labels import TABLE_LABELS, table_label
 from inventory.db.tables import Base
 from tests.japanese import english_words

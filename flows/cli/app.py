@@ -1,0 +1,142 @@
+"""The `dxi` app and what every command shares: the console, `fail`, tables, common options.
+
+Every `flows/cli_*` module imports from here and registers its commands on `app`;
+this module imports no command, so there is no import cycle. `flows/cli/main.py` imports
+the command modules and holds the console-script entry point.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+from bpr.errors import BprError
+from flows.cli.ja import JaGroup, JaTyper
+from flows.cli.params import FyOption as FyOption
+from inventory.display import missing, task_hours
+from inventory.errors import InventoryError
+from inventory.settings import get_settings
+
+
+class _Group(JaGroup):
+    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (InventoryError, BprError) as exc:
+            err_console.print(f"[bold red]エラー:[/] {exc.message}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+
+
+err_console = Console(stderr=True)
+app = JaTyper(
+    top=True,
+    name="dxi",
+    cls=_Group,
+    help="dx-task-inventory: 業務量調査 → RPA・AI-OCR 候補選定 → 実証 → 効果検証。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+DeptOption = Annotated[str | None, typer.Option("--dept", help="課の名前（例: 税務課）")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a Japanese error and return the Exit to raise."""
+    err_console.print(f"[bold red]エラー:[/] {message}")
+    return typer.Exit(code)
+
+
+_NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?|—")
+
+
+def _cell(value: Any) -> str:
+    """One cell as a person reads it: no nan or None, floats as task hours (2,331.5)."""
+    if missing(value):
+        return ""
+    if isinstance(value, float):
+        return task_hours(value)
+    return str(value)
+
+
+def _width(header: str, column: list[str]) -> int:
+    """The cells a column needs to show its header and longest value on one line, with padding."""
+    return max([cell_len(header), *(cell_len(c) for c in column)]) + 3
+
+
+def print_table(
+    rows: list[dict[str, Any]], title: str | None = None, *, optional: tuple[str, ...] = ()
+) -> None:
+    """Print dict rows as a rich table; figures are right-aligned and never broken across lines.
+
+    On a narrow terminal the empty columns, then the `optional` ones in the order given, are
+    left out until the table fits, and a note says which (CSV and Excel keep every column).
+    """
+    if not rows:
+        console.print("（該当するデータはありません）")
+        return
+    headers = [str(h) for h in rows[0]]
+    cells = [[_cell(v) for v in row.values()] for row in rows]
+    columns = {h: [line[i] for line in cells] for i, h in enumerate(headers)}
+    dropped = []
+    empty = tuple(h for h, column in columns.items() if not any(column))  # nothing to read there
+    for name in (*empty, *optional):
+        if sum(_width(h, c) for h, c in columns.items()) + 1 <= console.width:
+            break
+        if name in columns:
+            del columns[name]
+            dropped.append(name)
+    table = Table(title=title, show_lines=False)
+    for header, column in columns.items():
+        shown = [c for c in column if c]
+        figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
+        longest = max((cell_len(c) for c in shown), default=0)
+        # Figures never wrap; short labels (課, 区分 …) keep a readable width when space is tight.
+        table.add_column(header, overflow="fold", justify="right" if figures else "left",
+                         min_width=longest if figures else min(longest, 8))  # fmt: skip
+    for i in range(len(cells)):
+        table.add_row(*(column[i] for column in columns.values()))
+    console.print(table)
+    if left_out := [name for name in dropped if name not in empty]:
+        console.print(
+            f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"
+            "すべての列は --format csv / xlsx で書き出せます）"
+        )
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Write text to a file when -o is given, else to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8-sig")
+        except OSError as exc:
+            raise fail(f"{output} に書き出せません（{exc.strerror or exc}）") from None
+        console.print(f"書き出しました: {output}")
+
+
+def settings_or_exit() -> Any:
+    """Settings, or a clean exit when DXI_* variables are wrong."""
+    try:
+        return get_settings()
+    except InventoryError as exc:
+        raise fail(exc.message) from None
+
+
+# Every command that writes CSV: Japanese headers and labels for Excel, or stable English keys.
+KeysOption = Annotated[
+    Literal["ja", "en"],
+    typer.Option("--keys", help="CSV の列名: ja（Excel 向けの日本語、既定）/ en（プログラム向けの英語キー）"),
+]

@@ -1,0 +1,291 @@
+"""Open a survey file (xlsx, xlsm, CSV) into plain rows, without interpreting values.
+
+Workbooks are read with python-calamine: values only, so formulas are never
+evaluated by us and macros never run. Row i of `RawTable.rows` is Excel row i + 1.
+`read_table_bytes` is the shared opener (format sniffing, zip-bomb checks, CSV
+decoding); other file kinds, such as the overtime import, choose their own sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from inventory.errors import UnreadableFileError
+from inventory.survey.schema import COVER_LABELS, COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, or a legacy .xls
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a real survey is a few MB; more is a zip bomb
+MAX_COMPRESSION_RATIO = 200
+# calamine lays a sheet out densely (32 bytes a cell) from its furthest value cell: one cell
+# at XFD1048576 asks for 512 GiB and aborts the process, so the extent is checked first.
+MAX_SHEET_CELLS = 10_000_000
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+SheetPicker = Callable[[list[str]], str]
+"""Choose the sheet to read from a workbook's sheet names (never called with an empty list)."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The rows of the task sheet and the 表紙 label/value pairs, uninterpreted."""
+
+    file_name: str
+    file_format: str
+    content_hash: str
+    sheet: str | None
+    rows: list[list[object]]
+    cover: dict[str, object] = field(default_factory=dict)
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of the file's bytes: the identity of a submission."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_survey_file(path: Path) -> RawTable:
+    """Read a survey file from disk; raise UnreadableFileError with a Japanese reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"{path.name}: ファイルを開けません（{exc.strerror}）") from exc
+    return read_survey_bytes(data, path.name)
+
+
+def read_survey_bytes(data: bytes, file_name: str) -> RawTable:
+    """Read a survey from bytes, choosing the format by content rather than by name."""
+    return read_table_bytes(data, file_name, pick_sheet=survey_sheet, with_cover=True)
+
+
+def survey_sheet(names: list[str]) -> str:
+    """The survey's task sheet: 業務一覧, else the first sheet that is not 表紙 or エラー一覧.
+
+    A returned error workbook opens on エラー一覧, so that sheet is never the task sheet.
+    """
+    return SURVEY_SHEET if SURVEY_SHEET in names else _first_sheet_other_than_cover(names)
+
+
+def read_table_bytes(
+    data: bytes, file_name: str, *, pick_sheet: SheetPicker, with_cover: bool = False
+) -> RawTable:
+    """Open xlsx/xlsm/xls/CSV bytes into uninterpreted rows of the sheet `pick_sheet` names.
+
+    Refuses empty, encrypted, corrupt and zip-bomb files with UnreadableFileError; the
+    表紙 pairs are read only when `with_cover` is set.
+    """
+    suffix = Path(file_name).suffix.lower()
+    digest = content_hash(data)
+    if not data:
+        raise UnreadableFileError(f"{file_name}: ファイルが空です（0バイト）")
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, file_name)
+        file_format = "xlsm" if suffix == ".xlsm" else "xlsx"
+        return _read_workbook(data, file_name, digest, file_format, pick_sheet, with_cover)
+    if data.startswith(OLE_MAGIC):
+        if suffix == ".xls":
+            return _read_workbook(data, file_name, digest, "xls", pick_sheet, with_cover)
+        raise UnreadableFileError(
+            f"{file_name}: パスワードで保護されたブックは読み込めません。パスワードを解除して保存し直してください。"
+        )
+    if suffix in EXCEL_SUFFIXES:
+        raise UnreadableFileError(
+            f"{file_name}: Excelファイルではありません（拡張子は {suffix} ですが中身が異なります）。"
+            "Excelで開いて .xlsx 形式で保存し直してください。"
+        )
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(data, file_name, digest)
+    raise UnreadableFileError(
+        f"{file_name}: 対応していないファイル形式です（.xlsx / .xlsm / .csv が使えます）"
+    )
+
+
+def _check_zip(data: bytes, file_name: str) -> None:
+    """Refuse corrupt zips and zip bombs before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（ZIP構造を読めません）") from exc
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1) + 10_000_000:
+        raise UnreadableFileError(
+            f"{file_name}: 展開後のサイズが大きすぎるため読み込みを中止しました（{total // 1_000_000} MB）"
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnreadableFileError(f"{file_name}: 暗号化されたファイルは読み込めません")
+    if not any(info.filename == "xl/workbook.xml" for info in infos):
+        raise UnreadableFileError(
+            f"{file_name}: Excelブック（.xlsx / .xlsm）ではありません（ODS・XLSB などは .xlsx で保存し直してください）"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:  # reading checks every member's CRC: a damaged part is a damaged file
+                part = _read_member(archive, info)
+                if any(marker in part[:65536] for marker in _DOCTYPES):
+                    raise UnreadableFileError(
+                        f"{file_name}: 外部参照などの定義（DOCTYPE）を含むため読み込みを中止しました。"
+                        "Excelで開いて保存し直してください"
+                    )
+                height, width = sheet_extent(part)
+                if height * width > MAX_SHEET_CELLS:
+                    raise UnreadableFileError(
+                        f"{file_name}: シートの使用範囲が大きすぎるため読み込みを中止しました（{height:,}行 × {width:,}列）。"
+                        "不要な行・列を削除して保存し直してください"
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{type(exc).__name__}）") from exc
+
+
+_DOCTYPES = tuple(
+    "<!DOCTYPE".encode(e) for e in ("ascii", "utf-16-le", "utf-16-be")
+)  # Excel never writes one
+_CHUNK = 1024 * 1024
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Read one member in bounded chunks: `ZipFile.read` inflates a member whose header lies
+    about its size all at once (2 GiB for a 2 MB bomb) before noticing."""
+    chunks = []
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_ROW_REF = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
+_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,})\d+"[^>]*(?<!/)>')
+_IRREGULAR = re.compile(rb"<\w+:(?:row|c)\b|<row(?=[\s>])(?![^>]*\br=)|<c(?=[\s>])(?![^>]*\br=)")
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """Rows × columns of the value cells in a worksheet part (0 × 0 for any other part).
+
+    Excel writes every row and cell with its reference, so the fast path only looks at
+    the rare large references; anything else (no references, namespace prefixes) is
+    walked tag by tag the way calamine places cells.
+    """
+    if b"<c" not in xml and b":c" not in xml:
+        return 0, 0
+    if _IRREGULAR.search(xml):
+        return _walk_extent(xml)
+    height = max((int(r) for r in set(_ROW_REF.findall(xml))), default=0)
+    deeper = re.compile(rb'<c r="[A-Z]+(\d{%d,})"[^>]*(?<!/)>' % len(str(height)))
+    height = max([height, *(int(r) for r in set(deeper.findall(xml)))])
+    width = max((_column_number(c) for c in set(_WIDE_REF.findall(xml))), default=26)
+    return height, width
+
+
+def _walk_extent(xml: bytes) -> tuple[int, int]:
+    row = col = height = width = 0
+    for tag in _TAG.finditer(xml):
+        ref = _R_ATTR.search(tag[2])
+        if tag[1] == b"row":
+            row = int(ref[2]) if ref and ref[2] else row + 1
+            col = 0
+            continue
+        col = _column_number(ref[1]) if ref and ref[1] else col + 1
+        cell_row = int(ref[2]) if ref and ref[2] else row
+        if not tag[3]:  # a self-closing cell holds only a style: calamine skips it
+            height, width = max(height, cell_row), max(width, col)
+    return height, width
+
+
+def _read_workbook(
+    data: bytes, file_name: str, digest: str, file_format: str, pick_sheet: SheetPicker, with_cover: bool
+) -> RawTable:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+        if not names:
+            raise UnreadableFileError(f"{file_name}: シートがありません")
+        task_sheet = pick_sheet(names)
+        rows = _sheet_rows(workbook, task_sheet)
+        cover: dict[str, object] = {}
+        if with_cover and COVER_SHEET in names and COVER_SHEET != task_sheet:
+            cover = _cover_pairs(_sheet_rows(workbook, COVER_SHEET))
+    except UnreadableFileError:
+        raise
+    except python_calamine.PasswordError as exc:
+        raise UnreadableFileError(f"{file_name}: パスワードで保護されたブックは読み込めません") from exc
+    except BaseException as exc:  # calamine raises unrelated types, and a Rust panic is a BaseException
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        raise UnreadableFileError(
+            f"{file_name}: ブックを読み込めません（ファイルが壊れている可能性があります）"
+        ) from exc
+    return RawTable(file_name, file_format, digest, task_sheet, rows, cover)
+
+
+def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[list[object]]:
+    """A sheet's rows from A1; an empty sheet is no rows (calamine panics on a 0-wide range)."""
+    sheet = workbook.get_sheet_by_name(name)
+    if not sheet.height or not sheet.width:
+        return []
+    return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+
+
+def _first_sheet_other_than_cover(names: list[str]) -> str:
+    others = [n for n in names if n not in (COVER_SHEET, ERRORS_SHEET)]
+    return others[0] if others else names[0]
+
+
+def _cover_pairs(rows: Sequence[Sequence[object]]) -> dict[str, object]:
+    """表紙: label in column A, value in column B; the first occurrence of a label wins."""
+    cover: dict[str, object] = {}
+    for row in rows:
+        if len(row) < 2 or not isinstance(row[0], str):
+            continue
+        target = COVER_LABELS.get(nfkc_key(row[0]).rstrip(":："))
+        if target and target not in cover and row[1] not in ("", None):
+            cover[target] = row[1]
+    return cover
+
+
+def _read_csv(data: bytes, file_name: str, digest: str) -> RawTable:
+    text = decode_csv(data, file_name)
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise UnreadableFileError(f"{file_name}: CSVとして読み込めません（{exc}）") from exc
+    return RawTable(file_name, "csv", digest, None, rows)
+
+
+def decode_csv(data: bytes, file_name: str) -> str:
+    """Decode UTF-8 (with or without BOM) or Shift_JIS/cp932, whichever the bytes are.
+
+    NUL bytes mean UTF-16 or a binary file: cp932 would decode either into nonsense.
+    """
+    if data.startswith(UTF16_BOMS) or b"\x00" in data:
+        raise UnreadableFileError(
+            f"{file_name}: テキストのCSVではありません（UTF-16 またはバイナリのファイルです）。"
+            "Excelで「CSV UTF-8（コンマ区切り）」として保存し直してください"
+        )
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFileError(
+        f"{file_name}: 文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）"
+    )
