@@ -30,6 +30,9 @@ from sqlalchemy import Engine, create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from inventory.db.engine import make_engine, session_scope  # noqa: E402
+from inventory.db.migrate import upgrade  # noqa: E402
+from inventory.db.scoring_tables import Review  # noqa: E402
 from tests.flows.web.load_driver import LoadResult, race_same_task, run_load  # noqa: E402
 from tests.flows.web.load_server import (  # noqa: E402
     PASSWORD,
@@ -39,10 +42,6 @@ from tests.flows.web.load_server import (  # noqa: E402
     seed_load_town,
     server_log,
 )
-
-from inventory.db.engine import make_engine, session_scope  # noqa: E402
-from inventory.db.migrate import upgrade  # noqa: E402
-from inventory.db.scoring_tables import Review  # noqa: E402
 
 PG_ADMIN = os.environ.get("DXI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from bpr.pilots.rules import rules
+from bpr.pilots import rules
 from flows.town.pilots import Move, Sample, go_lives, pick_candidates, plan_pilot, plan_pilots
 
 

@@ -15,8 +15,8 @@ from inventory.db.engine import session_scope
 from inventory.db.scoring_repo import record_review
 from inventory.db.tables import Task
 from inventory.intake.survey import ingest_file
-from tests.flows.web.conftest import PASSWORD, TestClient, Town, login, login_as
 from tests.factories import score_year
+from tests.flows.web.conftest import PASSWORD, TestClient, Town, login, login_as
 from tests.japanese import english_words
 
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
