@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from flows.town.survey import make_town, write_survey
+from flows.town.survey import make_town
+from flows.town.survey_files import write_survey
 from inventory.db.backup import row_counts, write_backup
 from inventory.db.backup_format import BackupError, Manifest
 from inventory.db.engine import make_engine, session_scope
