@@ -28,4 +28,4 @@ TOOL_LABELS: dict[str, str] = {
 DIFFICULTY: tuple[str, ...] = ("低", "中", "高")
 
 # Roles of the web screen's accounts (web_users.role), for the 管理 page and `dxi user list`.
-ROLE_LABELS: dict[str, str] = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧）"}
+ROLE_LABELS: dict[str, str] = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧・提出）"}

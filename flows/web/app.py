@@ -26,9 +26,11 @@ from flows.web import (
     routes_admin,
     routes_auth,
     routes_dashboard,
+    routes_history,
     routes_pilots,
     routes_ranking,
     routes_submissions,
+    routes_submit,
     routes_task,
 )
 from flows.web.errors import CsrfRefused, Forbidden, LoginRequired, PageNotFound
@@ -78,7 +80,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _server_error)
     for module in (routes_auth, routes_dashboard, routes_ranking, routes_task, routes_pilots,
-                   routes_submissions, routes_admin):  # fmt: skip
+                   routes_submissions, routes_submit, routes_history, routes_admin):  # fmt: skip
         app.include_router(module.router)
     return app
 

@@ -25,6 +25,8 @@ NAV = (
     ("dashboard", "/", "ダッシュボード", ("admin", "reviewer", "dept")),
     ("ranking", "/ranking", "候補一覧", ("admin", "reviewer", "dept")),
     ("pilots", "/pilots", "実証", ("admin", "reviewer", "dept")),
+    ("submit", "/submit", "提出", ("admin", "reviewer", "dept")),
+    ("history", "/history", "提出履歴", ("admin", "reviewer", "dept")),
     ("submissions", "/submissions", "提出状況", ("admin", "reviewer", "dept")),
     ("admin", "/admin", "管理", ("admin",)),
 )

@@ -13,6 +13,7 @@ from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from inventory.db.engine import session_scope
 from inventory.db.submission_repo import record_rejection, store_survey
@@ -84,30 +85,48 @@ def parse_bytes(data: bytes, file_name: str, options: IntakeOptions | None = Non
 
 def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") -> FileOutcome:
     """Store an accepted survey (or record the rejection) in one transaction."""
-    if result.survey is None:
-        outcome = FileOutcome(result.raw.file_name, "rejected", errors=result.errors)
-        with session_scope(engine) as session:
-            record_rejection(
-                session=session,
-                file_name=result.raw.file_name,
-                content_hash=result.raw.content_hash,
-                error_count=len(result.errors),
-                department=_label(result.raw.cover.get("department")),
-                fiscal_year=None,
-                codes=[e.code for e in result.errors],
-                actor=actor,
-            )
-        return outcome
-    survey = result.survey
     for attempt in range(3):
         try:
             with session_scope(engine) as session:
-                stored = store_survey(session=session, survey=survey, actor=actor)
-            break
+                return store_result(session=session, result=result, actor=actor)
         except (IntegrityError, OperationalError):
             # A concurrent intake created the same 課 or file first; the retry sees its row.
             if attempt == 2:
                 raise
+    raise AssertionError("unreachable")
+
+
+def store_result(
+    *,
+    session: Session,
+    result: ParseResult,
+    actor: str,
+    department: str | None = None,
+    fiscal_year: int | None = None,
+) -> FileOutcome:
+    """Store an accepted survey, or record the rejection, inside the caller's transaction.
+
+    `department` and `fiscal_year` name what the file was sent for (the web's 提出 page
+    knows them): a rejection is then recorded against them, not against whatever its
+    表紙 claims, so a 課 cannot mark another 課's survey as rejected.
+    """
+    if result.survey is None:
+        record_rejection(
+            session=session,
+            file_name=result.raw.file_name,
+            content_hash=result.raw.content_hash,
+            error_count=len(result.errors),
+            department=department or _label(result.raw.cover.get("department")),
+            fiscal_year=fiscal_year,
+            codes=[e.code for e in result.errors],
+            actor=actor,
+        )
+        return FileOutcome(
+            result.raw.file_name, "rejected", department=department, fiscal_year=fiscal_year,
+            errors=result.errors,
+        )  # fmt: skip
+    survey = result.survey
+    stored = store_survey(session=session, survey=survey, actor=actor)
     return FileOutcome(
         file=survey.file_name,
         status=stored.status,
