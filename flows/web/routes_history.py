@@ -68,7 +68,8 @@ def _department(request: Request, user: Principal) -> str | None:
 def history(request: Request, user: CurrentUser, session: DbSession) -> Response:
     """A 課's uploads of a 年度 (editors: any 課, or all)."""
     department = _department(request, user)
-    years = upload_years(session=session, department=department)
+    unread = {int(e["fiscal_year"]) for e in unkept_uploads(session=session, department=department)}
+    years = sorted({*upload_years(session=session, department=department), *unread}, reverse=True)
     asked = request.query_params.get("fy") or ""
     year = int(asked) if asked.isdigit() else (years[0] if years else None)
     rows = history_rows(session=session, department=department, fiscal_year=year)

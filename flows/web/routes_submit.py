@@ -148,15 +148,19 @@ def original_file(upload_id: int, user: CurrentUser, session: DbSession) -> Resp
     user.check_department(found.department, "この提出ファイル")
     suffix = found.file_name.rsplit(".", 1)[-1][:5]
     suffix = suffix if suffix.isascii() and suffix.isalnum() else "bin"
-    return _download(found.content, found.file_name, f"upload-{upload_id}.{suffix}", "application/octet-stream")
+    return _download(
+        found.content, found.file_name, f"upload-{upload_id}.{suffix}", "application/octet-stream"
+    )
 
 
 @router.get("/submit/{upload_id}/errors.xlsx")
 def error_workbook(upload_id: int, user: CurrentUser, session: DbSession) -> Response:
     """The marked error workbook of a rejected upload."""
     found = get_upload(session=session, upload_id=upload_id, with_content=True)
-    if found is None or found.error_workbook is None:
+    if found is None:
         raise PageNotFound("このエラー一覧はありません")
     user.check_department(found.department, "このエラー一覧")
+    if found.error_workbook is None:
+        raise PageNotFound("この提出は受理されたため、エラー一覧はありません")
     stem = found.file_name.rsplit(".", 1)[0]
     return _download(found.error_workbook, f"{stem}_エラー.xlsx", f"errors-{upload_id}.xlsx", XLSX)

@@ -78,7 +78,11 @@ def error_rows(
     for number, values in picked:
         bad = by_row[number]
         cells = [
-            {"text": cell_text(values[c] if c < len(values) else None), "bad": c in bad, "messages": bad.get(c, [])}
+            {
+                "text": cell_text(values[c] if c < len(values) else None),
+                "bad": c in bad,
+                "messages": bad.get(c, []),
+            }
             for c in order
         ]
         shown.append({"row": number, "cells": cells})
