@@ -4,6 +4,7 @@ A task needs a name, a 課, a 年度 and one volume: cases × minutes, or hours 
 directly. Cases, minutes and the suitability attributes become nullable (NULL =
 unknown); `stated_hours` keeps hours as stated, `hours_after` marks automated work.
 `annual_hours` keeps its meaning: the task's hours, whichever way they were given.
+A task score names the attributes it assumed neutral (`missing_attributes`, 属性未確認).
 
 Revision ID: 0007_minimum_data
 Revises: 0006
@@ -37,6 +38,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("hours_after", sa.Float(), nullable=True))
         for name, type_ in _NOW_NULLABLE:
             batch_op.alter_column(name, existing_type=type_, nullable=True)
+    with op.batch_alter_table("task_scores", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("missing_attributes", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
@@ -55,6 +58,8 @@ def downgrade() -> None:
         raise RuntimeError(
             f"{incomplete} tasks have hours only or unknown attributes; revision 0006 cannot hold them"
         )
+    with op.batch_alter_table("task_scores", schema=None) as batch_op:
+        batch_op.drop_column("missing_attributes")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         for name, type_ in _NOW_NULLABLE:
             batch_op.alter_column(name, existing_type=type_, nullable=False)
