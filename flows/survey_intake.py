@@ -28,7 +28,7 @@ from inventory.intake.survey import (
 )
 from inventory.screening.reader import ScreeningParse
 from inventory.settings import get_settings
-from inventory.survey.validate import IntakeOptions
+from inventory.survey.per_survey import IntakeOptions
 
 # Workbooks per parse task. A Prefect task run costs ~15 ms of bookkeeping in a thread
 # and ~0.5 s in a worker process (Prefect rebuilds its settings there for every task),

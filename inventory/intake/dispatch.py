@@ -16,9 +16,10 @@ from inventory.intake.screening import store_screening_one
 from inventory.intake.survey import FileOutcome, store_one, unreadable
 from inventory.screening.fields import SCREENING_SHEET
 from inventory.screening.reader import ScreeningParse, parse_screening
+from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.reader import read_table_bytes, survey_sheet
 from inventory.survey.schema import SURVEY_SHEET
-from inventory.survey.validate import IntakeOptions, ParseResult, validate_table
+from inventory.survey.validate import ParseResult, validate_table
 
 AnyParse = ParseResult | ScreeningParse
 

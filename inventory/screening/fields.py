@@ -9,27 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inventory.survey.schema import COLUMNS_BY_FIELD, Column
+from inventory.survey.schema import COLUMNS_BY_FIELD, SUITABILITY_FIELDS, Column
 
 SCREENING_SHEET = "二次調査票"  # the sheet that marks a workbook as a screening (never renamed)
 GUIDE_SHEET = "記入方法"
 TITLE = "二次調査票（RPA・AI-OCR 適性の確認）"
 
-# The suitability attributes, in the order the sheet asks them (most decisive first).
-ATTRIBUTE_FIELDS: tuple[str, ...] = (
-    "routine",
-    "judgement",
-    "input_medium",
-    "form_count",
-    "system_count",
-    "documented",
-    "verification",
-    "exceptions",
-    "peak_months",
-    "scope",
-    "change_expected",
-    "abolition_planned",
-)
+# The suitability attributes, in the survey's order: the sheet asks every one of them.
+ATTRIBUTE_FIELDS: tuple[str, ...] = SUITABILITY_FIELDS
+# A task needs screening when one of these is unknown: the attributes a score assumes neutral
+# (属性未確認, bpr.scoring.labels.SCORED_ATTRIBUTES). 繁忙月 is asked but no score reads it.
+SCORED_FIELDS: tuple[str, ...] = tuple(f for f in ATTRIBUTE_FIELDS if f != "peak_months")
 ATTRIBUTES: tuple[Column, ...] = tuple(COLUMNS_BY_FIELD[f] for f in ATTRIBUTE_FIELDS)
 KEY_FIELDS = ("task_code", "name")  # how a returned row finds its task
 
@@ -44,10 +34,5 @@ REFERENCE_HEADERS: dict[str, str] = {
 
 
 def missing_attributes(task: Mapping[str, object]) -> list[str]:
-    """The attribute fields a task has no answer for, in the sheet's order."""
-    return [f for f in ATTRIBUTE_FIELDS if task.get(f) in (None, "", [])]
-
-
-def missing_labels(task: Mapping[str, object]) -> str:
-    """The headers of a task's unanswered attributes: 定型性・判断の有無."""
-    return "・".join(COLUMNS_BY_FIELD[f].header for f in missing_attributes(task))
+    """The scored attribute fields a task has no answer for (属性未確認), in the sheet's order."""
+    return [f for f in SCORED_FIELDS if task.get(f) in (None, "", [])]

@@ -13,7 +13,7 @@ from typing import Any
 from inventory.era import era_label
 from inventory.export import set_print_layout, wrapped_height
 from inventory.screening.fields import ATTRIBUTES, GUIDE_SHEET, SCREENING_SHEET, TITLE
-from inventory.survey.template import accepted_values
+from inventory.survey.template_text import accepted_values
 
 COVER_WIDTHS = (14, 30, 56)
 GUIDE_WIDTHS = (16, 52, 52)

@@ -17,10 +17,12 @@ from pydantic import BaseModel, ConfigDict
 
 from inventory.errors import RowError
 from inventory.screening.fields import ATTRIBUTE_FIELDS, KEY_FIELDS
-from inventory.survey.normalize import normalize_cell, parse_date, parse_fiscal_year, parse_text
+from inventory.survey.cells import parse_text
+from inventory.survey.dates import parse_date, parse_fiscal_year
+from inventory.survey.normalize import normalize_cell
+from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.reader import RawTable
 from inventory.survey.schema import COLUMNS_BY_FIELD, HEADERS
-from inventory.survey.validate import IntakeOptions
 
 MAX_ROWS = 10_000
 HEADER_SEARCH_ROWS = 30

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 from inventory.errors import RowError
 from inventory.screening.reader import cell_text
-from inventory.survey.normalize import parse_text
+from inventory.survey.cells import parse_text
 from inventory.survey.reader import RawTable
 from inventory.survey.schema import COLUMNS_BY_FIELD, HEADERS, nfkc_key
 

@@ -23,11 +23,11 @@ from inventory.screening.fields import (
     REFERENCE_HEADERS,
     SCREENING_SHEET,
     TITLE,
-    missing_attributes,
 )
 from inventory.screening.guide import write_cover, write_guide
 from inventory.survey.schema import COLUMNS_BY_FIELD, COVER_SHEET, Column
-from inventory.survey.template import BOOL_CHOICES, NUMERIC_RULES, cell_value
+from inventory.survey.template import NUMERIC_RULES
+from inventory.survey.template_text import BOOL_CHOICES, cell_value
 
 FONT_NAME = "游ゴシック"
 GREY = "#EDEDED"
@@ -161,10 +161,9 @@ def _write_task(ws: Any, f: dict[str, Any], row: int, task: Mapping[str, object]
         _write_cell(ws, f, row, i, cell_value(task.get(fld)), f[f"lead:{num_format}"])
         if fld in ("name", "section") and isinstance(task.get(fld), str):
             wrapped.append((str(task[fld]), width))
-    unanswered = set(missing_attributes(task))
     for j, col in enumerate(ATTRIBUTES, start=len(LEAD_COLUMNS)):
-        state = "missing" if col.field in unanswered else "known"
         value = cell_value(task.get(col.field))
+        state = "known" if value is not None else "missing"
         kind = "number" if isinstance(value, int | float) else "text"
         _write_cell(ws, f, row, j, value, f[f"{state}:{kind}"])
     fit_row(ws, row, wrapped)

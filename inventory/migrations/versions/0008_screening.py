@@ -1,7 +1,7 @@
 """screening workbooks (二次調査票): sent sheets, and the kind of each submission
 
-Revision ID: 0007_screening
-Revises: 0006
+Revision ID: 0008_screening
+Revises: 0007_minimum_data
 Create Date: 2027-01-15
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_screening"
-down_revision = "0006"
+revision = "0008_screening"
+down_revision = "0007_minimum_data"
 branch_labels = None
 depends_on = None
 
