@@ -44,6 +44,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("対象外", "knocked_out_label", 7),
     ("対象外の理由", "knockout_reason", 30),
     ("属性未確認", "missing_label", 16),
+    ("二次調査", "screening_label", 12),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
     (DECISION_HEADER, "", 10),
@@ -62,6 +63,9 @@ def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     frame["knocked_out_label"] = frame["knocked_out"].map(lambda k: "対象外" if k else "")
     frame["missing_label"] = frame.get("missing_attributes", pd.Series(None, index=frame.index)).map(
         lambda labels: missing_text(labels if isinstance(labels, list) else None)
+    )
+    frame["screening_label"] = frame.get("screening", pd.Series(None, index=frame.index)).map(
+        lambda state: state if isinstance(state, str) else ""
     )
     frame["rereview_label"] = frame.get("rereview", pd.Series(False, index=frame.index)).map(
         lambda r: "要" if r else ""

@@ -46,12 +46,17 @@ class Matches:
     errors: list[RowError] = field(default_factory=list)
 
 
+def code_key(code: str) -> str:
+    """The matching key of a 業務ID: NFKC, no spaces, any case (Ａ－００１ = a-001 = A-001)."""
+    return nfkc_key(code).casefold()
+
+
 def _index(tasks: Sequence[TaskRef]) -> tuple[dict[str, list[TaskRef]], dict[str, list[TaskRef]]]:
     by_code: dict[str, list[TaskRef]] = defaultdict(list)
     by_name: dict[str, list[TaskRef]] = defaultdict(list)
     for task in tasks:
         if task.task_code:
-            by_code[nfkc_key(task.task_code)].append(task)
+            by_code[code_key(task.task_code)].append(task)
         by_name[nfkc_key(task.name)].append(task)
     return by_code, by_name
 
@@ -71,7 +76,7 @@ def match_rows(rows: Sequence[ScreeningRow], tasks: Sequence[TaskRef], where: Wh
         )  # fmt: skip
 
     for row in rows:
-        code_hits = by_code.get(nfkc_key(row.task_code), []) if row.task_code else []
+        code_hits = by_code.get(code_key(row.task_code), []) if row.task_code else []
         name_hits = by_name.get(nfkc_key(row.name), []) if row.name else []
         hits = code_hits or name_hits
         if len(hits) > 1:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from inventory.errors import RowError
+from inventory.screening.matching import code_key
 from inventory.screening.reader import cell_text
 from inventory.survey.cells import parse_text
 from inventory.survey.reader import RawTable
@@ -107,5 +108,5 @@ def _names(entry: ListEntry, task: Listed) -> bool:
     if entry.department and nfkc_key(entry.department) != nfkc_key(task.department):
         return False
     if entry.task_code:
-        return bool(task.task_code) and nfkc_key(entry.task_code) == nfkc_key(task.task_code or "")
+        return bool(task.task_code) and code_key(entry.task_code) == code_key(task.task_code or "")
     return entry.name is not None and nfkc_key(entry.name) == nfkc_key(task.name)
