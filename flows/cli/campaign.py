@@ -199,6 +199,7 @@ def status(
         print_table(rows, title=f"{era_label(campaign.fiscal_year)} 業務量調査（{state}）")
         console.print(summary.line())
         if screening:
+            console.print()
             _print_screening(screening, campaign.fiscal_year)
 
 
@@ -210,7 +211,6 @@ def _print_screening(statuses: list[ScreeningStatus], fiscal_year: int) -> None:
          "送付": japan_time(s.sent_at), "最終受付": japan_time(s.last_received_at)}
         for s in statuses
     ]  # fmt: skip
-    console.print()
     print_table(rows, title=f"{era_label(fiscal_year)} 二次調査票")
     console.print(screening_summary(statuses))
 

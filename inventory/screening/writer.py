@@ -16,7 +16,7 @@ from typing import Any
 import xlsxwriter
 
 from inventory.era import era_label
-from inventory.export import SafeText, fit_row, set_print_layout
+from inventory.export import SafeText, set_print_layout, wrapped_height
 from inventory.screening.fields import (
     ATTRIBUTES,
     GUIDE_SHEET,
@@ -34,6 +34,7 @@ GREY = "#EDEDED"
 INPUT_FILL = "#FFF8E1"
 MISSING_FILL = "#F8CBAD"
 HEADER_FILL = "#DDEBF7"
+ANSWER_ROW_POINTS = 30.0
 _FILE_UNSAFE = str.maketrans(dict.fromkeys('\\/:*?"<>|', "_"))
 
 # (field, header, width, number format) of the columns before the attributes.
@@ -88,7 +89,7 @@ def write_screening_workbook(
 
 def _formats(wb: Any) -> dict[str, Any]:
     head = {"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1}
-    cell = {"valign": "top", "border": 1}
+    cell = {"valign": "vcenter", "border": 1}
     formats: dict[str, Any] = {
         "title": wb.add_format({"bold": True, "font_size": 16}),
         "bold": wb.add_format({"bold": True}),
@@ -166,7 +167,8 @@ def _write_task(ws: Any, f: dict[str, Any], row: int, task: Mapping[str, object]
         state = "known" if value is not None else "missing"
         kind = "number" if isinstance(value, int | float) else "text"
         _write_cell(ws, f, row, j, value, f[f"{state}:{kind}"])
-    fit_row(ws, row, wrapped)
+    # Tall enough to write an answer by hand on the printed sheet, taller when the name wraps.
+    ws.set_row(row, max(ANSWER_ROW_POINTS, wrapped_height(wrapped)))
 
 
 def _write_cell(ws: Any, f: dict[str, Any], row: int, col: int, value: object, fmt: Any) -> None:
