@@ -41,8 +41,8 @@ def scored() -> None:
         make_task(source_row=2, task_code="A-001", name="住民税の申告書入力", annual_volume=12000, minutes_per_case=5, **BLANK),
         make_task(source_row=3, name="窓口での相談対応", annual_volume=3000, minutes_per_case=20, **BLANK),
     ]  # fmt: skip
-    answered = dict(scope="各課固有", form_count=1, system_count=1, documented=True, verification="不要",
-                    exceptions="少ない", change_expected=False, abolition_planned=False)  # fmt: skip
+    answered = {"scope": "各課固有", "form_count": 1, "system_count": 1, "documented": True, "verification": "不要",
+                    "exceptions": "少ない", "change_expected": False, "abolition_planned": False}  # fmt: skip
     citizens = [
         make_task(
             source_row=2,

@@ -52,6 +52,6 @@ def test_names_without_a_department_that_fit_two_tasks_and_unknown_codes_are_err
 
 
 def test_a_list_without_a_heading_says_what_heading_it_needs() -> None:
-    entries, errors = _entries("A-001\r\nC-1\r\n".encode(), "候補.csv")
+    entries, errors = _entries(b"A-001\r\nC-1\r\n", "候補.csv")
     assert entries == [] and [e.code for e in errors] == ["missing_column"]
     assert "「業務ID」、または「課」と「業務名」" in errors[0].message

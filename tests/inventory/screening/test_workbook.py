@@ -36,7 +36,7 @@ def test_workbook_is_prefilled_with_dropdowns_instructions_and_safe_text(tmp_pat
     assert headers[:3] == ["係", "業務ID", "業務名"]
     assert headers[-len(ATTRIBUTES) :] == [c.header for c in ATTRIBUTES]
     at = {h: i for i, h in enumerate(headers)}
-    rows = [[c for c in r] for r in sheet.iter_rows(min_row=2)]
+    rows = [list(r) for r in sheet.iter_rows(min_row=2)]
     assert [r[at["業務名"]].value for r in rows][:2] == ["住民税の申告書入力", "固定資産税の課税台帳の更新"]
     assert rows[1][at["（参考）年間時間"]].value == 400
     assert rows[1][at["（参考）年間件数"]].value is None, "hours stated directly: no cases invented"
