@@ -270,6 +270,7 @@ def submissions(fy: FyOption = None) -> None:
     print_table(
         [
             {"ID": s["id"], "年度": s["fiscal_year"], "課": s["department"], "ファイル": s["file_name"],
+             "様式": "二次調査票" if s["kind"] == "screening" else "業務量調査票",
              "状態": labels.get(s["status"], s["status"]), "後継ID": s["superseded_by_id"] or "",
              "業務数": s["task_count"], "受付日時": japan_time(s["received_at"])}
             for s in found
