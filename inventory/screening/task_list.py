@@ -8,7 +8,7 @@ and Japanese errors (file, row, column, value) out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from inventory.errors import RowError
@@ -20,6 +20,7 @@ from inventory.survey.schema import COLUMNS_BY_FIELD, HEADERS, nfkc_key
 
 LIST_FIELDS = ("department", "task_code", "name")
 HEADER_SEARCH_ROWS = 30
+RANKING_MARKS = frozenset({"RPA適性", "AI-OCR適性"})  # headings only a ranking export has
 
 
 class Listed(Protocol):
@@ -47,13 +48,19 @@ class ListEntry:
 
 
 def read_entries(raw: RawTable) -> tuple[list[ListEntry], list[RowError]]:
-    """The rows of the list under its header row (業務ID, or 課 + 業務名)."""
+    """The rows of the list under its header row (業務ID, or 課 + 業務名).
+
+    A ranking export (`dxi rank`, the web's 候補一覧) also fits: its 業務ID column holds
+    the database's row id, not the 課's 業務ID, so its 課 and 業務名 are read instead.
+    """
     for index, row in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
         columns = {
             fld: i
             for i, cell in reversed(list(enumerate(row)))
             if isinstance(cell, str) and (fld := HEADERS.field_for(cell)) in LIST_FIELDS
         }
+        if {"department", "name"} <= columns.keys() and any(c in RANKING_MARKS for c in row):
+            columns.pop("task_code", None)
         if "task_code" in columns or {"department", "name"} <= columns.keys():
             return _entries(raw, index, columns), []
     message = "見出し行が見つかりません。1行目に「業務ID」、または「課」と「業務名」の見出しを付けてください"
@@ -83,6 +90,8 @@ def find_listed(
     errors = []
     for entry in entries:
         hits = [t for t in tasks if _names(entry, t)]
+        if not hits and entry.task_code and entry.name:  # a mistyped 業務ID: the name decides
+            hits = [t for t in tasks if _names(replace(entry, task_code=None), t)]
         if len(hits) == 1:
             chosen.setdefault(id(hits[0]), hits[0])
             continue

@@ -55,3 +55,27 @@ def test_a_list_without_a_heading_says_what_heading_it_needs() -> None:
     entries, errors = _entries(b"A-001\r\nC-1\r\n", "候補.csv")
     assert entries == [] and [e.code for e in errors] == ["missing_column"]
     assert "「業務ID」、または「課」と「業務名」" in errors[0].message
+
+
+def test_a_ranking_export_is_read_by_department_and_name_not_by_its_row_ids(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from bpr.reports.rank_workbook import write_rank_workbook
+
+    ranked = pd.DataFrame(
+        [
+            {"rank": 1, "task_id": 1, "department": "市民課", "name": "住民票の写しの交付", "annual_hours": 10.0,
+             "rpa_score": 50.0, "ocr_score": 40.0, "recommended_tool": "rpa", "expected_hours_saved": 5.0,
+             "ease": "中", "quadrant": "quick_win", "group_id": None, "knocked_out": False,
+             "knockout_reason": None, "explanation": "説明"},
+            {"rank": 2, "task_id": 2, "department": "税務課", "name": "窓口対応", "annual_hours": 9.0,
+             "rpa_score": 40.0, "ocr_score": 30.0, "recommended_tool": "rpa", "expected_hours_saved": 4.0,
+             "ease": "中", "quadrant": "later", "group_id": None, "knocked_out": False,
+             "knockout_reason": None, "explanation": "説明"},
+        ]
+    )  # fmt: skip
+    path = write_rank_workbook(tmp_path / "候補一覧.xlsx", ranked, title="候補一覧")
+    entries, errors = _entries(path.read_bytes(), path.name)
+    assert errors == [] and [e.task_code for e in entries] == [None, None]
+    found, problems = find_listed(entries, TASKS, file=path.name, sheet="候補一覧")
+    assert problems == [] and found == [TASKS[3], TASKS[1]]
