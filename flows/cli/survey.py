@@ -252,7 +252,9 @@ def tasks(
              "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
-        print_table(rows, title=f"業務一覧（{len(found)} 件）")
+        print_table(
+            rows, title=f"業務一覧（{len(found)} 件）", optional=("年度", "分/件", "年間件数", "入力媒体")
+        )
 
 
 @app.command()
