@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import ingest_file
 from tests.inventory.test_intake import table_counts
 from tests.inventory.workbooks import write_xlsx

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, MetaData, text
 
 from inventory.db.engine import session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import ingest_file
 from tests.inventory.db.test_migrations import blank_engine  # noqa: F401  (the fixture)
 from tests.inventory.workbooks import write_xlsx
