@@ -265,27 +265,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", "備考", "text", synonyms=("メモ", "特記事項"), width=30),
 )
 
-# The suitability attributes: optional in a survey (most municipal surveys ask volumes only),
-# completed later by screening. A blank is stored as unknown (NULL), never invented.
-SUITABILITY_FIELDS: tuple[str, ...] = (
-    "routine", "judgement", "input_medium", "form_count", "system_count", "documented", "verification",
-    "exceptions", "peak_months", "change_expected", "abolition_planned", "scope",
-)  # fmt: skip
-
 COLUMNS_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
 
 # Fields that must appear as a header for a row to count as the header row.
 # 年度 and 課 are required too, but may come from 表紙 or an option instead.
 REQUIRED_HEADER_FIELDS: tuple[str, ...] = tuple(c.field for c in COLUMNS if c.required)
-# A task needs one volume: 年間件数 × 1件当たり処理時間, or 年間時間 instead of both.
-HOURS_FIELD = "annual_hours"
-HOURS_INSTEAD: tuple[str, ...] = ("annual_volume", "minutes_per_case")
-
-
-def missing_required(given: set[str]) -> list[str]:
-    """The required fields not among `given`; 年間時間 stands in for 年間件数 and 処理時間."""
-    excused = set(HOURS_INSTEAD) if HOURS_FIELD in given else set()
-    return [f for f in REQUIRED_HEADER_FIELDS if f not in given and f not in excused]
 
 
 @dataclass(frozen=True)
