@@ -78,7 +78,8 @@ def score(
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"
         f"削減見込み合計 {summary.expected_hours_saved:,.0f} 時間/年）"
     )
-    print_table(summary.top[:10], title="上位10件（すべては dxi rank）")
+    print_table(summary.top[:10], title="上位10件（すべては dxi rank）", optional=("RPA", "AI-OCR", "区分"))
+    _unconfirmed_note(summary.unconfirmed)
 
 
 def _ranking(
@@ -159,6 +160,16 @@ def rank_command(
             [_table_row(r) for r in records],
             title=f"{year}年度 候補順位（採点ID {run_id}）",
             optional=("OCR", "RPA", "区分", "難易度", "属性未確認", "二次調査"),
+        )
+        _unconfirmed_note(sum(1 for r in records if r["missing_attributes"]))
+
+
+def _unconfirmed_note(count: int) -> None:
+    """Say, below a table, that some scores assume neutral values for blank attributes."""
+    if count:
+        console.print(
+            f"属性未確認の業務が{count:,}件あります（空欄の定型性・入力媒体などは中立の値として採点した"
+            "見込みです。属性を確認すると順位が変わることがあります）"
         )
 
 

@@ -21,9 +21,10 @@ from inventory.campaign.screening import (
     awaiting_keys,
     screening_statuses,
 )
-from inventory.db.repository import StoreOutcome, audit, ensure_department, now
+from inventory.db.repository import audit, ensure_department, now
 from inventory.db.scoring_tables import ScoringRun, TaskScore
 from inventory.db.screening_tables import ScreeningSheet
+from inventory.db.submission_repo import StoreOutcome
 from inventory.db.tables import AuditEntry, Base, Department, Division, SurveySubmission, Task
 from inventory.screening.matching import TaskRef
 from inventory.screening.reader import ScreeningIn

@@ -16,9 +16,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from inventory.campaign.screening import SheetSent
-from inventory.db.repository import list_tasks, now
+from inventory.db.repository import now
 from inventory.db.screening_repo import ranked_task_keys, record_sent
 from inventory.db.tables import task_key
+from inventory.db.task_repo import list_tasks
 from inventory.era import era_label
 from inventory.errors import NotFoundError, SurveyRejectedError, UnreadableFileError
 from inventory.screening.fields import missing_attributes

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import record_rejection, store_survey
+from inventory.db.submission_repo import record_rejection, store_survey
 from inventory.errors import RowError, UnreadableFileError
 from inventory.survey.cells import parse_text
 from inventory.survey.error_workbook import is_untouched_error_workbook, write_error_workbook

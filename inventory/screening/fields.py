@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inventory.survey.schema import COLUMNS_BY_FIELD, SUITABILITY_FIELDS, Column
+from inventory.survey.schema import COLUMNS_BY_FIELD, Column
+from inventory.survey.volume import SUITABILITY_FIELDS
 
 SCREENING_SHEET = "二次調査票"  # the sheet that marks a workbook as a screening (never renamed)
 GUIDE_SHEET = "記入方法"

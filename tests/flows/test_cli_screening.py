@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from flows.inbox_scan import inbox_scan
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.repository import list_tasks, store_survey
+from inventory.db.submission_repo import store_survey
+from inventory.db.task_repo import list_tasks
 from inventory.screening.fields import SCREENING_SHEET
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task, score_year

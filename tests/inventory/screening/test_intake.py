@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_submissions, list_tasks, store_survey
 from inventory.db.scoring_repo import latest_run, stored_scores
 from inventory.db.screening_repo import awaiting_screening, screening_progress
+from inventory.db.submission_repo import list_submissions, store_survey
 from inventory.db.tables import AuditEntry, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks
 from inventory.intake.dispatch import ingest_any
 from inventory.intake.screening_out import choose_top, send_screening
 from inventory.screening.fields import SCREENING_SHEET
