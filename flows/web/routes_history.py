@@ -34,6 +34,7 @@ class HistoryRow:
     error_count: int | None
     warning_count: int | None
     by: str
+    kind: str | None = None
 
 
 def _aware(value: datetime) -> datetime:
@@ -44,7 +45,7 @@ def history_rows(*, session: Session, department: str | None, fiscal_year: int |
     """Kept uploads and unreadable ones (from the audit log), newest first."""
     kept = [
         HistoryRow(u.id, u.uploaded_at, u.department, u.fiscal_year, u.file_name, u.status, u.task_count,
-                   u.error_count, u.warning_count, u.uploaded_by)
+                   u.error_count, u.warning_count, u.uploaded_by, u.kind)
         for u in list_uploads(session=session, department=department, fiscal_year=fiscal_year)
     ]  # fmt: skip
     unread = [

@@ -19,6 +19,7 @@ from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, ROLE_LABELS, TOO
 from flows.web.auth import Principal
 from inventory.display import hours, japan_time
 from inventory.era import era_label
+from inventory.intake.upload import KIND_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV = (
@@ -66,6 +67,7 @@ def _environment() -> Environment:
         ROLE_LABELS=ROLE_LABELS,
         NAV=NAV,
         REVIEW_SOURCES=REVIEW_SOURCES,
+        KIND_LABELS=KIND_LABELS,
     )
     return env
 

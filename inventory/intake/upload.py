@@ -1,8 +1,10 @@
 """The 提出 page's intake: one file sent for one 課 and 年度, read, checked and stored in one transaction.
 
-`check_upload` reads and validates the bytes (no database) and adds what only the page
-knows: the file must be for the 課 and 年度 it was sent for. `store_upload` then runs
-the intake's `store_result` inside the caller's transaction (the web request's), keeps
+The file is a 業務量調査票 or a 二次調査票 (screening): it says which, as for `dxi ingest`
+(`inventory.intake.dispatch`). `check_upload` reads and validates the bytes (no
+database) and adds what only the page knows: the file must be for the 課 and 年度 it
+was sent for. `store_upload` then runs
+the intake's `store_result` (or `store_screening_result`) inside the caller's transaction (the web request's), keeps
 the file, its outcome and, for a rejected file, its error workbook in `uploaded_files`,
 and writes one audit entry. A file that could not be opened at all is not kept: only
 the rejection and the audit entry record it.
@@ -23,13 +25,15 @@ from inventory.db.repository import audit
 from inventory.db.upload_repo import UploadIn, add_upload
 from inventory.era import era_label
 from inventory.errors import RowError
-from inventory.intake.survey import ERROR_SUFFIX, FileOutcome, parse_bytes, store_result, write_errors
+from inventory.intake.dispatch import AnyParse, parse_any
+from inventory.intake.screening import store_screening_result, write_screening_errors
+from inventory.intake.survey import ERROR_SUFFIX, FileOutcome, store_result, write_errors
+from inventory.screening.reader import ScreeningParse
 from inventory.survey.error_preview import error_rows
 from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.stated import same_department, stated_values
-from inventory.survey.validate import ParseResult
 
-KIND = "survey"
+KIND_LABELS = {"survey": "業務量調査票", "screening": "二次調査票"}
 MAX_STORED_MESSAGES = 1_000  # the page lists this many; the error workbook holds them all
 MAX_NAME_LENGTH = 200
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -50,13 +54,18 @@ class CheckedUpload:
     data: bytes
     file_name: str
     target: Target
-    result: ParseResult
+    result: AnyParse
     other_departments: list[str] = field(default_factory=list)  # 課 the file names besides the target
 
     @property
     def readable(self) -> bool:
         """False when the file could not be opened at all (corrupt, encrypted, not a workbook)."""
         return not any(e.code == "unreadable_file" for e in self.result.errors)
+
+    @property
+    def kind(self) -> str:
+        """survey (業務量調査票) or screening (二次調査票)."""
+        return "screening" if isinstance(self.result, ScreeningParse) else "survey"
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def safe_file_name(name: str | None, fallback: str = "提出ファイル.xlsx") 
 def check_upload(data: bytes, file_name: str, target: Target) -> CheckedUpload:
     """Read and validate the file for the target; a file for another 課 or 年度 gets an error saying so."""
     options = IntakeOptions(fiscal_year=target.fiscal_year, department=target.department)
-    result = parse_bytes(data, file_name, options)
+    result = parse_any(data, file_name, options)
     others = [
         s for s in stated_values(result, "department") if not same_department(str(s.value), target.department)
     ]
@@ -102,12 +111,27 @@ def check_upload(data: bytes, file_name: str, target: Target) -> CheckedUpload:
         )
         for s in years
     ]  # fmt: skip
+    return CheckedUpload(
+        data, file_name, target, _for_target(result, target, problems), [str(s.value) for s in others]
+    )
+
+
+def _for_target(result: AnyParse, target: Target, problems: list[RowError]) -> AnyParse:
+    """Reject the file with `problems`, or store it under the target's spelling of the 課 (full-width, spaces)."""
+    errors = [*result.errors, *problems]
+    if isinstance(result, ScreeningParse):
+        if problems:
+            return replace(result, screening=None, errors=errors, warnings=[])
+        if result.screening is not None and result.screening.department != target.department:
+            return replace(
+                result, screening=result.screening.model_copy(update={"department": target.department})
+            )
+        return result
     if problems:
-        result = replace(result, survey=None, errors=[*result.errors, *problems], warnings=[])
-    elif result.survey is not None and result.survey.department != target.department:
-        # The same 課 spelled another way (full-width, spaces): stored under the target's name.
-        result = replace(result, survey=result.survey.model_copy(update={"department": target.department}))
-    return CheckedUpload(data, file_name, target, result, [str(s.value) for s in others])
+        return replace(result, survey=None, errors=errors, warnings=[])
+    if result.survey is not None and result.survey.department != target.department:
+        return replace(result, survey=result.survey.model_copy(update={"department": target.department}))
+    return result
 
 
 def _store(*, session: Session, checked: CheckedUpload, actor: str) -> FileOutcome:
@@ -115,9 +139,15 @@ def _store(*, session: Session, checked: CheckedUpload, actor: str) -> FileOutco
     for attempt in range(3):
         try:
             with session.begin_nested():
+                target = checked.target
+                if isinstance(checked.result, ScreeningParse):
+                    return store_screening_result(
+                        session=session, result=checked.result, actor=actor,
+                        department=target.department, fiscal_year=target.fiscal_year,
+                    )  # fmt: skip
                 return store_result(
                     session=session, result=checked.result, actor=actor,
-                    department=checked.target.department, fiscal_year=checked.target.fiscal_year,
+                    department=target.department, fiscal_year=target.fiscal_year,
                 )  # fmt: skip
         except (IntegrityError, OperationalError):
             if attempt == 2:
@@ -125,10 +155,12 @@ def _store(*, session: Session, checked: CheckedUpload, actor: str) -> FileOutco
     raise AssertionError("unreachable")
 
 
-def error_workbook_bytes(result: ParseResult) -> bytes:
+def error_workbook_bytes(result: AnyParse, errors: list[RowError]) -> bytes:
     """The marked error workbook of a rejected file, written in a temporary folder and read back."""
     with tempfile.TemporaryDirectory(prefix="dxi-errors-") as folder:
         target = Path(folder) / f"{Path(result.raw.file_name).stem[:100]}{ERROR_SUFFIX}.xlsx"
+        if isinstance(result, ScreeningParse):
+            return write_screening_errors(result, errors, target).read_bytes()
         return write_errors(result, target).read_bytes()
 
 
@@ -143,7 +175,7 @@ def _clean(value: object) -> object:
     return value
 
 
-def report(result: ParseResult, outcome: FileOutcome) -> dict[str, Any]:
+def report(result: AnyParse, outcome: FileOutcome) -> dict[str, Any]:
     """What the result page shows again later: errors, warnings, the rows in error."""
     errors = outcome.errors if outcome.status == "rejected" else []
     body = {
@@ -164,17 +196,17 @@ def store_upload(*, session: Session, checked: CheckedUpload, actor: str, client
         upload_id = add_upload(
             session=session,
             upload=UploadIn(
-                kind=KIND, department=target.department, fiscal_year=target.fiscal_year,
+                kind=checked.kind, department=target.department, fiscal_year=target.fiscal_year,
                 file_name=checked.file_name, content_hash=result.raw.content_hash, content=checked.data,
                 status=outcome.status, task_count=outcome.task_count, error_count=len(outcome.errors),
                 warning_count=len(outcome.warnings), submission_id=outcome.submission_id,
-                error_workbook=error_workbook_bytes(result) if rejected else None,
+                error_workbook=error_workbook_bytes(result, outcome.errors) if rejected else None,
                 report=report(result, outcome), layout=None, uploaded_by=actor,
             ),
         )  # fmt: skip
     audit(
         session=session, actor=actor, action="web.upload", entity="uploaded_file", entity_id=upload_id,
-        file=checked.file_name, size=len(checked.data), content_hash=result.raw.content_hash,
+        kind=checked.kind, file=checked.file_name, size=len(checked.data), content_hash=result.raw.content_hash,
         department=target.department, fiscal_year=target.fiscal_year, status=outcome.status,
         errors=len(outcome.errors), tasks=outcome.task_count, kept=upload_id is not None, client=client,
     )  # fmt: skip

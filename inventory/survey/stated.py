@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from inventory.survey.cells import Cell, parse_text
 from inventory.survey.dates import parse_fiscal_year
+from inventory.survey.reader import RawTable
 from inventory.survey.schema import COLUMNS_BY_FIELD, COVER_SHEET, HEADERS, nfkc_key
-from inventory.survey.validate import ParseResult
 
 _PARSERS: dict[str, Callable[[object], Cell]] = {"department": parse_text, "fiscal_year": parse_fiscal_year}
+
+
+class ReadFile(Protocol):
+    """What any checked file keeps of its reading (a survey's ParseResult, a screening's ScreeningParse)."""
+
+    @property
+    def raw(self) -> RawTable: ...
+
+    @property
+    def headers(self) -> list[str]: ...
+
+    @property
+    def data_rows(self) -> list[tuple[int, list[object]]]: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class Stated:
     column: str
 
 
-def stated_values(result: ParseResult, fld: str) -> list[Stated]:
+def stated_values(result: ReadFile, fld: str) -> list[Stated]:
     """Every distinct readable value of `fld` ("department" or "fiscal_year"), first place it appears."""
     parse = _PARSERS[fld]
     found: dict[object, Stated] = {}

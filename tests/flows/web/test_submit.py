@@ -221,3 +221,40 @@ def test_without_an_open_campaign_the_page_says_so_and_takes_nothing(
     response = upload(app_client, workbook(GOOD_ROWS))
     assert response.status_code == 409 and "受付中の調査がありません" in _text(response.text)
     assert counts(engine) == before
+
+
+def _screening(path: Path, answers: dict[int, dict[str, object]]) -> bytes:
+    """税務課's 二次調査票 for 令和6年度 (the town's two tasks), filled in as the 課 would."""
+    from inventory.screening.writer import write_screening_workbook
+    from tests.inventory.screening.helpers import fill
+
+    tasks = [
+        {"section": None, "task_code": "T1", "name": "住民税の申告書入力", "annual_volume": 12000.0,
+         "minutes_per_case": 6.0, "annual_hours": 1200.0},
+        {"section": None, "task_code": "T2", "name": "支出命令書の作成", "annual_volume": 2400.0,
+         "minutes_per_case": 15.0, "annual_hours": 600.0},
+    ]  # fmt: skip
+    sent = write_screening_workbook(path / "sent.xlsx", fiscal_year=2024, department="税務課", division=None,
+                                    tasks=tasks)  # fmt: skip
+    return fill(sent, path / "returned.xlsx", answers).read_bytes()
+
+
+def test_a_screening_workbook_is_taken_by_the_same_page(
+    app_client: TestClient, engine: Engine, campaign: Path, tmp_path: Path
+) -> None:
+    login_as(app_client, "dept")
+    bad = _screening(tmp_path, {2: {"定型性": "ほぼ定型"}, 3: {"入力媒体": "手書き"}})
+    page = _text(app_client.get(upload(app_client, bad, "二次調査票_税務課.xlsx").headers["location"]).text)
+    assert "差し戻し: エラーが 1 件あります" in page and "二次調査票" in page
+    assert re.search(r"二次調査票 2 定型性 ほぼ定型 .*選択肢にありません", page), page
+    good = _screening(tmp_path, {2: {"定型性": "定型", "判断の有無": "なし"}, 3: {"入力媒体": "手書き"}})
+    response = upload(app_client, good, "二次調査票_税務課.xlsx")
+    shown = _text(app_client.get(response.headers["location"]).text)
+    assert "受理しました（二次調査票）: 業務 2 件" in shown
+    with session_scope(engine) as session:
+        kinds = session.scalars(select(UploadedFile.kind).order_by(UploadedFile.id)).all()
+        current = session.scalars(
+            select(Task.input_medium).join(SurveySubmission, Task.submission_id == SurveySubmission.id)
+            .where(SurveySubmission.status == "current", Task.task_code == "T2")
+        ).all()  # fmt: skip
+    assert kinds == ["screening", "screening"] and current == ["紙（手書き）"]
