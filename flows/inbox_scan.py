@@ -25,8 +25,8 @@ from inventory.intake import inbox as box
 from inventory.intake.overtime import import_overtime
 from inventory.intake.survey import STATUS_LABELS, FileOutcome, error_workbook_path, read_with_retries
 from inventory.settings import get_settings
+from inventory.survey.dates import fiscal_year_of
 from inventory.survey.error_workbook import write_error_workbook
-from inventory.survey.normalize import fiscal_year_of
 
 SURVEY_ACTOR = "inbox-scan"
 OVERTIME_ACTOR = "overtime-scan"

@@ -23,7 +23,7 @@ from flows.cli.params import choice_option, formats, fy_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
 from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
-from inventory.display import japan_time, task_hours
+from inventory.display import MISSING, japan_time, task_hours
 from inventory.errors import RowError
 from inventory.export import to_csv, write_xlsx
 from inventory.survey.models import TaskOut
@@ -245,8 +245,10 @@ def tasks(
         console.print(f"書き出しました: {target}（{len(found)} 件）")
     else:
         rows = [
-            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name, "定型性": t.routine,
-             "入力媒体": t.input_medium, "年間件数": f"{t.annual_volume:,.0f}", "分/件": f"{t.minutes_per_case:g}",
+            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name,
+             "定型性": t.routine or MISSING, "入力媒体": t.input_medium or MISSING,
+             "年間件数": MISSING if t.annual_volume is None else f"{t.annual_volume:,.0f}",
+             "分/件": MISSING if t.minutes_per_case is None else f"{t.minutes_per_case:g}",
              "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
