@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from inventory.errors import RowError
 from inventory.layouts.book import Book, cell_position
 from inventory.layouts.model import Layout, ValueSource
-from inventory.layouts.records import LAYOUT_MISMATCH, Located, Reading, TaskRecord
+from inventory.layouts.records import Located, Reading, TaskRecord
 
 GROUP_NAMES = {"department": "課", "fiscal_year": "年度", "division": "部"}
 _YEAR_IN_TEXT = re.compile(
@@ -45,7 +44,7 @@ def resolve_sources(book: Book, layout: Layout, reading: Reading) -> None:
         if spec is None or spec.source == "column":
             continue  # from the intake options, or already read with the row
         if spec.source == "name_pattern":
-            _from_names(book, key, spec, reading)
+            _from_names(key, spec, reading)
         elif spec.source == "sheet_name" or (spec.source == "cell" and spec.sheet is None):
             for record in reading.records:
                 record.values[key] = _per_sheet(book, key, spec, record)
@@ -89,26 +88,18 @@ def _per_sheet(book: Book, key: str, spec: ValueSource, record: TaskRecord) -> L
     return Located(book.sheets[record.sheet].shown(row, column), record.sheet, row, column, spec.cell)
 
 
-def _from_names(book: Book, key: str, spec: ValueSource, reading: Reading) -> None:
-    """Take the value out of each task name (【課税課】住民税賦課 → 課税課, 住民税賦課)."""
+def _from_names(key: str, spec: ValueSource, reading: Reading) -> None:
+    """Take the value out of each task name (【課税課】住民税賦課 → 課税課, 住民税賦課).
+
+    A name without the pattern is left without the value: the intake reports it at its cell.
+    """
     assert spec.pattern is not None
+    pattern = re.compile(spec.pattern)
     for record in reading.records:
         name = record.values["name"]
         text = "" if name.raw is None else str(name.raw)
-        match = re.search(spec.pattern, text)
+        match = pattern.search(text)
         if match is None:
-            if text.strip():
-                reading.problems.append(
-                    RowError(
-                        file=book.file_name,
-                        sheet=record.sheet,
-                        row=record.row + 1,
-                        column=name.label,
-                        value=text,
-                        code=LAYOUT_MISMATCH,
-                        message=f"業務名に{GROUP_NAMES[key]}が見つかりません（様式の {key}.pattern「{spec.pattern}」）",
-                    )  # fmt: skip
-                )
             continue
         record.values[key] = Located(matched_value(match, key), name.sheet, name.row, name.column, name.label)
         cleaned = (text[: match.start()] + text[match.end() :]).strip()

@@ -16,7 +16,7 @@ import unicodedata
 from datetime import time, timedelta
 from typing import Literal
 
-from inventory.survey.normalize import BLANK, Cell, Problem
+from inventory.survey.cells import BLANK, Cell, Problem
 
 Dimension = Literal["count", "time", "persons"]
 DIMENSIONS: dict[str, Dimension] = {
@@ -85,9 +85,7 @@ def _show(raw: object) -> str:
 
 def _problem(raw: object, unit: str, field: str) -> Cell:
     dimension = DIMENSIONS[field]
-    message = (
-        f"{_show(raw)} は{_WHAT[dimension]}として読めません（様式の単位: {unit}。例: {_EXAMPLES[field]}）"
-    )
+    message = f"{_show(raw)} は{_WHAT[dimension]}として読めません（例: {_EXAMPLES[field]}）"
     return Cell(None, Problem(BAD_UNIT, message))
 
 
@@ -149,7 +147,7 @@ def _read_text(raw: object, unit: str, field: str, words: dict[str, float], defa
     if core[:1] in _MINUS and isinstance(negative := _amount(core[1:], words, default), float):
         return _checked(raw, unit, field, -negative)
     if isinstance(value, str):
-        return _incompatible(raw, unit, field, value)
+        return _incompatible(raw, field, value)
     if m := _RANGE.fullmatch(core):
         lo_text, hi_text = _APPROX.sub("", m[1]), _APPROX.sub("", m[2])
         tail = _SINGLE.fullmatch(hi_text)
@@ -162,10 +160,9 @@ def _read_text(raw: object, unit: str, field: str, words: dict[str, float], defa
     return _problem(raw, unit, field)
 
 
-def _incompatible(raw: object, unit: str, field: str, word: str) -> Cell:
+def _incompatible(raw: object, field: str, word: str) -> Cell:
     dimension = DIMENSIONS[field]
     message = (
-        f"{_show(raw)} の単位「{word}」は{_WHAT[dimension]}の単位ではありません"
-        f"（様式の単位: {unit}。例: {_EXAMPLES[field]}）"
+        f"{_show(raw)} の「{word}」は{_WHAT[dimension]}の単位ではありません（例: {_EXAMPLES[field]}）"
     )
     return Cell(None, Problem(BAD_UNIT, message))

@@ -35,6 +35,9 @@ class ParseResult:
     data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
     options: IntakeOptions = field(default_factory=IntakeOptions)
     warnings: list[RowError] = field(default_factory=list)  # file, row, column, value, what was assumed
+    # A layout file may hold several 課 or 年度: the further surveys, stored with `survey` in one
+    # transaction (all or none).
+    others: list[SurveyIn] = field(default_factory=list)
 
     def resubmission_cover(self) -> dict[str, object]:
         """The 表紙 values an error workbook carries: the file's own, else the intake options.
