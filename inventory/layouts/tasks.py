@@ -43,7 +43,9 @@ class _Sink:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
 
-    def add(self, at: Located, code: str, message: str, *, warn: bool = False, key: str | None = None) -> None:
+    def add(
+        self, at: Located, code: str, message: str, *, warn: bool = False, key: str | None = None
+    ) -> None:
         """Record an error (or warning) at a cell; the message ends with the layout key and cell name."""
         parts = [key] if key else []
         if at.cell and at.cell not in at.label:

@@ -162,7 +162,5 @@ def _read_text(raw: object, unit: str, field: str, words: dict[str, float], defa
 
 def _incompatible(raw: object, field: str, word: str) -> Cell:
     dimension = DIMENSIONS[field]
-    message = (
-        f"{_show(raw)} の「{word}」は{_WHAT[dimension]}の単位ではありません（例: {_EXAMPLES[field]}）"
-    )
+    message = f"{_show(raw)} の「{word}」は{_WHAT[dimension]}の単位ではありません（例: {_EXAMPLES[field]}）"
     return Cell(None, Problem(BAD_UNIT, message))
