@@ -61,6 +61,7 @@ def _message(error: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> 
         return str(error["ctx"]["error"])
     if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
         bound = next(iter(error["ctx"].values()))
+        bound = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
         words = {"greater_than": "より大きく", "greater_than_equal": "以上に", "less_than_equal": "以下に",
                  "less_than": "より小さく"}  # fmt: skip
         return f"{bound} {words[kind]}してください（指定: {error['input']}）"

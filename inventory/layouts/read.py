@@ -40,21 +40,18 @@ def task_sheets(layout: Layout, names: list[str]) -> list[str]:
     return chosen
 
 
-def _referenced(layout: Layout) -> list[str]:
-    """Sheets a cell source reads (a cover sheet), loaded even when they hold no tasks."""
-    found = [getattr(layout, k) for k in PER_SURVEY_FIELDS]
-    return [s.sheet for s in found if s is not None and s.source == "cell" and s.sheet]
+def _to_load(layout: Layout, names: list[str]) -> list[str]:
+    """The task sheets, and the sheets a cell source reads (a cover) even when they hold no tasks."""
+    sources = [getattr(layout, k) for k in PER_SURVEY_FIELDS]
+    referenced = [s.sheet for s in sources if s is not None and s.source == "cell" and s.sheet in names]
+    return list(dict.fromkeys([*task_sheets(layout, names), *(r for r in referenced if r)]))
 
 
 def read_with_layout(data: bytes, file_name: str, layout: Layout) -> tuple[Book | None, Reading]:
     """Read a file's task records through a layout; an unreadable file is one problem."""
     reading = Reading()
     try:
-        book = read_book_bytes(
-            data,
-            file_name,
-            choose=lambda names: list(dict.fromkeys([*task_sheets(layout, names), *_referenced(layout)])),
-        )
+        book = read_book_bytes(data, file_name, choose=lambda names: _to_load(layout, names))
     except UnreadableFileError as exc:
         reading.problems.append(RowError(file=file_name, code="unreadable_file", message=exc.message))
         return None, reading

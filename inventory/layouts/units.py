@@ -79,7 +79,10 @@ def _declared_word(unit: str, field: str) -> str:
 
 
 def _show(raw: object) -> str:
-    text = " ".join(str(raw).split())
+    try:
+        text = " ".join(str(raw).split())
+    except ValueError:  # an int beyond Python's 4300-digit str() limit
+        return "(桁数が多すぎる数値)"
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
@@ -121,7 +124,10 @@ def read_quantity(raw: object, unit: str, field: str, *, hours_per_person_year: 
     if isinstance(raw, bool):
         return _problem(raw, unit, field)
     if isinstance(raw, int | float):
-        return _checked(raw, unit, field, float(raw) * words.get(default, 1.0))
+        try:
+            return _checked(raw, unit, field, float(raw) * words.get(default, 1.0))
+        except OverflowError:  # an int beyond float range
+            return _problem(raw, unit, field)
     if isinstance(raw, time | timedelta):
         if "時間" not in words:
             return _problem(raw, unit, field)
