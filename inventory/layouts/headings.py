@@ -64,10 +64,12 @@ def find_column(headings: list[str], wanted: str) -> Found:
         return Found(parts[0])
     if parts:
         shown = "、".join(f"{column_letter(i)}列「{headings[i]}」" for i in parts[:5])
-        return Found(
-            problem=f"見出し「{wanted}」に当たる列が{len(parts)}つあります（{shown}）。"
-            "上の行の見出しと一緒に「処理時間 年間総計」のように書いてください"
+        hint = (
+            f'column = "{column_letter(parts[0])}" のように列の記号で指定してください'
+            if len({label_key(headings[i]) for i in parts}) == 1
+            else "上の行の見出しと一緒に「処理時間 年間総計」のように書いてください"
         )
+        return Found(problem=f"見出し「{wanted}」に当たる列が{len(parts)}つあります（{shown}）。{hint}")
     return Found(problem=f"見出し「{wanted}」が見つかりません{_near(wanted, headings, 'column')}")
 
 

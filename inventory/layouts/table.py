@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from inventory.layouts.book import Book, Sheet, column_index, column_letter
+from inventory.layouts.book import Book, Sheet, column_index
 from inventory.layouts.headings import column_headings, find_column
 from inventory.layouts.model import PER_SURVEY_FIELDS, Layout, TableSpec
-from inventory.layouts.records import Located, Reading, TaskRecord
+from inventory.layouts.records import Place, Reading, TaskRecord
 from inventory.survey.schema import nfkc_key
 
 # Text fields a merged cell may cover for several tasks; a merged number is never copied.
@@ -73,19 +73,19 @@ def read_table(book: Book, sheet: Sheet, layout: Layout, reading: Reading, *, st
     skip = [nfkc_key(p) for p in table.skip_names]
     start = (table.data_start_row or max(table.header_rows) + 1) - 1
     name_at = columns["name"][0]
+    places = {name: Place(sheet.name, None, index, heading) for name, (index, heading) in columns.items()}
+    plain = [(name, index) for name, (index, _) in columns.items() if not (sheet.merged and name in _FILLED)]
+    filled = [(name, index) for name, (index, _) in columns.items() if sheet.merged and name in _FILLED]
     for row in range(start, len(sheet.rows)):
-        values = {
-            name: Located(
-                sheet.shown(row, index) if name in _FILLED else sheet.value(row, index),
-                sheet.name, row, index, heading or f"{column_letter(index)}列",
-            )
-            for name, (index, heading) in columns.items()
-        }  # fmt: skip
-        if all(v.raw is None or (isinstance(v.raw, str) and not v.raw.strip()) for v in values.values()):
+        cells = sheet.rows[row]
+        width = len(cells)
+        raw = {name: (cells[i] if i < width and cells[i] != "" else None) for name, i in plain}
+        raw.update((name, sheet.shown(row, i)) for name, i in filled)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
         if _skipped(sheet, row, name_at, skip):
             continue
-        reading.records.append(TaskRecord(sheet.name, row, values))
+        reading.records.append(TaskRecord(sheet.name, row, raw, places))
 
 
 def _skipped(sheet: Sheet, row: int, name_at: int, patterns: list[str]) -> bool:
