@@ -22,11 +22,11 @@ from inventory.intake.survey import find_survey_files, ingest_file, parse_bytes
 from inventory.layouts.model import Layout, parse_layout
 from inventory.survey.schema import COLUMNS
 
-_PER_SURVEY = ("fiscal_year", "department", "division")
+_NOT_MAPPED = ("fiscal_year", "department", "division", "annual_hours", "hours_after")  # the town has no hours columns
 LAYOUT = (
     'version = 1\nname = "本製品の調査票と同じ見出し"\n[sheets]\ninclude = ["業務一覧"]\n'
     "[table]\nheader_rows = [1]\n[fields]\n"
-    + "".join(f'{c.field} = {{ heading = "{c.header}" }}\n' for c in COLUMNS if c.field not in _PER_SURVEY)
+    + "".join(f'{c.field} = {{ heading = "{c.header}" }}\n' for c in COLUMNS if c.field not in _NOT_MAPPED)
     + '[fiscal_year]\nsource = "cell"\nsheet = "表紙"\ncell = "B1"\n'
     + '[division]\nsource = "cell"\nsheet = "表紙"\ncell = "B2"\n'
     + '[department]\nsource = "cell"\nsheet = "表紙"\ncell = "B3"\n'

@@ -56,7 +56,9 @@ class TaskRecord:
         """The field's raw value with where it stands."""
         place = self.places[name]
         row = None if place.no_cell else self.row if place.row is None else place.row
-        return Located(self.raw.get(name), place.sheet, row, None if place.no_cell else place.column, place.label)
+        return Located(
+            self.raw.get(name), place.sheet, row, None if place.no_cell else place.column, place.label
+        )
 
 
 @dataclass

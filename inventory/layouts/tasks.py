@@ -8,6 +8,7 @@ the template's validation, each field is read once per distinct raw value. Pure.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 
@@ -48,8 +49,13 @@ class _Reader:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     cache: dict[tuple[str, type, object], Cell] = field(default_factory=dict)
+    keys: dict[tuple[tuple[type, object], ...], tuple[int, str, str | None] | None] = field(
+        default_factory=dict
+    )
 
-    def add(self, at: Located, code: str, message: str, *, warn: bool = False, key: str | None = None) -> None:
+    def add(
+        self, at: Located, code: str, message: str, *, warn: bool = False, key: str | None = None
+    ) -> None:
         """Record an error (or warning) at a cell; the message ends with the layout key and cell name."""
         parts = [key] if key else []
         if at.cell and at.cell not in at.label:
@@ -114,8 +120,12 @@ def to_surveys(book: Book, layout: Layout, records: list[TaskRecord], options: I
         SurveyIn(
             file_name=book.file_name,
             content_hash=_hash(book.content_hash, department, year) if several else book.content_hash,
-            file_format=book.file_format, sheet=sheet, fiscal_year=year, department=department,
-            division=division, tasks=tasks,
+            file_format=book.file_format,
+            sheet=sheet,
+            fiscal_year=year,
+            department=department,
+            division=division,
+            tasks=tasks,
         )  # fmt: skip
         for (year, department), (division, sheet, tasks) in groups.items()
     ]
@@ -163,7 +173,9 @@ def _required(record: TaskRecord, values: dict[str, object], reader: _Reader) ->
     """業務名 and one volume (件数 × 処理時間, or 年間時間): a blank one is reported at its cell."""
     given = {name for name, value in values.items() if value is not None}
     for name in missing_required(given):
-        where = name if name in record.places else "annual_hours" if "annual_hours" in record.places else "name"
+        where = (
+            name if name in record.places else "annual_hours" if "annual_hours" in record.places else "name"
+        )
         at = record.at(where)
         header = COLUMNS_BY_FIELD[name].header
         hint = _OR_HOURS if name != "name" else ""
@@ -171,8 +183,30 @@ def _required(record: TaskRecord, values: dict[str, object], reader: _Reader) ->
         reader.add(blank, "required", f"必須項目「{header}」が空欄です{hint}")
 
 
-def _survey_key(record: TaskRecord, options: IntakeOptions, reader: _Reader) -> tuple[int, str, str | None] | None:
-    """(年度, 課, 部) of a record: from the layout's sources, else the intake options."""
+SurveyKey = tuple[int, str, str | None]
+
+
+def _survey_key(record: TaskRecord, options: IntakeOptions, reader: _Reader) -> SurveyKey | None:
+    """(年度, 課, 部) of a record: from the layout's sources, else the intake options.
+
+    Most records of a file share their raw 年度, 課 and 部: a repeat is looked up, not read again.
+    """
+    raw = record.raw
+    values = (raw.get("fiscal_year"), raw.get("department"), raw.get("division"))
+    seen = tuple((type(v), v) for v in values)  # 1, 1.0 and True must not share an entry
+    try:
+        return reader.keys[seen]
+    except (KeyError, TypeError):
+        pass
+    before = len(reader.errors)
+    key = _read_survey_key(record, options, reader)
+    if len(reader.errors) == before:
+        with contextlib.suppress(TypeError):
+            reader.keys[seen] = key
+    return key
+
+
+def _read_survey_key(record: TaskRecord, options: IntakeOptions, reader: _Reader) -> SurveyKey | None:
     found: dict[str, object] = {}
     for name in PER_SURVEY:
         raw = record.raw.get(name)
@@ -193,7 +227,9 @@ def _survey_key(record: TaskRecord, options: IntakeOptions, reader: _Reader) -> 
     return year, department, division if isinstance(division, str) else None
 
 
-def _missing_everywhere(records: list[TaskRecord], layout: Layout, options: IntakeOptions, reader: _Reader) -> None:
+def _missing_everywhere(
+    records: list[TaskRecord], layout: Layout, options: IntakeOptions, reader: _Reader
+) -> None:
     """年度 or 課 that no source gives: said once for the file, or at each task that lacks it."""
     for name in ("fiscal_year", "department"):
         lacking = [r for r in records if _blank(r.raw.get(name))]
