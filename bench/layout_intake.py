@@ -22,7 +22,13 @@ from inventory.intake.survey import find_survey_files, ingest_file, parse_bytes
 from inventory.layouts.model import Layout, parse_layout
 from inventory.survey.schema import COLUMNS
 
-_NOT_MAPPED = ("fiscal_year", "department", "division", "annual_hours", "hours_after")  # the town has no hours columns
+_NOT_MAPPED = (
+    "fiscal_year",
+    "department",
+    "division",
+    "annual_hours",
+    "hours_after",
+)  # the town has no hours columns
 LAYOUT = (
     'version = 1\nname = "本製品の調査票と同じ見出し"\n[sheets]\ninclude = ["業務一覧"]\n'
     "[table]\nheader_rows = [1]\n[fields]\n"
@@ -42,8 +48,9 @@ def _parse(files: list[Path], layout: Layout | None) -> int:
     return rows
 
 
-def _ingest(files: list[Path], layout: Layout | None, database: Path) -> int:
-    engine = make_engine(f"sqlite:///{database}")
+def _ingest(files: list[Path], layout: Layout | None, folder: Path) -> int:
+    """Read → check → store every file into a new SQLite database in `folder`."""
+    engine = make_engine(f"sqlite:///{tempfile.mkstemp(suffix='.sqlite3', dir=folder)[1]}")
     upgrade(engine)
     rows = 0
     for path in files:
@@ -77,14 +84,15 @@ def compare(*, departments: int, tasks: int, seed: int) -> None:
     results = {}
     for label, chosen in (("template", None), ("layout", layout)):
         parsed = _best(_parse, files, chosen)
-        runs = iter(range(3))
-        stored = _best(lambda c=chosen: _ingest(files, c, work / f"{label}-{next(runs)}.sqlite3"))
+        stored = _best(_ingest, files, chosen, work)
         assert parsed[0] == stored[0] == expected, (label, parsed[0], stored[0], expected)
         results[label] = (parsed[1], stored[1])
     for stage, index in (("parse", 0), ("intake", 1)):
         for label in ("template", "layout"):
             seconds = results[label][index]
-            print(f"{stage:<7} {label:<9} {expected:>7,} rows {seconds:7.2f} s {expected / seconds:>10,.0f} rows/s")
+            print(
+                f"{stage:<7} {label:<9} {expected:>7,} rows {seconds:7.2f} s {expected / seconds:>10,.0f} rows/s"
+            )
         ratio = results["layout"][index] / results["template"][index]
         verdict = "ok" if ratio <= 1.5 else "SLOWER THAN TARGET"
         print(f"{stage:<7} layout / template: {ratio:.2f}×  (target ≤ 1.5×: {verdict})")

@@ -81,7 +81,13 @@ def test_one_bad_row_of_one_department_stores_nothing_of_any(engine: Engine, tmp
     before = counts(engine)
     path = tmp_path / "調査.xlsx"
     path.write_bytes(
-        hours_table([("【課税課】住民税賦課", 1200, 30, 2), ("【市民課】住民票", "不明", "3件", 1), ("戸籍", 10, 5, 1)])
+        hours_table(
+            [
+                ("【課税課】住民税賦課", 1200, 30, 2),
+                ("【市民課】住民票", "不明", "3件", 1),
+                ("戸籍", 10, 5, 1),
+            ]
+        )
     )
     outcome = ingest_file(engine=engine, path=path, layout=LAYOUT, errors_dir=tmp_path / "errors")
     assert outcome.status == "rejected"

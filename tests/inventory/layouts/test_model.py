@@ -20,7 +20,9 @@ def test_the_documented_shapes_read() -> None:
     table = parse_layout(HOURS_LAYOUT)
     assert table.form == "table" and table.table is not None
     assert table.table.header_rows == [4, 5] and table.table.skip_names == list(DEFAULT_SKIP_NAMES)
-    assert table.fields["annual_volume"].heading == "年間処理件数" and table.fields["annual_volume"].unit == "件"
+    assert (
+        table.fields["annual_volume"].heading == "年間処理件数" and table.fields["annual_volume"].unit == "件"
+    )
     assert table.department is not None and table.department.source == "name_pattern"
     assert table.hours_per_person_year == 1920
     vertical = parse_layout(VERTICAL_LAYOUT)
@@ -43,15 +45,17 @@ cases = { heading = "件数", unit = "件数" }
 annual_hours = { heading = "年間総計", unit = "時間", width = 4 }
 """
     )
-    assert sorted(found) == sorted([
-        "colour: 知らない項目です（使える項目: version, name, form, hours_per_person_year, sheets, table, "
-        "vertical, fields, department, fiscal_year, division）",
-        "table.header_rows: リストで指定してください（例: [4, 5]）",
-        "table.data_start: 知らない項目です（使える項目: header_rows, data_start_row, skip_names）",
-        'fields.name.heading: 文字列で指定してください（例: "事務事業名"）',
-        "fields.cases.unit: 「件数」は使えない単位です（使える単位: 件, 分, 時間, 人工, 人日, 人月, %, 自動）",
-        "fields.annual_hours.width: 知らない項目です（使える項目: heading, label, column, cell, unit）",
-    ])
+    assert sorted(found) == sorted(
+        [
+            "colour: 知らない項目です（使える項目: version, name, form, hours_per_person_year, sheets, table, "
+            "vertical, fields, department, fiscal_year, division）",
+            "table.header_rows: リストで指定してください（例: [4, 5]）",
+            "table.data_start: 知らない項目です（使える項目: header_rows, data_start_row, skip_names）",
+            'fields.name.heading: 文字列で指定してください（例: "事務事業名"）',
+            "fields.cases.unit: 「件数」は使えない単位です（使える単位: 件, 分, 時間, 人工, 人日, 人月, %, 自動）",
+            "fields.annual_hours.width: 知らない項目です（使える項目: heading, label, column, cell, unit）",
+        ]
+    )
 
 
 def test_keys_that_do_not_fit_the_form_the_field_or_the_source() -> None:
@@ -74,17 +78,19 @@ heading = "課"
 source = "fixed"
 """
     )
-    assert sorted(found) == sorted([
-        'fields.name.heading: form = "vertical" では使えません（label か cell を使ってください）',
-        f"fields.cases: 知らない項目です（使える項目: {', '.join(TASK_FIELDS)}）",
-        "fields.annual_hours.unit: 「件」はこの項目には使えません（使える単位: 時間, 分, 人工, 人日, 人月, %, 自動）",
-        "fields.routine.unit: この項目に単位は指定できません",
-        "fields.notes: label / cell のどれか1つで場所を指定してください",
-        'fields.department: 年度・課・部は [department] で指定してください（例: [department] source = "column"）',
-        'department.cell: source = "cell" のときは必須です',
-        'department.heading: source = "cell" では使いません',
-        'fiscal_year.value: source = "fixed" のときは必須です',
-    ])
+    assert sorted(found) == sorted(
+        [
+            'fields.name.heading: form = "vertical" では使えません（label か cell を使ってください）',
+            f"fields.cases: 知らない項目です（使える項目: {', '.join(TASK_FIELDS)}）",
+            "fields.annual_hours.unit: 「件」はこの項目には使えません（使える単位: 時間, 分, 人工, 人日, 人月, %, 自動）",
+            "fields.routine.unit: この項目に単位は指定できません",
+            "fields.notes: label / cell のどれか1つで場所を指定してください",
+            'fields.department: 年度・課・部は [department] で指定してください（例: [department] source = "column"）',
+            'department.cell: source = "cell" のときは必須です',
+            'department.heading: source = "cell" では使いません',
+            'fiscal_year.value: source = "fixed" のときは必須です',
+        ]
+    )
 
 
 def test_a_table_needs_its_heading_rows_a_name_and_a_volume() -> None:
@@ -111,14 +117,16 @@ source = "name_pattern"
 pattern = "【(?P<課>[^】]+"
 """
     )
-    assert sorted(found) == sorted([
-        "version: 「2」は使えない値です（使える値: 1）",
-        "name: 空にできません",
-        "hours_per_person_year: 0 より大きくしてください（指定: 0）",
-        "table.header_rows: 行番号は重複なく小さい順に並べてください（例: [4, 5]）",
-        'fields.name.column: 「E1」は列の記号ではありません（例: "E"）',
-        "department.pattern: 正規表現として読めません（2文字目付近。括弧 ( ) [ ] と記号を確かめてください）",
-    ])
+    assert sorted(found) == sorted(
+        [
+            "version: 「2」は使えない値です（使える値: 1）",
+            "name: 空にできません",
+            "hours_per_person_year: 0 より大きくしてください（指定: 0）",
+            "table.header_rows: 行番号は重複なく小さい順に並べてください（例: [4, 5]）",
+            'fields.name.column: 「E1」は列の記号ではありません（例: "E"）',
+            "department.pattern: 正規表現として読めません（2文字目付近。括弧 ( ) [ ] と記号を確かめてください）",
+        ]
+    )
 
 
 def test_broken_toml_says_where() -> None:

@@ -61,14 +61,21 @@ def test_a_label_in_two_blocks_needs_its_block_heading() -> None:
          "「処理時間 年間総計」のように、左か上の項目名と一緒に書いてください")
         for sheet in ("業務1", "業務2", "様式（予備）")  # the blank copy has the same form
     ]  # fmt: skip
-    nearest = read(vertical_forms(), VERTICAL_LAYOUT.replace("業務量（時間） 年間総計", "業務量（件数） 年間総計"))
+    nearest = read(
+        vertical_forms(), VERTICAL_LAYOUT.replace("業務量（時間） 年間総計", "業務量（件数） 年間総計")
+    )
     assert [r["annual_hours"] for r in raw(nearest)] == [1200, "300件"]
 
 
 def test_a_missing_heading_names_the_layout_key_the_sheet_the_rows_and_the_nearest_headings() -> None:
     reading = read(hours_table(), HOURS_LAYOUT.replace('"年間処理件数"', '"年間件数"'))
     (problem,) = reading.problems
-    assert (problem.file, problem.sheet, problem.row, problem.code) == ("調査.xlsx", "調査票", 4, "layout_mismatch")
+    assert (problem.file, problem.sheet, problem.row, problem.code) == (
+        "調査.xlsx",
+        "調査票",
+        4,
+        "layout_mismatch",
+    )
     assert problem.message == (
         "様式の fields.annual_volume.heading: 見出し「年間件数」が見つかりません"
         "（近い見出し: 「業務量 年間処理件数」）（見出しの行: 4・5行目）"
@@ -77,7 +84,9 @@ def test_a_missing_heading_names_the_layout_key_the_sheet_the_rows_and_the_neare
 
 
 def test_a_sheet_the_layout_names_must_exist() -> None:
-    reading = read(hours_table(), HOURS_LAYOUT.replace('include = ["調査票"]', 'include = ["調査票*", "別表"]'))
+    reading = read(
+        hours_table(), HOURS_LAYOUT.replace('include = ["調査票"]', 'include = ["調査票*", "別表"]')
+    )
     assert [p.message for p in reading.problems] == [
         "様式の sheets.include: 「別表」に当たるシートがありません（このブックのシート: 調査票）"
     ]
@@ -87,7 +96,10 @@ def test_every_sheet_of_the_form_that_lacks_a_label_is_named() -> None:
     layout = VERTICAL_LAYOUT.replace('exclude = ["目次"]', "").replace('"従事人数"', '"従事職員数"')
     reading = read(vertical_forms(), layout)  # 目次 has no 業務名: not a form, left out
     assert [(p.sheet, p.message) for p in reading.problems] == [
-        (sheet, "様式の fields.staff_count.label: 項目名「従事職員数」が見つかりません（近い項目名: 「従事人数」）")
+        (
+            sheet,
+            "様式の fields.staff_count.label: 項目名「従事職員数」が見つかりません（近い項目名: 「従事人数」）",
+        )
         for sheet in ("業務1", "業務2", "様式（予備）")
     ]
 
@@ -126,12 +138,15 @@ def test_department_from_a_merged_column_the_sheet_name_or_the_file_name() -> No
     assert [r["department"] for r in raw(by_sheet)] == ["税務課"] * 3
     by_file = read(
         data,
-        base + '[department]\nsource = "file_name"\npattern = "^(.+?)_"\n[fiscal_year]\nsource = "file_name"\n',
+        base
+        + '[department]\nsource = "file_name"\npattern = "^(.+?)_"\n[fiscal_year]\nsource = "file_name"\n',
         "福祉課_令和6年度_業務量.xlsx",
     )
     assert [(r["department"], r["fiscal_year"]) for r in raw(by_file)] == [("福祉課", "令和6年度")] * 3
     no_year = read(data, base + '[fiscal_year]\nsource = "file_name"\n', "業務量.xlsx")
-    assert [p.message for p in no_year.problems] == ["様式の fiscal_year.pattern: ファイル名「業務量」に年度がありません"]
+    assert [p.message for p in no_year.problems] == [
+        "様式の fiscal_year.pattern: ファイル名「業務量」に年度がありません"
+    ]
 
 
 def test_a_csv_reads_through_a_table_layout() -> None:
