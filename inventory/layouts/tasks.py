@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from inventory.errors import RowError
 from inventory.layouts.book import Book
 from inventory.layouts.model import Layout
-from inventory.layouts.records import Located, TaskRecord
+from inventory.layouts.records import LAYOUT_MISMATCH, Located, TaskRecord
 from inventory.layouts.units import read_quantity
 from inventory.survey.cells import Cell, Problem, parse_text
 from inventory.survey.dates import parse_fiscal_year
@@ -249,7 +249,7 @@ def _missing_everywhere(
             else:
                 message = f"{what}が空欄です（様式の [{name}]）"
                 at = Located("", at.sheet, at.row, at.column, at.label)
-            reader.add(at, f"missing_{name}", message)
+            reader.add(at, "required" if spec.source in ("column", "cell") else LAYOUT_MISMATCH, message)
 
 
 def _blank(raw: object) -> bool:

@@ -14,6 +14,7 @@ from inventory.db.repository import list_submissions, list_tasks
 from inventory.db.tables import Base
 from inventory.intake.survey import ingest_file, parse_bytes
 from inventory.layouts.model import parse_layout
+from inventory.survey.error_list import FIX_ORIGINAL
 from inventory.survey.template import write_template
 from tests.inventory.layouts.books import (
     HOURS_LAYOUT,
@@ -98,13 +99,19 @@ def test_one_bad_row_of_one_department_stores_nothing_of_any(engine: Engine, tmp
         ("調査票", 7, "業務量 1件あたり処理時間", "3件", "bad_unit",
          '"3件" の「件」は時間の単位ではありません（例: 30, 30分, 1時間30分, 約30分）'
          '（様式 fields.minutes_per_case.unit = "分"、セル C7）'),
-        ("調査票", 8, "事務事業名", "戸籍", "missing_department",
+        ("調査票", 8, "事務事業名", "戸籍", "layout_mismatch",
          "業務名に課が見つかりません（様式の department.pattern「【(?P<課>[^】]+)】」）（セル A8）"),
     ]  # fmt: skip
     assert outcome.error_workbook is not None
     book = load_workbook(outcome.error_workbook, read_only=True)
-    listed = [str(c) for row in book["エラー一覧"].iter_rows(values_only=True) for c in row if c]
-    assert any("業務名に課が見つかりません" in c for c in listed)
+    assert book.sheetnames == ["エラー一覧"]  # fixed in the department's own file, not in ours
+    rows = [[c for c in row if c is not None] for row in book["エラー一覧"].iter_rows(values_only=True)]
+    assert rows[0] == [FIX_ORIGINAL]
+    listed = rows[rows.index(["シート・行", "列", "値", "内容"]) + 1 :]
+    assert [r[:3] for r in listed] == [
+        ["調査票 7行", "業務量 年間処理件数", "不明"], ["調査票 7行", "業務量 1件あたり処理時間", "3件"],
+        ["調査票 8行", "事務事業名", "戸籍"],
+    ]  # fmt: skip
 
 
 def test_a_layout_that_does_not_fit_stores_nothing_and_says_which_key(engine: Engine, tmp_path: Path) -> None:
