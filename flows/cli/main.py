@@ -12,6 +12,7 @@ from flows.cli import (
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
+    layout,  # layout suggest
     ops,  # doctor, backup, restore
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
@@ -24,7 +25,7 @@ from flows.cli.app import app
 from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
+COMMAND_MODULES = (campaign, demo, effects, layout, ops, overtime, pilot, scoring, serve, survey, web)
 
 localise(app)
 
