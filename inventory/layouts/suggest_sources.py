@@ -157,9 +157,9 @@ def skip_names(names: list[str]) -> list[str]:
     skips = list(DEFAULT_SKIP)
     for name in names:
         text = name.strip()
-        key = heading_key(text)
-        if key in TOTAL_NAMES and text not in skips:
-            skips.append(text)
+        key = heading_key(text)  # 合　計 is 合計: the reader matches without spaces
+        if key in TOTAL_NAMES and key not in skips:
+            skips.append(key)
         prefix = next((p for p in NOTE_PREFIXES if text.startswith(p)), None)
         if prefix and f"{prefix}*" not in skips:
             skips.append(f"{prefix}*")

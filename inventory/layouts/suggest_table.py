@@ -61,17 +61,21 @@ def _numbers(grid: Grid, row: int) -> int:
 
 
 def joined_headings(grid: Grid, rows: tuple[int, ...]) -> dict[int, str]:
-    """Column → its heading rows' texts joined top to bottom, a merged text read once."""
+    """Column → its heading rows' texts joined top to bottom with a space, a merged text read once.
+
+    The same join as the layout reader (`inventory.layouts.headings.column_headings`), so
+    the heading written into the layout is the one the intake finds: 処理件数 年間.
+    """
     headings: dict[int, str] = {}
     for col in range(grid.width):
         parts: list[str] = []
         for row in rows:
             value = grid.cell(row, col)
-            text = "" if value is None else str(value).strip()
+            text = "" if value is None else " ".join(str(value).split())
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         if parts:
-            headings[col] = "".join(parts)
+            headings[col] = " ".join(parts)
     return headings
 
 

@@ -31,12 +31,12 @@ def test_suggest_prints_each_mapped_field_with_its_heading_and_writes_the_layout
     assert code == 0, out
     assert "表（1行に1業務）" in out and "シート 調査票 / 見出し 4〜5行目 / 業務は 6行目から" in out
     assert _row(out, "業務名", "事務事業名", "5", "B")
-    assert _row(out, "年間件数", "処理件数年間", "5", "D", "件")
+    assert _row(out, "年間件数", "処理件数 年間", "5", "D", "件")
     assert _row(out, "1件当たり処理時間", "1件あたり処理時間（分）", "5", "F", "分")
     assert _row(out, "年間時間", "年間処理時間", "5", "G", "時間")
     assert "課: 調査票 B2 の「税務課」" in out
     assert "年度: ファイル名の「R6」（例: 2024年度）" in out
-    assert "「処理件数月平均」（調査票 E5）— 年間の値ではありません" in out
+    assert "「処理件数 月平均」（調査票 E5）— 年間の値ではありません" in out
     assert "定型性・判断の有無・入力媒体 は見つかりませんでした" in out
     assert "次に: dxi ingest R6_業務量調査票_税務課.xlsx --layout 様式.toml" in out
     layout = tomllib.loads((tmp_path / "様式.toml").read_text(encoding="utf-8"))

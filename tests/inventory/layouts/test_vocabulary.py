@@ -17,7 +17,7 @@ from inventory.survey.schema import COLUMNS
         ("対象業務", "name", None),
         ("処理件数", "annual_volume", None),
         ("年間処理件数（件）", "annual_volume", "件"),
-        ("処理件数年間", "annual_volume", None),  # 処理件数 over 年間, a merged two-row heading
+        ("処理件数 年間", "annual_volume", None),  # 処理件数 over 年間, a merged two-row heading
         ("所要時間", "minutes_per_case", None),
         ("処理時間（分／件）", "minutes_per_case", "分"),
         ("1件あたり処理時間（分）", "minutes_per_case", "分"),
@@ -32,10 +32,10 @@ from inventory.survey.schema import COLUMNS
         ("年間業務時間（時間）", "annual_hours", "時間"),
         ("導入前", "annual_hours", None),
         ("導入前の時間人数", "annual_hours", None),
-        ("年間作業時間導入前", "annual_hours", None),
+        ("年間作業時間 導入前", "annual_hours", None),
         ("導入後", "hours_after", None),
         ("RPA化後", "hours_after", None),
-        ("年間作業時間導入後（h）", "hours_after", "時間"),
+        ("年間作業時間 導入後（h）", "hours_after", "時間"),
         ("担当課", "department", None),
         ("所属", "department", None),
         ("所管部署", "department", None),
