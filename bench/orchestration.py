@@ -69,7 +69,7 @@ def plain(paths: list[Path], url: str) -> int:
     from inventory.db.engine import engine_for
     from inventory.db.migrate import ensure_schema
     from inventory.intake.survey import find_survey_files, store_one
-    from inventory.survey.validate import IntakeOptions
+    from inventory.survey.per_survey import IntakeOptions
 
     engine = engine_for(url)
     ensure_schema(engine)

@@ -27,8 +27,11 @@ from inventory.intake.survey import (
     store_one,
     unreadable,
 )
+from inventory.layouts.model import Layout
+from inventory.layouts.store import resolve_layout
 from inventory.settings import get_settings
-from inventory.survey.validate import IntakeOptions, ParseResult
+from inventory.survey.per_survey import IntakeOptions
+from inventory.survey.validate import ParseResult
 
 # Workbooks per parse task. A Prefect task run costs ~15 ms of bookkeeping in a thread
 # and ~0.5 s in a worker process (Prefect rebuilds its settings there for every task),
@@ -38,24 +41,26 @@ TARGET_BATCHES = 8
 MAX_BATCH = 25
 
 
-def parse_file(path: str, options: IntakeOptions) -> ParseResult:
-    """Read (retrying only the file I/O) and validate one workbook; no database needed."""
+def parse_file(path: str, options: IntakeOptions, layout: Layout | None = None) -> ParseResult:
+    """Read (retrying only the file I/O) and validate one workbook, through `layout` if given."""
     source = Path(path)
     try:
         data = read_with_retries(source)
     except OSError as exc:
         return unreadable(source.name, f"ファイルを開けません（{exc.strerror or exc}）")
-    return _slim(parse_bytes(data, source.name, options))
+    return _slim(parse_bytes(data, source.name, options, layout))
 
 
 @task(name="parse-surveys", cache_policy=NO_CACHE, persist_result=False)
-def parse_surveys(paths: list[str], options: IntakeOptions) -> list[ParseResult]:
+def parse_surveys(
+    paths: list[str], options: IntakeOptions, layout: Layout | None = None
+) -> list[ParseResult]:
     """Parse a batch of workbooks; batches run in parallel on the flow's task runner.
 
     NO_CACHE and no persisted result: Prefect would otherwise hash the inputs and keep the
     parsed tables for a cache nobody uses.
     """
-    return [parse_file(path, options) for path in paths]
+    return [parse_file(path, options, layout) for path in paths]
 
 
 def batches(files: list[Path], size: int | None = None) -> list[list[Path]]:
@@ -88,14 +93,18 @@ def survey_intake(
     database_url: str | None = None,
     on_progress: Callable[[FileOutcome], None] | None = None,
     batch_size: int | None = None,
+    layout: str | None = None,
 ) -> list[FileOutcome]:
     """Ingest survey files or folders: accepted files are stored, rejected ones get an error workbook.
 
     `batch_size` workbooks go to one parse task (default: about 8 tasks, at most 25 each);
-    a bigger Dask cluster wants smaller batches.
+    a bigger Dask cluster wants smaller batches. `layout` (a layout file or a saved
+    layout's name) reads a municipality's own workbooks.
     """
     logger = get_run_logger()
-    url = database_url or get_settings().db_url
+    settings = get_settings()
+    url = database_url or settings.db_url
+    chosen = resolve_layout(layout, home=settings.home) if layout else None
     engine = engine_for(url)
     ensure_schema(engine)
     options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
@@ -103,7 +112,7 @@ def survey_intake(
     logger.info("%d 件のファイルを取り込みます", len(files))
     groups = batches(files, batch_size)
     with callbacks_stay_here():  # on_progress runs here, in the flow's process
-        futures = [parse_surveys.submit([str(f) for f in group], options) for group in groups]
+        futures = [parse_surveys.submit([str(f) for f in group], options, chosen) for group in groups]
     outcomes: list[FileOutcome] = []
     # Store in input order, each file in its own transaction, so a corrected file given
     # after its first version wins whatever order the parallel parses finish in.

@@ -27,7 +27,7 @@ from inventory.db.scoring_repo import inventory_frame
 from inventory.settings import get_settings
 from inventory.survey import schema
 from inventory.survey.models import TaskIn
-from inventory.survey.template import SHEET_COLUMNS
+from inventory.survey.template_text import SHEET_COLUMNS
 from tests.factories import make_survey
 from tests.flows.cli_runner import dxi
 from tests.render import overlapping_words, page_count, page_size, page_text, render_page, xlsx_to_pdfs

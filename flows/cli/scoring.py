@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from bpr.review.rule import DECISIONS, needs_rereview, review_problems
-from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS, missing_text
 from flows.cli.app import (
     DeptOption,
     FyOption,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 RANK_JSON_FIELDS = (
     "task_id", "department", "name", "annual_hours", "rpa_score", "ocr_score", "recommended_tool",
     "knocked_out", "knockout_reason", "expected_hours_saved", "ease", "quadrant", "rank", "group_id",
-    "explanation", "decision", "rereview",
+    "explanation", "missing_attributes", "decision", "rereview",
 )  # fmt: skip
 Tool = Literal["rpa", "ai-ocr", "any"]
 RANK_TOOLS = Choice(
@@ -154,7 +154,7 @@ def rank_command(
         print_table(
             [_table_row(r) for r in records],
             title=f"{year}年度 候補順位（採点ID {run_id}）",
-            optional=("OCR", "RPA", "区分", "難易度"),
+            optional=("OCR", "RPA", "区分", "難易度", "属性未確認"),
         )
 
 
@@ -165,7 +165,7 @@ def _table_row(r: dict[str, Any]) -> dict[str, object]:
         "OCR": f"{r['ocr_score']:.0f}", "削減(時間/年)": task_hours(r["expected_hours_saved"]),
         "難易度": r["ease"] or "", "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
         "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
-        "対象外": r["knockout_reason"] or "",
+        "対象外": r["knockout_reason"] or "", "属性未確認": missing_text(r["missing_attributes"]),
     }  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bpr.review.rule import DECISIONS, needs_rereview
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_text
 from flows.web.auth import CurrentUser, DbSession, Principal
 from flows.web.errors import Forbidden, PageNotFound
 from flows.web.views import render
@@ -44,7 +44,7 @@ SORT_LABELS = {
 }  # fmt: skip
 EXPORT_HEADERS = (
     "順位", "業務ID", "課", "業務名", "年間時間", "RPA適性", "AI-OCR適性", "推奨ツール", "削減見込み(時間/年)",
-    "難易度", "優先区分", "判断", "対象外の理由", "説明",
+    "難易度", "優先区分", "判断", "対象外の理由", "属性未確認", "説明",
 )  # fmt: skip
 
 
@@ -80,6 +80,7 @@ def parse_filters(request: Request, user: Principal) -> RankingFilter:
 
 
 def _decorate(row: dict[str, Any]) -> dict[str, Any]:
+    row["missing"] = missing_text(row["missing_attributes"])
     row["rereview"] = row["decision"] is not None and needs_rereview(
         rpa_now=row["rpa_score"], ocr_now=row["ocr_score"],
         rpa_then=row["rpa_score_at_decision"], ocr_then=row["ocr_score_at_decision"],
@@ -113,7 +114,8 @@ def export_rows(rows: list[dict[str, Any]]) -> list[dict[str, object]]:
          "AI-OCR適性": round(r["ocr_score"], 1), "推奨ツール": TOOL_LABELS.get(str(r["recommended_tool"]), "—"),
          "削減見込み(時間/年)": round(r["expected_hours_saved"], 1), "難易度": r["difficulty"],
          "優先区分": QUADRANT_LABELS.get(r["quadrant"], r["quadrant"]), "判断": r["decision"] or "",
-         "対象外の理由": r["knockout_reason"] or "", "説明": r["explanation"]}
+         "対象外の理由": r["knockout_reason"] or "", "属性未確認": missing_text(r["missing_attributes"]),
+         "説明": r["explanation"]}
         for r in rows
     ]  # fmt: skip
 

@@ -1,23 +1,20 @@
-"""Every sheet of a workbook (or a CSV) as a grid of values, merged areas filled, for `suggest`.
+"""Every sheet of a workbook (or a CSV) as a plain grid of values, merged areas filled, for `suggest`.
 
-The file is first opened by `inventory.survey.reader.read_table_bytes`, so a layout
-suggestion refuses the same empty, encrypted, corrupt and zip-bomb files as the intake.
-A merged area reads as its top-left value in every cell, which is how a person reads a
-merged heading. Row i of `Grid.rows` is Excel row i + 1, column j is column j + 1.
+The file is opened by the layout reader's opener (`inventory.layouts.book`), so a layout
+suggestion refuses the same empty, encrypted, corrupt and zip-bomb files as the intake,
+and sees a merged area as the clerk does: its top-left value in every cell it covers.
+Row i of `Grid.rows` is Excel row i + 1, column j is column j + 1.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine
-
 from inventory.errors import UnreadableFileError
-from inventory.survey.reader import read_table_bytes
+from inventory.layouts.book import Sheet, read_book_bytes
 
-MergedRange = tuple[tuple[int, int], tuple[int, int]]
+MAX_MERGE = (200, 100)  # rows, columns: a merge over a whole column is not a heading
 
 
 @dataclass(frozen=True)
@@ -58,15 +55,8 @@ def read_book_file(path: Path) -> Book:
 
 def read_book(data: bytes, file_name: str) -> Book:
     """Read every sheet; refuses what the survey intake refuses, with the same Japanese reasons."""
-    first = read_table_bytes(data, file_name, pick_sheet=lambda names: names[0])
-    if first.file_format == "csv":
-        return Book(file_name, "csv", [Grid("", [[_blank(v) for v in row] for row in first.rows])])
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [_grid(workbook.get_sheet_by_name(name)) for name in workbook.sheet_names]
-    except Exception as exc:  # the intake's reader opened it; anything odd here is still a bad file
-        raise UnreadableFileError(f"{file_name}: ブックを読み込めません（{type(exc).__name__}）") from exc
-    return Book(file_name, first.file_format, sheets)
+    book = read_book_bytes(data, file_name, choose=lambda names: names)
+    return Book(file_name, book.file_format, [_grid(sheet) for sheet in book.sheets.values()])
 
 
 def _blank(value: object) -> object:
@@ -77,25 +67,10 @@ def _blank(value: object) -> object:
     return value
 
 
-def _grid(sheet: python_calamine.CalamineSheet) -> Grid:
-    rows: list[list[object]] = []
-    if sheet.height and sheet.width:
-        rows = [[_blank(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    merged: list[MergedRange] = list(getattr(sheet, "merged_cell_ranges", None) or [])
-    return Grid(sheet.name, _fill_merged(rows, merged))
-
-
-def _fill_merged(rows: list[list[object]], merged: list[MergedRange]) -> list[list[object]]:
-    """Copy each merged area's top-left value into all its cells."""
-    for (top, left), (bottom, right) in merged:
-        if top >= len(rows) or left >= len(rows[top]) or rows[top][left] is None:
-            continue
-        value = rows[top][left]
-        for r in range(top, min(bottom, top + 200) + 1):  # a whole-column merge is not a heading
-            while len(rows) <= r:
-                rows.append([])
-            row = rows[r]
-            row.extend([None] * (right + 1 - len(row)))
-            for c in range(left, min(right, left + 100) + 1):
-                row[c] = value
-    return rows
+def _grid(sheet: Sheet) -> Grid:
+    height, width = len(sheet.rows), sheet.width
+    for top, left, bottom, right in sheet.merged:
+        height = max(height, min(bottom, top + MAX_MERGE[0]) + 1)
+        width = max(width, min(right, left + MAX_MERGE[1]) + 1)
+    rows = [[_blank(sheet.shown(r, c)) for c in range(width)] for r in range(height)]
+    return Grid(sheet.name or "", rows)

@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from inventory.layouts.book import column_letter
 from inventory.layouts.scan import Book, Grid
 from inventory.layouts.suggest_sources import (
     department_source,
@@ -23,7 +24,7 @@ from inventory.layouts.suggest_sources import (
 )
 from inventory.layouts.suggest_table import Header, data_rows, find_header, map_columns
 from inventory.layouts.suggest_vertical import Vertical, find_vertical, map_labels, names
-from inventory.layouts.suggestion import LeftOut, Missing, Suggestion, column_letter
+from inventory.layouts.suggestion import LeftOut, Missing, Suggestion
 from inventory.layouts.vocabulary import FIELD_LABELS, NON_TASK_SHEETS
 
 OPTIONAL_REPORTED = ("staff_count", "routine", "judgement", "input_medium")

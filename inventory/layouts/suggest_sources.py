@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from inventory.layouts.book import cell_name
 from inventory.layouts.scan import Book, Grid
-from inventory.layouts.suggestion import Source, cell_ref
+from inventory.layouts.suggestion import Source
 from inventory.layouts.vocabulary import (
     DEPARTMENT_LABELS,
     NOTE_PREFIXES,
@@ -19,7 +20,7 @@ from inventory.layouts.vocabulary import (
     YEAR_LABELS,
     heading_key,
 )
-from inventory.survey.normalize import parse_fiscal_year
+from inventory.survey.dates import parse_fiscal_year
 
 _YEAR_TOKEN = re.compile(
     r"(?<![A-Za-z])(?:令和|平成|R|H)\.?\s*(?:\d{1,2}|元)(?:年度|年)?|(?<!\d)20\d{2}(?!\d)(?:年度)?",
@@ -84,9 +85,9 @@ def department_source(
     for grid, rows in _places(book, first, above):
         if found := _labelled(grid, rows, DEPARTMENT_LABELS):
             r, c, value = found
-            where = f"{grid.name} {cell_ref(r, c)}".strip()
+            where = f"{grid.name} {cell_name(r, c)}".strip()
             return Source(
-                "cell", f"{where} の「{value}」", sheet=grid.name, cell=cell_ref(r, c), example=str(value)
+                "cell", f"{where} の「{value}」", sheet=grid.name, cell=cell_name(r, c), example=str(value)
             )
         if found_text := _label_in_one_cell(grid, rows):
             where, value = found_text
@@ -119,7 +120,7 @@ def _label_in_one_cell(grid: Grid, rows: range) -> tuple[str, str] | None:
         for c in range(grid.width):
             value = grid.cell(r, c)
             if isinstance(value, str) and (m := _LABEL_IN_CELL.match(value.strip())):
-                return f"{grid.name} {cell_ref(r, c)}".strip(), m[2].strip()
+                return f"{grid.name} {cell_name(r, c)}".strip(), m[2].strip()
     return None
 
 
@@ -134,9 +135,9 @@ def year_source(
             year := parse_fiscal_year(found[2]).value, int
         ):
             r, c, value = found
-            where = f"{grid.name} {cell_ref(r, c)}".strip()
+            where = f"{grid.name} {cell_name(r, c)}".strip()
             return Source(
-                "cell", f"{where} の「{value}」", sheet=grid.name, cell=cell_ref(r, c), example=year
+                "cell", f"{where} の「{value}」", sheet=grid.name, cell=cell_name(r, c), example=year
             )
     if found_year := find_year(Path(book.file_name).stem):
         return Source("file_name", f"ファイル名の「{found_year[0]}」", example=found_year[1])
@@ -146,7 +147,7 @@ def year_source(
         for r in rows:
             for c, value in enumerate(grid.rows[r]):
                 if isinstance(value, str) and (found_year := find_year(value)):
-                    where = f"{grid.name} {cell_ref(r, c)}".strip()
+                    where = f"{grid.name} {cell_name(r, c)}".strip()
                     note = f"{where} の「{value.strip()}」（毎年 value を直してください）"
                     return Source("fixed", note, value=found_year[1], example=found_year[1])
     return Source("fixed", "見つかりません（value に年度を書いてください）", value="")

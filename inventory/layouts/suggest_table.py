@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from inventory.layouts.book import column_letter
 from inventory.layouts.scan import Grid
-from inventory.layouts.suggestion import FieldGuess, LeftOut, column_letter
+from inventory.layouts.suggestion import FieldGuess, LeftOut
 from inventory.layouts.vocabulary import DEFAULT_UNITS, TIME_FIELDS, HeadingMatch, match_heading
 
 SEARCH_ROWS = 40  # headings sit under at most a title block and a few notes

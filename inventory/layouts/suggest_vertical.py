@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inventory.layouts.book import cell_name, column_letter
 from inventory.layouts.scan import Grid
-from inventory.layouts.suggestion import FieldGuess, LeftOut, cell_ref, column_letter
+from inventory.layouts.suggestion import FieldGuess, LeftOut
 from inventory.layouts.vocabulary import DEFAULT_UNITS, HeadingMatch, heading_key, match_heading
 
 LABEL_COLUMNS = 8  # the label column is near the left edge
@@ -118,7 +119,7 @@ def map_labels(grids: list[Grid], form: Vertical) -> tuple[list[FieldGuess], lis
     guesses: dict[str, FieldGuess] = {}
     left_out: list[LeftOut] = []
     for label in form.labels:
-        where = f"{first.name} {cell_ref(label.row, form.label_col)}"
+        where = f"{first.name} {cell_name(label.row, form.label_col)}"
         match = label.match
         if match is None or match.field is None:
             if match is not None or label.value is not None:

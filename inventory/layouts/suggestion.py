@@ -12,21 +12,6 @@ from typing import Literal
 Form = Literal["table", "vertical"]
 
 
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_ref(row: int, col: int) -> str:
-    """0-based (row, col) → an Excel reference such as C3."""
-    return f"{column_letter(col)}{row + 1}"
-
-
 @dataclass(frozen=True)
 class FieldGuess:
     """A field mapped to a heading (table) or a label (vertical)."""

@@ -236,6 +236,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", "備考", "text", synonyms=("メモ", "特記事項"), width=30),
 )
 
+# The suitability attributes: optional in a survey (most municipal surveys ask volumes only),
+# completed later by screening. A blank is stored as unknown (NULL), never invented.
+SUITABILITY_FIELDS: tuple[str, ...] = (
+    "routine", "judgement", "input_medium", "form_count", "system_count", "documented", "verification",
+    "exceptions", "peak_months", "change_expected", "abolition_planned", "scope",
+)  # fmt: skip
+
 COLUMNS_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
 
 # Fields that must appear as a header for a row to count as the header row.
