@@ -95,3 +95,28 @@ def test_layout_is_in_the_help_and_suggest_loads_no_prefect(tmp_path: Path) -> N
     assert code == 0 and "例: dxi layout suggest" in out
     family = families.hours_table(tmp_path)
     assert_not_imported(tmp_path, ["layout", "suggest", str(family.path)])
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_suggest_then_ingest_as_a_person_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The survey with merged headings unedited, the 事務分担表 after its one-line edit: tasks and hours."""
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.chdir(tmp_path)
+    survey, shares = families.horizontal_table(tmp_path), families.staff_share_table(tmp_path)
+    assert dxi("init")[0] == 0
+    assert dxi("layout", "suggest", survey.path.name, "-o", "税務課様式.toml")[0] == 0
+    code, out = dxi("ingest", survey.path.name, "--layout", "税務課様式.toml")
+    assert code == 0, out
+    assert _row(out, survey.path.name, "受理", "税務課", "2024", "6")
+    assert dxi("layout", "suggest", shares.path.name, "-o", "分担表様式.toml")[0] == 0
+    edited = families.apply_edit(Path("分担表様式.toml").read_text(encoding="utf-8"), shares.edit or ("", ""))
+    Path("分担表様式.toml").write_text(edited, encoding="utf-8")
+    code, out = dxi("ingest", shares.path.name, "--layout", "分担表様式.toml")
+    assert code == 0, out
+    assert _row(out, shares.path.name, "受理", "総務課、企画課", "2024", "3")
+    code, out = dxi("tasks")
+    assert code == 0, out
+    assert _row(out, "税務課", "住民税申告書の受付", "3,600", "20", "1,200.0")
+    assert _row(out, "税務課", "課内会議資料の作成", "1.7")  # 1時間44分 in 年間処理時間
+    assert _row(out, "総務課", "文書の収受と発送", "960.0")  # 0.5 人工 × 1,920 h
