@@ -1,8 +1,9 @@
-"""Layout commands: `dxi layout save | list | show` (and `suggest`).
+"""Layout commands: `dxi layout suggest | save | list | show`.
 
 A layout (様式ファイル) says how a municipality's own survey workbook maps onto the
-inventory; saved under a name in DXI_HOME/layouts, it is used by `dxi ingest --layout`,
-the inbox and campaigns. Plain file operations: no Prefect, no database.
+inventory. `suggest` guesses one from a workbook's wording and explains, in Japanese, what
+each guess rests on; saved under a name in DXI_HOME/layouts, a layout is used by
+`dxi ingest --layout`, the inbox and campaigns. Plain file operations: no Prefect, no database.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import typer
 
 from flows.cli.app import app, console, fail, print_table, settings_or_exit
 from flows.cli.ja import JaTyper
+from inventory.layouts.scan import read_book_file
 from inventory.layouts.store import (
     BUILTIN,
     BUILTIN_DESCRIPTION,
@@ -22,14 +24,115 @@ from inventory.layouts.store import (
     save_layout,
     saved_text,
 )
+from inventory.layouts.suggest import suggest_layout
+from inventory.layouts.suggest_toml import render
+from inventory.layouts.suggestion import Source, Suggestion
+from inventory.layouts.vocabulary import FIELD_LABELS
 
 layout_app = JaTyper(
-    help="調査票の様式（各自治体の独自の調査票の読み方）を保存・一覧・表示します。", no_args_is_help=True
+    help="調査票の様式（各自治体の独自の調査票の読み方）を推定・保存・一覧・表示します。",
+    no_args_is_help=True,
 )
 app.add_typer(layout_app, name="layout")
 
 FORMS = {"table": "表（1行に1業務）", "vertical": "縦型（1シートに1業務）"}
 SHORT_FORMS = {"table": "表", "vertical": "縦型"}
+
+
+_FORMS_SHOWN = {"table": "表（1行に1業務）", "vertical": "縦型の様式（項目名と記載内容、1シートに1業務）"}
+_UNIT_FROM = {"見出し": "見出しから", "値": "値の書き方から", "既定": "推定（要確認）", "": ""}
+
+
+def _say(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _where(s: Suggestion) -> str:
+    sheets = "、".join(s.sheets[:3]) + (f" ほか{len(s.sheets) - 3}シート" if len(s.sheets) > 3 else "")
+    if s.form == "vertical":
+        return (
+            f"シート {sheets}（{len(s.sheets)}業務）/ 項目名 {s.label_column}列・記載内容 {s.value_column}列"
+        )
+    rows = "〜".join(str(r) for r in sorted({s.header_rows[0], s.header_rows[-1]}))
+    start = s.data_start_row or s.header_rows[-1] + 1
+    return f"シート {sheets or '（CSV）'} / 見出し {rows}行目 / 業務は {start}行目から"
+
+
+def _source_line(label: str, source: Source | None) -> None:
+    if source is None:
+        return
+    if source.needs_edit:
+        _say(f"{label}: 要確認 — {source.found}")
+        return
+    shown = (
+        f"（例: {source.example}{'年度' if isinstance(source.example, int) else ''}）"
+        if source.example
+        else ""
+    )
+    _say(f"{label}: {source.found}{shown}")
+
+
+def _report(s: Suggestion) -> None:
+    _say(f"{s.file_name} の様式を推定しました: {_FORMS_SHOWN[s.form]}")
+    if s.header_rows or s.label_column:
+        _say(_where(s))
+    rows = [
+        {"項目": FIELD_LABELS.get(g.field, g.field), "見出し": g.heading, "シート": g.sheet, "行": g.row,
+         "列": g.column, "単位": g.unit or "", "単位の根拠": _UNIT_FROM[g.unit_from],
+         "確かさ": "似た見出し（要確認）" if g.score < 100 else ""}
+        for g in s.fields
+    ]  # fmt: skip
+    print_table(rows, title="取り込む項目", optional=("確かさ", "単位の根拠", "シート"))
+    _source_line("課", s.department)
+    _source_line("年度", s.fiscal_year)
+    if s.form == "table" and s.skip_names:
+        _say(f"読まない行: 業務名が {'・'.join(s.skip_names)} の行（合計・注記）")
+    for left in s.left_out:
+        _say(f"読まない見出し: 「{left.heading}」（{left.where}）— {left.reason}")
+    required = [m for m in s.missing if m.required]
+    for m in required:
+        _say(f"見つからなかった項目: {FIELD_LABELS.get(m.field, m.field)} — {m.what_to_edit}")
+    optional = [FIELD_LABELS[m.field] for m in s.missing if not m.required]
+    if optional:
+        _say(f"任意の項目（なくても取り込めます）: {'・'.join(optional)} は見つかりませんでした")
+    if s.sample_names:
+        _say(f"読み取った業務の例: {'、'.join(s.sample_names[:3])}")
+
+
+@layout_app.command("suggest")
+def suggest(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="様式を推定する調査票（Excel または CSV）", metavar="ファイル", show_default=False
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="書き出す様式ファイル（.toml）。省略時は画面に表示")
+    ] = None,
+) -> None:
+    """自治体独自の業務量調査票から様式ファイルを推定します（見出しの言葉と単位から）。
+
+    取り込む項目ごとに使った見出しとその場所、見つからなかった項目と直し方を表示します。
+    例: dxi layout suggest R6_業務量調査票_税務課.xlsx -o 税務課様式.toml
+    """
+    if not file.is_file():
+        raise fail(f"{file} が見つかりません")
+    suggestion = suggest_layout(read_book_file(file))
+    text = render(suggestion)
+    _report(suggestion)
+    if output is None:
+        _say("\n--- 様式ファイル（-o で保存できます）---")
+        _say(text.rstrip("\n"))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{output} に書き出せません（{exc.strerror or exc}）") from None
+    _say(f"書き出しました: {output}")
+    needs = "「要確認」の行を確かめてから、" if any(m.required for m in suggestion.missing) else ""
+    _say(f"次に: {needs}dxi ingest {file.name} --layout {output.name}")
 
 
 @layout_app.command("save")

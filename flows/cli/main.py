@@ -12,7 +12,7 @@ from flows.cli import (
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
-    layout,  # layout save / list / show
+    layout,  # layout suggest / save / list / show
     ops,  # doctor, backup, restore
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
