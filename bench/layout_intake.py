@@ -15,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.town.survey import make_town, write_town
+from flows.town.survey import make_town
+from flows.town.survey_files import write_town
 from inventory.db.engine import make_engine
 from inventory.db.migrate import upgrade
 from inventory.intake.survey import find_survey_files, ingest_file, parse_bytes

@@ -34,7 +34,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.town.survey import make_town, next_year, write_town  # noqa: E402
+from flows.town.survey import make_town, next_year  # noqa: E402
+from flows.town.survey_files import write_town  # noqa: E402
 
 RUNNER_SPECS = {"thread": "thread", "process": "process", "dask": "dask?workers=2"}
 

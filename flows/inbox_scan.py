@@ -22,6 +22,7 @@ from inventory.db.campaign_repo import open_campaign_layout
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
 from inventory.errors import RowError, UnreadableFileError
+from inventory.intake import claim_ids
 from inventory.intake import inbox as box
 from inventory.intake.overtime import import_overtime
 from inventory.intake.survey import STATUS_LABELS, FileOutcome, error_workbook_path, read_with_retries
@@ -93,7 +94,7 @@ def inbox_scan(
     inbox: str | None = None,
     database_url: str | None = None,
     settle_seconds: float = box.SETTLE_SECONDS,
-    stale_after: float = box.STALE_AFTER_SECONDS,
+    stale_after: float = claim_ids.STALE_AFTER_SECONDS,
     layout: str | None = None,
 ) -> ScanSummary:
     """Ingest the survey workbooks that arrived in the inbox and file them as accepted or rejected.
@@ -172,7 +173,7 @@ def overtime_scan(
     inbox: str | None = None,
     database_url: str | None = None,
     settle_seconds: float = box.SETTLE_SECONDS,
-    stale_after: float = box.STALE_AFTER_SECONDS,
+    stale_after: float = claim_ids.STALE_AFTER_SECONDS,
 ) -> ScanSummary:
     """Import the monthly 時間外勤務実績 files that arrived in the overtime inbox, then file them."""
     settings = get_settings()

@@ -22,8 +22,8 @@ from bpr.scoring.score import score_tasks
 from flows.town.survey import make_town
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
+from inventory.db.submission_repo import store_survey
 from inventory.settings import get_settings
 from inventory.survey import schema
 from inventory.survey.models import TaskIn

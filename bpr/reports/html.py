@@ -25,7 +25,7 @@ def accuracy(pilot: PilotLine) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("bpr", "templates"),
+        loader=PackageLoader("bpr.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import StoreOutcome, record_rejection, store_survey
+from inventory.db.submission_repo import StoreOutcome, record_rejection, store_survey
 from inventory.errors import RowError, UnreadableFileError
 from inventory.intake.layout import is_own_template, parse_with_layout
 from inventory.layouts.model import Layout

@@ -10,7 +10,7 @@ import pytest
 
 from flows.inbox_scan import inbox_scan
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 from inventory.settings import get_settings
 from tests.flows import cli_runner
 from tests.inventory.layouts.books import HOURS_LAYOUT, VERTICAL_LAYOUT, hours_table, vertical_forms

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_tasks
 from inventory.db.tables import SurveySubmission
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import find_survey_files, ingest_file
 from inventory.survey.error_workbook import ERRORS_SHEET
 from inventory.survey.per_survey import IntakeOptions

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_submissions, list_tasks
+from inventory.db.submission_repo import list_submissions
 from inventory.db.tables import Base
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import ingest_file, parse_bytes
 from inventory.layouts.model import parse_layout
 from inventory.survey.error_list import FIX_ORIGINAL

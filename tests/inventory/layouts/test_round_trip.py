@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 from inventory.errors import LayoutError
 from inventory.intake.survey import ingest_file
 from inventory.layouts.model import parse_layout
