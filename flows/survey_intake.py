@@ -27,7 +27,6 @@ from inventory.intake.survey import (
     store_one,
     unreadable,
 )
-from inventory.layouts.model import Layout
 from inventory.layouts.store import resolve_layout
 from inventory.settings import get_settings
 from inventory.survey.per_survey import IntakeOptions
@@ -41,26 +40,24 @@ TARGET_BATCHES = 8
 MAX_BATCH = 25
 
 
-def parse_file(path: str, options: IntakeOptions, layout: Layout | None = None) -> ParseResult:
-    """Read (retrying only the file I/O) and validate one workbook, through `layout` if given."""
+def parse_file(path: str, options: IntakeOptions) -> ParseResult:
+    """Read (retrying only the file I/O) and validate one workbook; no database needed."""
     source = Path(path)
     try:
         data = read_with_retries(source)
     except OSError as exc:
         return unreadable(source.name, f"ファイルを開けません（{exc.strerror or exc}）")
-    return _slim(parse_bytes(data, source.name, options, layout))
+    return _slim(parse_bytes(data, source.name, options))
 
 
 @task(name="parse-surveys", cache_policy=NO_CACHE, persist_result=False)
-def parse_surveys(
-    paths: list[str], options: IntakeOptions, layout: Layout | None = None
-) -> list[ParseResult]:
+def parse_surveys(paths: list[str], options: IntakeOptions) -> list[ParseResult]:
     """Parse a batch of workbooks; batches run in parallel on the flow's task runner.
 
     NO_CACHE and no persisted result: Prefect would otherwise hash the inputs and keep the
     parsed tables for a cache nobody uses.
     """
-    return [parse_file(path, options, layout) for path in paths]
+    return [parse_file(path, options) for path in paths]
 
 
 def batches(files: list[Path], size: int | None = None) -> list[list[Path]]:
@@ -99,20 +96,21 @@ def survey_intake(
 
     `batch_size` workbooks go to one parse task (default: about 8 tasks, at most 25 each);
     a bigger Dask cluster wants smaller batches. `layout` (a layout file or a saved
-    layout's name) reads a municipality's own workbooks.
+    layout's name) reads a municipality's own workbooks; a bad one stops the run first.
     """
     logger = get_run_logger()
     settings = get_settings()
     url = database_url or settings.db_url
-    chosen = resolve_layout(layout, home=settings.home) if layout else None
+    if layout:
+        resolve_layout(layout, home=settings.home)
     engine = engine_for(url)
     ensure_schema(engine)
-    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
+    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
     files = find_survey_files([Path(p) for p in paths])
     logger.info("%d 件のファイルを取り込みます", len(files))
     groups = batches(files, batch_size)
     with callbacks_stay_here():  # on_progress runs here, in the flow's process
-        futures = [parse_surveys.submit([str(f) for f in group], options, chosen) for group in groups]
+        futures = [parse_surveys.submit([str(f) for f in group], options) for group in groups]
     outcomes: list[FileOutcome] = []
     # Store in input order, each file in its own transaction, so a corrected file given
     # after its first version wins whatever order the parallel parses finish in.

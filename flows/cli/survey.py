@@ -136,9 +136,11 @@ def ingest(
     settings = settings_or_exit()
     settings.ensure_home()
     if layout is not None:  # a bad layout stops here, before any file is read
-        from inventory.layouts.store import resolve_layout
+        from inventory.layouts.store import layout_path, resolve_layout
 
         resolve_layout(layout, home=settings.home)
+        found = layout_path(layout, home=settings.home)  # absolute: workers may run elsewhere
+        layout = str(found) if found is not None else None
     from flows.runtime import prepare_prefect
 
     prepare_prefect(settings)

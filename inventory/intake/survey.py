@@ -19,6 +19,8 @@ from inventory.db.submission_repo import StoreOutcome, record_rejection, store_s
 from inventory.errors import RowError, UnreadableFileError
 from inventory.intake.layout import is_own_template, parse_with_layout
 from inventory.layouts.model import Layout
+from inventory.layouts.store import resolve_layout
+from inventory.settings import get_settings
 from inventory.survey.cells import parse_text
 from inventory.survey.error_workbook import is_untouched_error_workbook, write_error_workbook
 from inventory.survey.models import SurveyIn
@@ -81,9 +83,12 @@ def parse_bytes(
 ) -> ParseResult:
     """Read and validate a file's bytes; an unreadable file becomes a file-level error.
 
-    With a layout, the file is read through it, unless it is a workbook we wrote (the
-    product's own template always takes the default path).
+    With a layout (given, or named by `options.layout`), the file is read through it,
+    unless it is a workbook we wrote (the product's own template always takes the default
+    path). A layout named in the options that cannot be read raises LayoutError.
     """
+    if layout is None and options is not None and options.layout:
+        layout = resolve_layout(options.layout, home=get_settings().home)
     if layout is not None and not is_own_template(data):
         return parse_with_layout(data, file_name, layout, options)
     try:

@@ -7,6 +7,7 @@ in, always listed first, and resolves to None (the default intake).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -132,11 +133,32 @@ def _saved_path(home: Path, name: str) -> Path:
 
 
 def resolve_layout(ref: str, *, home: Path) -> Layout | None:
-    """A layout by file path or saved name; 標準 (the product's template) is None."""
+    """A layout by file path or saved name; 標準 (the product's template) is None.
+
+    Each file is read and checked once while it stays unchanged (same size and time), so
+    a folder of workbooks does not re-read its layout for every file.
+    """
+    path = layout_path(ref, home=home)
+    if path is None:
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return read_layout_file(path)  # says, in Japanese, why it cannot be read
+    return _read_cached(path, info.st_mtime_ns, info.st_size)
+
+
+def layout_path(ref: str, *, home: Path) -> Path | None:
+    """The file a layout reference names (a path, or a saved name); None for 標準."""
     ref = ref.strip()
     if ref == BUILTIN:
         return None
     as_path = Path(ref).expanduser()
     if ref.lower().endswith(SUFFIX) or as_path.is_file() or os.sep in ref or "/" in ref:
-        return read_layout_file(as_path)
-    return read_layout_file(_saved_path(home, ref))
+        return as_path.resolve()
+    return _saved_path(home, ref)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_cached(path: Path, mtime_ns: int, size: int) -> Layout:
+    return read_layout_file(path)

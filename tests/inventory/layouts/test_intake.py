@@ -170,3 +170,21 @@ def test_our_own_template_reads_as_is_even_with_a_layout(engine: Engine, tmp_pat
     assert (outcome.status, outcome.department, outcome.fiscal_year, outcome.task_count) == (
         "accepted", "税務課", 2025, 1,
     )  # fmt: skip
+
+
+def test_the_intake_options_name_a_saved_layout(tmp_path: Path) -> None:
+    from inventory.layouts.store import save_layout
+    from inventory.settings import get_settings
+    from inventory.survey.per_survey import IntakeOptions
+
+    source = tmp_path / "様式.toml"
+    source.write_text(VERTICAL_LAYOUT, encoding="utf-8")
+    save_layout(home=get_settings().home, source=source, name="業務説明表")
+    result = parse_bytes(vertical_forms(), "説明表.xlsx", IntakeOptions(layout="業務説明表"))
+    assert result.errors == [] and result.layout == "業務説明表"
+    assert result.survey is not None and [t.name for t in result.survey.tasks] == [
+        "住民税の賦課決定",
+        "軽自動車税の減免",
+    ]
+    plain = parse_bytes(vertical_forms(), "説明表.xlsx", IntakeOptions())
+    assert plain.survey is None and plain.errors[0].code == "missing_column"  # the template's reading

@@ -161,3 +161,38 @@ def test_a_csv_reads_through_a_table_layout() -> None:
 def test_an_unreadable_file_is_one_file_level_problem() -> None:
     reading = read(b"PK\x03\x04 not really a zip", HOURS_LAYOUT)
     assert [p.code for p in reading.problems] == ["unreadable_file"]
+
+
+def test_one_sheet_per_department_an_example_row_and_a_column_given_by_letter() -> None:
+    wb = Workbook()
+    for index, (department, rows) in enumerate(
+        (
+            ("税務課", [("住民税賦課", "71時間"), ("小計", "71時間")]),
+            ("市民課", [("住民票交付", "1,200時間")]),
+        )
+    ):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        assert ws is not None
+        ws.title = f"調査票（{department}）"
+        ws.append(["業務", "時間", "時間"])  # two headings alike: the hours column is given by letter
+        ws.append(["（記入例）窓口受付", "10時間", None])
+        for name, hours in rows:
+            ws.append([name, None, hours])
+    wb.create_sheet("記入上の注意").append(["※ 時間は年間の合計"])
+    layout = (
+        'version = 1\nname = "x"\n[sheets]\ninclude = ["調査票*"]\n[table]\nheader_rows = [1]\n'
+        'data_start_row = 3\n[fields]\nname = { heading = "業務" }\nannual_hours = { column = "C", unit = "時間" }\n'
+        '[department]\nsource = "sheet_name"\npattern = "（(?P<課>.+)）"\n'
+    )
+    reading = read(to_bytes(wb), layout)
+    assert reading.problems == []
+    assert raw(reading) == [
+        {"name": "住民税賦課", "annual_hours": "71時間", "department": "税務課"},
+        {"name": "住民票交付", "annual_hours": "1,200時間", "department": "市民課"},
+    ]
+    assert reading.records[1].at("annual_hours").label == "時間"
+    clash = read(to_bytes(wb), layout.replace('column = "C"', 'heading = "時間"'))
+    assert [p.message for p in clash.problems] == [
+        "様式の fields.annual_hours.heading: 見出し「時間」に当たる列が2つあります（B列「時間」、C列「時間」）。"
+        'column = "B" のように列の記号で指定してください（見出しの行: 1行目）'
+    ] * 2
