@@ -114,9 +114,9 @@ def to_surveys(book: Book, layout: Layout, records: list[TaskRecord], options: I
         groups.setdefault(key[:2], (key[2], record.sheet, []))[2].append(TaskIn.model_validate(values))
     _missing_everywhere(records, layout, options, reader)
     for sheet in dict.fromkeys(r.sheet for r in records):
-        if (message := too_long("sheet", sheet)) is not None:  # a crafted file: Excel allows 31
+        if (long := too_long("sheet", sheet)) is not None:  # a crafted file: Excel allows 31
             error = RowError(file=book.file_name, column="シート名", value=str(sheet)[:40], code="too_long",
-                             message=f"シート名: {message}")  # fmt: skip
+                             message=f"シート名: {long}")  # fmt: skip
             reader.errors.append(error)
     if reader.errors:
         return Surveys(errors=list(dict.fromkeys(reader.errors)), warnings=reader.warnings)
