@@ -11,8 +11,8 @@ layout when the file's wording is not the common one (None when it is).
    `person_effort_table` (人工, 【課名】 inside the task names), `before_after_table` (RPA導入効果:
    導入前・導入後・削減時間 under one merged heading), `staff_share_table` (担当職員数 as a share of
    a person-year: the one-line edit to 人工).
-3. `vertical_forms`: 業務説明表, one task per sheet after a 目次, 項目名 | 記載内容 and a volume
-   block 年間総計・通常期・繁忙期・閑散期 under 業務量（時間）.
+3. `vertical_forms`: 総務省's 業務説明表, one task per sheet after a 目次, 項目名 | 記載内容 and
+   two blocks 年間総計・通常期・繁忙期・閑散期: 業務規模（件） and 業務量（時間）.
 """
 
 from __future__ import annotations
@@ -261,22 +261,27 @@ def staff_share_table(folder: Path) -> Family:
 # --- 3. vertical forms: 業務説明表, one task per sheet -------------------------------------
 
 _FORMS = [
-    # sheet, 整理番号, 業務名, 所管部署, 業務規模, 年間総計, 通常期, 繁忙期, 閑散期, 担当職員数
-    ("業務01", "01", "住民票の写し等の交付", "市民課", "申請受付件数 約12,000件", 1200, "80時間/月", "160時間/月（3月～4月）", "60時間/月", "0.8人"),
-    ("業務02", "02", "印鑑登録証明書の交付", "市民課", "交付件数 約8,000件", "約350時間", "25時間/月", "50時間/月（3月）", "20時間/月", "0.3人"),
-    ("業務03", "03", "国民健康保険の資格取得届", "保険年金課", "届出件数 約2,400件", "71時間", "5時間/月", "12時間/月（4月）", "4時間/月", "0.1人"),
+    # sheet, 整理番号, 業務名, 所管部署, 業務規模 (件: 年間総計, 通常期, 繁忙期, 閑散期), 業務量 (時間: the same), 担当職員数
+    ("業務01", "01", "住民票の写し等の交付", "市民課", ("12,000件", "900件/月", "1,500件/月（3月～4月）", "600件/月"),
+     (1200, "80時間/月", "160時間/月（3月～4月）", "60時間/月"), "0.8人"),
+    ("業務02", "02", "印鑑登録証明書の交付", "市民課", ("8,000件", "600件/月", "1,000件/月（3月）", "450件/月"),
+     ("約350時間", "25時間/月", "50時間/月（3月）", "20時間/月"), "0.3人"),
+    ("業務03", "03", "国民健康保険の資格取得届", "保険年金課", ("2,400件", "180件/月", "400件/月（4月）", "120件/月"),
+     ("71時間", "5時間/月", "12時間/月（4月）", "4時間/月"), "0.1人"),
 ]  # fmt: skip
-_FORM_LABELS = ("(整理番号)", "業務名", "業務の目的・概要", "根拠法令等", "所管部署", "業務規模", "業務量（時間）",
-                "　年間総計", "　通常期", "　繁忙期", "　閑散期", "担当職員数")  # fmt: skip
+_SEASONS = ("　年間総計", "　通常期", "　繁忙期", "　閑散期")
+_FORM_LABELS = ("(整理番号)", "業務名", "業務の目的・概要", "根拠法令等", "所管部署", "業務規模（件）", *_SEASONS,
+                "業務量（時間）", *_SEASONS, "担当職員数")  # fmt: skip
 
 
 def _form_sheet(ws: Worksheet, form: tuple[object, ...]) -> None:
-    _, number, name, dept, scale, total, usual, busy, quiet, staff = form
+    _, number, name, dept, scale, hours, staff = form
+    assert isinstance(scale, tuple) and isinstance(hours, tuple)
     _title(ws, "業務説明表", "A1:C1")
     _head(ws, "B3", "項目名")
     _head(ws, "C3", "記載内容")
-    values = (number, name, f"{name}を迅速かつ正確に行う。", "住民基本台帳法 ほか", dept, scale, None,
-              total, usual, busy, quiet, staff)  # fmt: skip
+    values = (number, name, f"{name}を迅速かつ正確に行う。", "住民基本台帳法 ほか", dept, None, *scale,
+              None, *hours, staff)  # fmt: skip
     for i, (label, value) in enumerate(zip(_FORM_LABELS, values, strict=True), start=4):
         ws[f"B{i}"], ws[f"C{i}"] = label, value
     ws["D9"] = "※年間総計、通常期・繁忙期・閑散期の値を記入"
@@ -297,8 +302,8 @@ def vertical_forms(folder: Path) -> Family:
         _form_sheet(wb.create_sheet(str(form[0])), form)
     path = folder / "R6_業務説明表.xlsx"
     wb.save(path)
-    hours = {1200: 1200.0, "約350時間": 350.0, "71時間": 71.0}
-    tasks = [Task(str(f[3]), str(f[2]), 2024, hours[f[5]]) for f in _FORMS]  # type: ignore[index]
+    hours = {"業務01": 1200.0, "業務02": 350.0, "業務03": 71.0}
+    tasks = [Task(str(f[3]), str(f[2]), 2024, hours[str(f[0])]) for f in _FORMS]
     return Family(path, tasks, sheets=[str(f[0]) for f in _FORMS])
 
 
