@@ -36,6 +36,7 @@ layout_app = JaTyper(
 app.add_typer(layout_app, name="layout")
 
 FORMS = {"table": "表（1行に1業務）", "vertical": "縦型（1シートに1業務）"}
+SHORT_FORMS = {"table": "表", "vertical": "縦型"}
 
 
 _FORMS_SHOWN = {"table": "表（1行に1業務）", "vertical": "縦型の様式（項目名と記載内容、1シートに1業務）"}
@@ -173,7 +174,7 @@ def list_() -> None:
                 {
                     "名前": BUILTIN,
                     "様式": "本製品の業務量調査票",
-                    "形式": FORMS["table"],
+                    "形式": SHORT_FORMS["table"],
                     "項目": "",
                     "状態": "組み込み",
                 }
@@ -194,7 +195,7 @@ def list_() -> None:
                 {
                     "名前": saved.name,
                     "様式": layout.name,
-                    "形式": FORMS[layout.form],
+                    "形式": SHORT_FORMS[layout.form],
                     "項目": len(layout.fields),
                     "状態": "使えます",
                 }

@@ -27,7 +27,13 @@ from inventory.survey import schema
 
 Style = Literal["clean", "messy", "csv_sjis", "csv_utf8_bom", "fast"]
 STYLES: tuple[Style, ...] = get_args(Style)
-DATA_COLUMNS = tuple(c for c in schema.COLUMNS if c.field not in ("fiscal_year", "division", "department"))
+# The town answers with cases × minutes, as most of the template's users do: the 年間時間 and
+# 導入後の年間時間 columns (issue 13) stay out, so the town's files are the same as before them.
+DATA_COLUMNS = tuple(
+    c
+    for c in schema.COLUMNS
+    if c.field not in ("fiscal_year", "division", "department", "annual_hours", "hours_after")
+)
 _BY_NAME = {d.name: d for d in names.DEPARTMENTS}
 _CREATED = datetime(2024, 4, 1)
 T = TypeVar("T")

@@ -52,9 +52,13 @@ def parse_with_layout(
     file_format = book.file_format if book else Path(file_name).suffix.lstrip(".").lower()
     raw = RawTable(file_name, file_format, content_hash(data), sheet, [])
     if book is None or reading.problems:
-        return ParseResult(raw, None, reading.problems, options=options)
+        return ParseResult(raw, None, reading.problems, options=options, layout=layout.name)
     found = to_surveys(book, layout, reading.records, options)
     if found.errors or not found.surveys:
-        return ParseResult(raw, None, found.errors, options=options, warnings=found.warnings)
+        return ParseResult(
+            raw, None, found.errors, options=options, warnings=found.warnings, layout=layout.name
+        )
     first, *others = found.surveys
-    return ParseResult(raw, first, [], options=options, warnings=found.warnings, others=others)
+    return ParseResult(
+        raw, first, [], options=options, warnings=found.warnings, others=others, layout=layout.name
+    )

@@ -177,6 +177,7 @@ def write_errors(result: ParseResult, target: Path) -> Path:
         source_name=result.raw.file_name,
         header_row=result.header_row,
         cover=result.resubmission_cover(),
+        errors_only=result.layout is not None,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import python_calamine
 
 from inventory.errors import UnreadableFileError
-from inventory.survey.reader import calamine_errors, content_hash, decode_csv, sheet_rows, sniff_format
+from inventory.survey.reader import calamine_errors, content_hash, decode_csv, sniff_format
 
 Span = tuple[int, int, int, int]  # first row, first column, last row, last column; 0-based, inclusive
 
@@ -99,10 +99,17 @@ def read_book_bytes(data: bytes, file_name: str, *, choose: SheetChooser) -> Boo
             raise UnreadableFileError(f"{file_name}: シートがありません")
         sheets: dict[str | None, Sheet] = {}
         for name in choose(names):
-            merged = workbook.get_sheet_by_name(name).merged_cell_ranges or []
-            spans = tuple((a[0], a[1], b[0], b[1]) for a, b in merged)
-            sheets[name] = Sheet(name, sheet_rows(workbook, name), spans)
+            found = workbook.get_sheet_by_name(name)
+            spans = tuple((a[0], a[1], b[0], b[1]) for a, b in found.merged_cell_ranges or [])
+            sheets[name] = Sheet(name, _rows(found), spans)
     return Book(file_name, file_format, digest, names, sheets)
+
+
+def _rows(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
+    """A sheet's rows from A1 (as `inventory.survey.reader.sheet_rows`, on a sheet already open)."""
+    if not sheet.height or not sheet.width:
+        return []  # calamine panics on a 0-wide range
+    return [list(r) for r in sheet.to_python(skip_empty_area=False)]
 
 
 def column_letter(index: int) -> str:

@@ -53,21 +53,40 @@ def column_headings(sheet: Sheet, header_rows: list[int]) -> list[str]:
     return headings
 
 
-def find_column(headings: list[str], wanted: str) -> Found:
+@dataclass(frozen=True)
+class Headings:
+    """A sheet's column headings and their matching keys, worked out once."""
+
+    texts: list[str]
+    keys: list[str]
+    part_keys: list[frozenset[str]]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Headings:
+        return cls(
+            texts,
+            [label_key(t) for t in texts],
+            [frozenset(label_key(p) for p in t.split(" ")) for t in texts],
+        )
+
+
+def find_column(found: Headings, wanted: str) -> Found:
     """The column whose heading is `wanted`, whole or (unambiguously) as one of its parts."""
-    key = label_key(wanted)
-    whole = [i for i, h in enumerate(headings) if h and label_key(h) == key]
+    key, headings = label_key(wanted), found.texts
+    whole = [i for i, k in enumerate(found.keys) if k and k == key]
     if len(whole) == 1:
         return Found(whole[0])
-    parts = whole or [i for i, h in enumerate(headings) if key in {label_key(p) for p in h.split(" ")}]
+    parts = whole or [i for i, k in enumerate(found.part_keys) if key in k]
     if len(parts) == 1:
         return Found(parts[0])
     if parts:
         shown = "、".join(f"{column_letter(i)}列「{headings[i]}」" for i in parts[:5])
-        return Found(
-            problem=f"見出し「{wanted}」に当たる列が{len(parts)}つあります（{shown}）。"
-            "上の行の見出しと一緒に「処理時間 年間総計」のように書いてください"
+        hint = (
+            f'column = "{column_letter(parts[0])}" のように列の記号で指定してください'
+            if len({found.keys[i] for i in parts}) == 1
+            else "上の行の見出しと一緒に「処理時間 年間総計」のように書いてください"
         )
+        return Found(problem=f"見出し「{wanted}」に当たる列が{len(parts)}つあります（{shown}）。{hint}")
     return Found(problem=f"見出し「{wanted}」が見つかりません{_near(wanted, headings, 'column')}")
 
 

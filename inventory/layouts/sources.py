@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from inventory.layouts.book import Book, cell_position
 from inventory.layouts.model import Layout, ValueSource
-from inventory.layouts.records import Located, Reading, TaskRecord
+from inventory.layouts.records import Place, Reading, TaskRecord
 
 GROUP_NAMES = {"department": "課", "fiscal_year": "年度", "division": "部"}
 _YEAR_IN_TEXT = re.compile(
@@ -47,16 +47,19 @@ def resolve_sources(book: Book, layout: Layout, reading: Reading) -> None:
             _from_names(key, spec, reading)
         elif spec.source == "sheet_name" or (spec.source == "cell" and spec.sheet is None):
             for record in reading.records:
-                record.values[key] = _per_sheet(book, key, spec, record)
+                record.raw[key], record.places[key] = _per_sheet(book, key, spec, record)
         elif (found := _per_file(book, key, spec, reading)) is not None:
             for record in reading.records:
-                record.values[key] = found
+                record.raw[key], record.places[key] = found
 
 
-def _per_file(book: Book, key: str, spec: ValueSource, reading: Reading) -> Located | None:
+Found = tuple[object, Place]
+
+
+def _per_file(book: Book, key: str, spec: ValueSource, reading: Reading) -> Found | None:
     """A value that is the same for every task of the file; None (reported) when it is not there."""
     if spec.source == "fixed":
-        return Located(spec.value, None, None, None, f"様式の {key}.value")
+        return spec.value, Place(None, None, None, f"様式の {key}.value", no_cell=True)
     if spec.source == "file_name":
         stem = PurePath(book.file_name).stem
         match = extract(spec.pattern, stem, key)
@@ -64,7 +67,7 @@ def _per_file(book: Book, key: str, spec: ValueSource, reading: Reading) -> Loca
             what = f"「{spec.pattern}」に当たる部分" if spec.pattern else GROUP_NAMES[key]
             reading.mismatch(book, f"{key}.pattern", f"ファイル名「{stem}」に{what}がありません", None)
             return None
-        return Located(matched_value(match, key), None, None, None, "ファイル名")
+        return matched_value(match, key), Place(None, None, None, "ファイル名", no_cell=True)
     assert spec.sheet is not None and spec.cell is not None  # source = "cell" on a named sheet
     sheet = book.sheets.get(spec.sheet)
     if sheet is None:
@@ -74,18 +77,18 @@ def _per_file(book: Book, key: str, spec: ValueSource, reading: Reading) -> Loca
         )
         return None
     row, column = cell_position(spec.cell)
-    return Located(sheet.shown(row, column), sheet.name, row, column, f"{spec.sheet}!{spec.cell}")
+    return sheet.shown(row, column), Place(sheet.name, row, column, f"{spec.sheet}!{spec.cell}")
 
 
-def _per_sheet(book: Book, key: str, spec: ValueSource, record: TaskRecord) -> Located:
+def _per_sheet(book: Book, key: str, spec: ValueSource, record: TaskRecord) -> Found:
     """The sheet's name (or the part the pattern picks), or a cell of the task's own sheet."""
     if spec.source == "sheet_name":
         match = extract(spec.pattern, record.sheet or "", key)
         raw = None if match is None else matched_value(match, key)
-        return Located(raw, record.sheet, None, None, "シート名")
+        return raw, Place(record.sheet, None, None, "シート名", no_cell=True)
     assert spec.cell is not None
     row, column = cell_position(spec.cell)
-    return Located(book.sheets[record.sheet].shown(row, column), record.sheet, row, column, spec.cell)
+    return book.sheets[record.sheet].shown(row, column), Place(record.sheet, row, column, spec.cell)
 
 
 def _from_names(key: str, spec: ValueSource, reading: Reading) -> None:
@@ -96,11 +99,11 @@ def _from_names(key: str, spec: ValueSource, reading: Reading) -> None:
     assert spec.pattern is not None
     pattern = re.compile(spec.pattern)
     for record in reading.records:
-        name = record.values["name"]
-        text = "" if name.raw is None else str(name.raw)
+        raw = record.raw.get("name")
+        text = "" if raw is None else str(raw)
         match = pattern.search(text)
         if match is None:
             continue
-        record.values[key] = Located(matched_value(match, key), name.sheet, name.row, name.column, name.label)
-        cleaned = (text[: match.start()] + text[match.end() :]).strip()
-        record.values["name"] = Located(cleaned, name.sheet, name.row, name.column, name.label)
+        record.raw[key] = matched_value(match, key)
+        record.places[key] = record.places["name"]
+        record.raw["name"] = (text[: match.start()] + text[match.end() :]).strip()

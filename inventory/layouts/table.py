@@ -7,12 +7,14 @@ while another cell does. Text cells merged down several rows (課, 分類) count
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import fnmatch
+import re
+from collections.abc import Callable
 
-from inventory.layouts.book import Book, Sheet, column_index, column_letter
-from inventory.layouts.headings import column_headings, find_column
+from inventory.layouts.book import Book, Sheet, column_index
+from inventory.layouts.headings import Headings, column_headings, find_column
 from inventory.layouts.model import PER_SURVEY_FIELDS, Layout, TableSpec
-from inventory.layouts.records import Located, Reading, TaskRecord
+from inventory.layouts.records import Place, Reading, TaskRecord
 from inventory.survey.schema import nfkc_key
 
 # Text fields a merged cell may cover for several tasks; a merged number is never copied.
@@ -34,6 +36,7 @@ def _columns(
 ) -> dict[str, tuple[int, str]] | None:
     """field → (column, heading as written); None when the sheet does not fit (reported if strict)."""
     headings = column_headings(sheet, table.header_rows)
+    keyed = Headings.of(headings)
     columns: dict[str, tuple[int, str]] = {}
     missing: list[tuple[str, str]] = []
     for name, (key, heading, letter) in _wanted(layout).items():
@@ -43,7 +46,7 @@ def _columns(
             columns[name] = (index, shown)
             continue
         assert heading is not None  # the model's check: heading or column
-        found = find_column(headings, heading)
+        found = find_column(keyed, heading)
         if found.index is None:
             missing.append((f"{key}.heading", found.problem or ""))
         else:
@@ -70,33 +73,43 @@ def read_table(book: Book, sheet: Sheet, layout: Layout, reading: Reading, *, st
     if columns is None:
         return
     reading.sheets_read.append(sheet.name or "")
-    skip = [nfkc_key(p) for p in table.skip_names]
+    skip = _skipper(table.skip_names)
     start = (table.data_start_row or max(table.header_rows) + 1) - 1
     name_at = columns["name"][0]
+    places = {name: Place(sheet.name, None, index, heading) for name, (index, heading) in columns.items()}
+    plain = [(name, index) for name, (index, _) in columns.items() if not (sheet.merged and name in _FILLED)]
+    filled = [(name, index) for name, (index, _) in columns.items() if sheet.merged and name in _FILLED]
     for row in range(start, len(sheet.rows)):
-        values = {
-            name: Located(
-                sheet.shown(row, index) if name in _FILLED else sheet.value(row, index),
-                sheet.name, row, index, heading or f"{column_letter(index)}列",
-            )
-            for name, (index, heading) in columns.items()
-        }  # fmt: skip
-        if all(v.raw is None or (isinstance(v.raw, str) and not v.raw.strip()) for v in values.values()):
+        cells = sheet.rows[row]
+        width = len(cells)
+        raw = {name: (cells[i] if i < width and cells[i] != "" else None) for name, i in plain}
+        raw.update((name, sheet.shown(row, i)) for name, i in filled)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
         if _skipped(sheet, row, name_at, skip):
             continue
-        reading.records.append(TaskRecord(sheet.name, row, values))
+        reading.records.append(TaskRecord(sheet.name, row, raw, places))
 
 
-def _skipped(sheet: Sheet, row: int, name_at: int, patterns: list[str]) -> bool:
+def _skipped(sheet: Sheet, row: int, name_at: int, skip: Callable[[object], bool]) -> bool:
     """A notes or total row: its name matches, or its name is blank and another cell matches."""
     name = sheet.value(row, name_at)
     if name is not None and str(name).strip():
-        return _matches(name, patterns)
+        return skip(name)
     cells = sheet.rows[row] if row < len(sheet.rows) else []
-    return any(isinstance(c, str) and c.strip() and _matches(c, patterns) for c in cells)
+    return any(isinstance(c, str) and c.strip() and skip(c) for c in cells)
 
 
-def _matches(value: object, patterns: list[str]) -> bool:
-    key = nfkc_key(str(value))
-    return any(fnmatchcase(key, p) for p in patterns)
+def _skipper(patterns: list[str]) -> Callable[[object], bool]:
+    """Whether a name matches a skip pattern (合計, ※*), each distinct name worked out once."""
+    matcher = re.compile("|".join(fnmatch.translate(nfkc_key(p)) for p in patterns)) if patterns else None
+    cache: dict[str, bool] = {}
+
+    def skip(value: object) -> bool:
+        text = str(value)
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = matcher is not None and matcher.match(nfkc_key(text)) is not None
+        return found
+
+    return skip

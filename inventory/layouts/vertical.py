@@ -10,7 +10,7 @@ from __future__ import annotations
 from inventory.layouts.book import Book, Sheet, cell_position, column_index
 from inventory.layouts.headings import find_label, value_column
 from inventory.layouts.model import PER_SURVEY_FIELDS, Layout
-from inventory.layouts.records import Located, Reading, TaskRecord
+from inventory.layouts.records import Place, Reading, TaskRecord
 
 
 def _wanted(layout: Layout) -> dict[str, tuple[str, str | None, str | None]]:
@@ -29,12 +29,13 @@ def read_vertical(book: Book, sheet: Sheet, layout: Layout, reading: Reading, *,
     spec = layout.vertical
     label_at = column_index(spec.label_column) if spec and spec.label_column else None
     given_value = column_index(spec.value_column) if spec and spec.value_column else None
-    found: dict[str, Located] = {}
+    raw: dict[str, object] = {}
+    places: dict[str, Place] = {}
     missing: list[tuple[str, str]] = []
     for name, (key, label, ref) in _wanted(layout).items():
         if ref is not None:
             row, column = cell_position(ref)
-            found[name] = Located(sheet.shown(row, column), sheet.name, row, column, ref)
+            raw[name], places[name] = sheet.shown(row, column), Place(sheet.name, row, column, ref)
             continue
         assert label is not None  # the model's check: label or cell
         hit = find_label(sheet, label, label_at)
@@ -42,14 +43,15 @@ def read_vertical(book: Book, sheet: Sheet, layout: Layout, reading: Reading, *,
             missing.append((f"{key}.label", hit.problem or ""))
             continue
         column = value_column(sheet, hit.index, hit.column, given_value)
-        found[name] = Located(sheet.shown(hit.index, column), sheet.name, hit.index, column, label)
-    if missing and not strict and "name" not in found:
+        raw[name] = sheet.shown(hit.index, column)
+        places[name] = Place(sheet.name, hit.index, column, label)
+    if missing and not strict and "name" not in places:
         return  # a table of contents, a cover, an instructions sheet
     for key, problem in missing:
         reading.mismatch(book, key, problem, sheet.name)
     if missing:
         return
-    if all(v.raw is None or (isinstance(v.raw, str) and not v.raw.strip()) for v in found.values()):
+    if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
         return  # a blank copy of the form
     reading.sheets_read.append(sheet.name or "")
-    reading.records.append(TaskRecord(sheet.name, found["name"].row or 0, found))
+    reading.records.append(TaskRecord(sheet.name, places["name"].row or 0, raw, places))

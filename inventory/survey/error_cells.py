@@ -57,6 +57,14 @@ def display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
+LINE_HEIGHT = 15  # points of one line of 11-point text
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """Printed lines of wrapped text in a column `width` characters wide (Excel does not grow rows)."""
+    return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines()) or 1
+
+
 def _number_format(value: object) -> str | None:
     if isinstance(value, datetime):
         return "yyyy/m/d h:mm" if value.time() != time(0) else "yyyy/m/d"

@@ -28,7 +28,15 @@ from typing import Any
 import xlsxwriter
 
 from inventory.errors import RowError
-from inventory.survey.error_cells import Formats, describe, display_width, print_one_page_wide, write_value
+from inventory.survey.error_cells import (
+    LINE_HEIGHT,
+    Formats,
+    describe,
+    display_width,
+    print_one_page_wide,
+    wrapped_lines,
+    write_value,
+)
 from inventory.survey.error_list import write_cover, write_error_list
 from inventory.survey.schema import COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
 
@@ -36,7 +44,6 @@ MESSAGES_HEADER = "エラー内容"
 ROWS_NOTE = "赤いセルを直してください（エラーの一覧は「エラー一覧」シート）。直したら、このファイルをそのまま返送してください。"
 MAX_WIDTH = 40
 MESSAGES_WIDTH = 60
-LINE_HEIGHT = 15
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 AUTHOR = "dx-task-inventory"
@@ -55,6 +62,7 @@ def write_error_workbook(
     source_name: str = "",
     header_row: int | None = None,
     cover: Mapping[str, object] | None = None,
+    errors_only: bool = False,
 ) -> Path:
     """Write the department's rows with the bad cells marked, its 表紙 and a list of all errors.
 
@@ -87,10 +95,11 @@ def write_error_workbook(
         unplaced = [e for e in errors if e.row is None or e.row not in shown]
         write_error_list(
             wb.add_worksheet(ERRORS_SHEET), formats, headers=headers, errors=errors, unplaced=unplaced,
-            source_name=source_name, rows_sheet=name, fixable_here=bool(rows),
+            source_name=source_name, rows_sheet=name, fixable_here=bool(rows), in_original=errors_only,
         )  # fmt: skip
-        write_cover(wb.add_worksheet(COVER_SHEET), formats, cover or {}, errors)
-        _write_rows_sheet(wb.add_worksheet(name), formats, headers, rows, errors, max(top, 1) - 1)
+        if not errors_only:  # a file read through a layout is fixed in the original, not here
+            write_cover(wb.add_worksheet(COVER_SHEET), formats, cover or {}, errors)
+            _write_rows_sheet(wb.add_worksheet(name), formats, headers, rows, errors, max(top, 1) - 1)
         wb.close()
         os.replace(partial, path)
     finally:
@@ -169,7 +178,7 @@ def _write_rows_sheet(
         if row_errors:
             text = "\n".join(describe(e) for e in row_errors)
             formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
-            ws.set_row(r, LINE_HEIGHT * _lines(text, MESSAGES_WIDTH))  # Excel does not grow it
+            ws.set_row(r, LINE_HEIGHT * wrapped_lines(text, MESSAGES_WIDTH))  # Excel does not grow it
 
     for c, w in enumerate(widths):
         if c != messages_col:
@@ -178,11 +187,6 @@ def _write_rows_sheet(
     ws.freeze_panes(header_at + 1, 0)
     ws.autofilter(header_at, 0, max(last, header_at + 1), messages_col)
     print_one_page_wide(ws, first_row=0, last_row=last, last_col=messages_col, header_row=header_at)
-
-
-def _lines(text: str, width: int) -> int:
-    """Printed lines of wrapped text in a column `width` characters wide."""
-    return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines())
 
 
 def is_untouched_error_workbook(path: Path) -> bool:

@@ -1,122 +1,116 @@
-"""`dxi layout suggest` run as a person runs it, on workbooks laid out as municipalities publish them."""
+"""`dxi layout save | list | show`, `dxi ingest --layout`, `dxi campaign open --layout` and the inbox."""
 
 from __future__ import annotations
 
-import tomllib
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.flows.cli_runner import assert_not_imported, dxi
-from tests.inventory.layouts import families
+from flows.inbox_scan import inbox_scan
+from inventory.db.engine import engine_for, session_scope
+from inventory.db.repository import list_tasks
+from inventory.settings import get_settings
+from tests.flows import cli_runner
+from tests.inventory.layouts.books import HOURS_LAYOUT, VERTICAL_LAYOUT, hours_table, vertical_forms
 
 
-def _row(out: str, *cells: str) -> bool:
-    """Whether one line of the printed table holds all `cells`, left to right."""
-    for line in out.splitlines():
-        at = 0
-        for cell in cells:
-            at = line.find(cell, at)
-            if at < 0:
-                break
-            at += len(cell)
-        else:
-            return True
-    return False
+def dxi(*args: str) -> tuple[int, str]:
+    """Run dxi; the output with rich's line wrapping undone, so messages can be matched whole."""
+    code, out = cli_runner.dxi(*args)
+    return code, out.replace("\n", "")
 
 
-def test_suggest_prints_each_mapped_field_with_its_heading_and_writes_the_layout(tmp_path: Path) -> None:
-    family = families.horizontal_table(tmp_path)
-    code, out = dxi("layout", "suggest", str(family.path), "-o", str(tmp_path / "様式.toml"))
-    assert code == 0, out
-    assert "表（1行に1業務）" in out and "シート 調査票 / 見出し 4〜5行目 / 業務は 6行目から" in out
-    assert _row(out, "業務名", "事務事業名", "5", "B")
-    assert _row(out, "年間件数", "処理件数 年間", "5", "D", "件")
-    assert _row(out, "1件当たり処理時間", "1件あたり処理時間（分）", "5", "F", "分")
-    assert _row(out, "年間時間", "年間処理時間", "5", "G", "時間")
-    assert "課: 調査票 B2 の「税務課」" in out
-    assert "年度: ファイル名の「R6」（例: 2024年度）" in out
-    assert "「処理件数 月平均」（調査票 E5）— 年間の値ではありません" in out
-    assert "定型性・判断の有無・入力媒体 は見つかりませんでした" in out
-    assert "次に: dxi ingest R6_業務量調査票_税務課.xlsx --layout 様式.toml" in out
-    layout = tomllib.loads((tmp_path / "様式.toml").read_text(encoding="utf-8"))
-    assert layout["table"]["header_rows"] == [4, 5]
+def table_rows(out: str) -> list[list[str]]:
+    """The cells of a rich table as printed, one list per line."""
+    return [[c.strip() for c in line.strip()[1:-1].split(line.strip()[0])] for line in out.splitlines()
+            if line.strip()[:1] in ("┃", "│")]  # fmt: skip
 
 
-def test_suggest_names_each_field_it_could_not_map_and_what_to_edit(tmp_path: Path) -> None:
-    family = families.staff_share_table(tmp_path)
-    code, out = dxi("layout", "suggest", str(family.path))
-    assert code == 0, out
-    assert _row(out, "従事職員数", "担当職員数", "1", "C")
-    assert "見つからなかった項目: 年間時間 — 年間の時間か人工で読むならその見出しを heading に書きます" in out
-    assert '（担当職員数が 0.5 人のような配分なら unit = "人工"）' in out
-    text = out[out.index("# 様式ファイル") :]  # without -o the layout follows the report
-    assert tomllib.loads(text)["fields"]["staff_count"] == {"heading": "担当職員数"}
+def _layout_file(tmp_path: Path, text: str = HOURS_LAYOUT, name: str = "様式.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-def test_suggest_on_vertical_forms_reports_the_label_and_value_columns(tmp_path: Path) -> None:
-    family = families.vertical_forms(tmp_path)
-    code, out = dxi("layout", "suggest", str(family.path), "-o", str(tmp_path / "業務説明表.toml"))
-    assert code == 0, out
-    assert "縦型の様式（項目名と記載内容、1シートに1業務）" in out
-    assert "シート 業務01、業務02、業務03（3業務）/ 項目名 B列・記載内容 C列" in out
-    assert _row(out, "年間時間", "業務量（時間） 年間総計", "15", "C", "時間")
-    assert "課: 項目「所管部署」" in out
-    assert "「目次」（シート）— 業務の様式ではないシートです" in out
-    assert "読み取った業務の例: 住民票の写し等の交付、印鑑登録証明書の交付、国民健康保険の資格取得届" in out
+def test_save_list_show(tmp_path: Path) -> None:
+    code, out = dxi("layout", "save", str(_layout_file(tmp_path)), "--name", "テスト市")
+    home = get_settings().home
+    assert code == 0
+    assert (
+        f"様式「テスト市」を保存しました: {home / 'layouts' / 'テスト市.toml'}（表（1行に1業務）、項目 4 件）"
+        in out
+    )
+    assert "使い方: dxi ingest 回収/ --layout テスト市" in out
+    dxi("layout", "save", str(_layout_file(tmp_path, VERTICAL_LAYOUT, "v.toml")), "--name", "業務説明表")
+    code, out = cli_runner.dxi("layout", "list")
+    assert code == 0 and "様式（3 件）" in out
+    assert table_rows(out) == [
+        ["名前", "様式", "形式", "項目", "状態"],
+        ["標準", "本製品の業務量調査票", "表", "", "組み込み"],
+        ["テスト市", "テスト市 業務量調査票", "表", "4", "使えます"],
+        ["業務説明表", "業務説明表", "縦型", "3", "使えます"],
+    ]
+    code, out = cli_runner.dxi("layout", "show", "テスト市")
+    assert code == 0 and out.strip() == HOURS_LAYOUT.strip()
+    code, out = dxi("layout", "show", "標準")
+    assert code == 0 and "本製品の業務量調査票（dxi template で作成）" in out
 
 
-@pytest.mark.parametrize(
-    "build", [families.hours_table, families.person_effort_table, families.before_after_table]
-)
-def test_suggest_reads_every_table_of_hours_without_anything_left_to_fill_in(tmp_path: Path, build) -> None:
-    code, out = dxi("layout", "suggest", str(build(tmp_path).path), "-o", str(tmp_path / "様式.toml"))
-    assert code == 0, out
-    assert "見つからなかった項目" not in out and "要確認 —" not in out
-
-
-def test_suggest_refuses_a_missing_or_broken_file_in_japanese(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, out = dxi("layout", "suggest", "ない.xlsx")
-    assert code == 2 and "ない.xlsx が見つかりません" in out
-    Path("壊れた.xlsx").write_bytes(b"not a workbook")
-    code, out = dxi("layout", "suggest", "壊れた.xlsx")
-    assert code == 2 and "エラー:" in out and "Excelファイルではありません" in out
-
-
-def test_layout_is_in_the_help_and_suggest_loads_no_prefect(tmp_path: Path) -> None:
-    code, out = dxi("--help")
-    assert code == 0 and "layout" in out
-    code, out = dxi("layout", "--help")
-    assert code == 0 and "suggest" in out
-    code, out = dxi("layout", "suggest", "--help")
-    assert code == 0 and "例: dxi layout suggest" in out
-    family = families.hours_table(tmp_path)
-    assert_not_imported(tmp_path, ["layout", "suggest", str(family.path)])
+def test_a_bad_layout_is_refused_naming_each_key(tmp_path: Path) -> None:
+    bad = _layout_file(
+        tmp_path, HOURS_LAYOUT.replace("[table]", "[table]\nheader = 4").replace('"件"', '"件数"')
+    )
+    code, out = dxi("layout", "save", str(bad), "--name", "x")
+    assert code == 2
+    assert "エラー: 様式.toml: 様式の内容に誤りがあります（2件）" in out
+    assert "table.header: 知らない項目です（使える項目: header_rows, data_start_row, skip_names）" in out
+    assert "fields.annual_volume.unit: 「件数」は使えない単位です" in out
+    assert dxi("layout", "show", "x") == (
+        2, "エラー: 様式「x」は保存されていません（保存済み: 標準）。ファイルを使うときは .toml のパスを指定してください"
+    )  # fmt: skip
 
 
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
-def test_suggest_then_ingest_as_a_person_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The survey with merged headings unedited, the 事務分担表 after its one-line edit: tasks and hours."""
-    monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.chdir(tmp_path)
-    survey, shares = families.horizontal_table(tmp_path), families.staff_share_table(tmp_path)
+def test_ingest_with_a_layout_prints_each_file_and_its_departments(tmp_path: Path) -> None:
     assert dxi("init")[0] == 0
-    assert dxi("layout", "suggest", survey.path.name, "-o", "税務課様式.toml")[0] == 0
-    code, out = dxi("ingest", survey.path.name, "--layout", "税務課様式.toml")
+    dxi("layout", "save", str(_layout_file(tmp_path)), "--name", "テスト市")
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    (folder / "調査票.xlsx").write_bytes(hours_table())
+    code, out = cli_runner.dxi("ingest", str(folder), "--layout", "テスト市")
     assert code == 0, out
-    assert _row(out, survey.path.name, "受理", "税務課", "2024", "6")
-    assert dxi("layout", "suggest", shares.path.name, "-o", "分担表様式.toml")[0] == 0
-    edited = families.apply_edit(Path("分担表様式.toml").read_text(encoding="utf-8"), shares.edit or ("", ""))
-    Path("分担表様式.toml").write_text(edited, encoding="utf-8")
-    code, out = dxi("ingest", shares.path.name, "--layout", "分担表様式.toml")
-    assert code == 0, out
-    assert _row(out, shares.path.name, "受理", "総務課、企画課", "2024", "3")
-    code, out = dxi("tasks")
-    assert code == 0, out
-    assert _row(out, "税務課", "住民税申告書の受付", "3,600", "20", "1,200.0")
-    assert _row(out, "税務課", "課内会議資料の作成", "1.7")  # 1時間44分 in 年間処理時間
-    assert _row(out, "総務課", "文書の収受と発送", "960.0")  # 0.5 人工 × 1,920 h
+    assert ["調査票.xlsx", "受理", "課税課、市民課", "2024", "3", "0", "0"] in table_rows(out)
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        assert sorted(t.department for t in list_tasks(session=session)) == ["市民課", "課税課", "課税課"]
+    code, out = dxi("ingest", str(folder), "--layout", "ない様式")
+    assert code == 2 and "エラー: 様式「ない様式」は保存されていません（保存済み: 標準、テスト市）" in out
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_campaign_open_with_a_layout_and_the_inbox_reads_through_it(tmp_path: Path) -> None:
+    assert dxi("init")[0] == 0
+    depts = tmp_path / "課一覧.csv"
+    depts.write_text("課\n税務課\n", encoding="utf-8")
+    open_args = ("campaign", "open", "--fy", "2024", "--deadline", "2024-06-30", "--depts", str(depts))
+    code, out = dxi(*open_args, "--layout", "業務説明表")
+    assert code == 2 and "様式「業務説明表」は保存されていません" in out
+    code, out = dxi(*open_args, "--layout", "様式.toml")
+    assert code == 2 and "調査で使う様式は保存済みの名前で指定してください" in out
+    dxi("layout", "save", str(_layout_file(tmp_path, VERTICAL_LAYOUT)), "--name", "業務説明表")
+    code, out = dxi(*open_args, "--layout", "業務説明表")
+    assert code == 0 and "受付フォルダに届いた独自様式のファイルは様式「業務説明表」で読みます" in out
+
+    inbox = get_settings().inbox_dir
+    (inbox / "税務課_業務説明表.xlsx").write_bytes(vertical_forms())
+    stamp = time.time() - 60
+    os.utime(inbox / "税務課_業務説明表.xlsx", (stamp, stamp))
+    summary = inbox_scan.fn(inbox=str(inbox))
+    assert [(f.file, f.status) for f in summary.files] == [("税務課_業務説明表.xlsx", "accepted")]
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        assert [(t.name, t.annual_hours) for t in list_tasks(session=session)] == [
+            ("住民税の賦課決定", 71.0), ("軽自動車税の減免", pytest.approx(1.7333, abs=1e-3)),
+        ]  # fmt: skip

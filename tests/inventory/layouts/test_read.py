@@ -21,7 +21,7 @@ def read(data: bytes, layout_text: str, file_name: str = "調査.xlsx") -> Readi
 
 
 def raw(reading: Reading) -> list[dict[str, object]]:
-    return [{k: v.raw for k, v in r.values.items()} for r in reading.records]
+    return [dict(r.raw) for r in reading.records]
 
 
 def test_a_table_under_a_title_block_with_merged_two_row_headings_notes_and_a_total() -> None:
@@ -35,9 +35,9 @@ def test_a_table_under_a_title_block_with_merged_two_row_headings_notes_and_a_to
         {"name": "住民票の写し交付", "department": "市民課", "annual_volume": "12,000", "minutes_per_case": 5,
          "staff_count": "3人", "fiscal_year": "令和6年度"},
     ]  # fmt: skip
-    first = reading.records[0].values
-    assert (first["annual_volume"].label, first["annual_volume"].cell) == ("業務量 年間処理件数", "B6")
-    assert (first["name"].sheet, first["name"].row) == ("調査票", 5)
+    first = reading.records[0]
+    assert (first.at("annual_volume").label, first.at("annual_volume").cell) == ("業務量 年間処理件数", "B6")
+    assert (first.at("name").sheet, first.at("name").row) == ("調査票", 5)
 
 
 def test_vertical_forms_one_task_per_sheet_toc_and_blank_copy_left_out() -> None:
@@ -50,7 +50,7 @@ def test_vertical_forms_one_task_per_sheet_toc_and_blank_copy_left_out() -> None
         {"name": "軽自動車税の減免", "annual_hours": "1時間44分", "staff_count": "0.5", "department": "税務課",
          "fiscal_year": "令和6年度"},
     ]  # fmt: skip
-    hours = reading.records[0].values["annual_hours"]
+    hours = reading.records[0].at("annual_hours")
     assert (hours.sheet, hours.cell, hours.label) == ("業務1", "C12", "業務量（時間） 年間総計")
 
 
@@ -155,7 +155,7 @@ def test_a_csv_reads_through_a_table_layout() -> None:
     layout += 'annual_hours = { heading = "年間時間" }\n[department]\nsource = "column"\nheading = "課"\n'
     reading = read(text.encode("cp932"), layout, "税務課.csv")
     assert raw(reading) == [{"name": "住民税賦課", "annual_hours": "120", "department": "税務課"}]
-    assert reading.records[0].values["name"].sheet is None
+    assert reading.records[0].at("name").sheet is None
 
 
 def test_an_unreadable_file_is_one_file_level_problem() -> None:
