@@ -26,7 +26,7 @@ from inventory.layouts.store import (
 )
 from inventory.layouts.suggest import suggest_layout
 from inventory.layouts.suggest_toml import render
-from inventory.layouts.suggestion import Source, Suggestion
+from inventory.layouts.suggestion import Source, Suggestion, printable
 from inventory.layouts.vocabulary import FIELD_LABELS
 
 layout_app = JaTyper(
@@ -44,7 +44,9 @@ _UNIT_FROM = {"見出し": "見出しから", "値": "値の書き方から", "�
 
 
 def _say(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    """Print a line of the report; a control character from a cell is shown as ?."""
+    shown = "\n".join(printable(line) for line in text.split("\n"))
+    console.print(shown, markup=False, highlight=False, soft_wrap=True)
 
 
 def _where(s: Suggestion) -> str:
@@ -77,7 +79,7 @@ def _report(s: Suggestion) -> None:
     if s.header_rows or s.label_column:
         _say(_where(s))
     rows = [
-        {"項目": FIELD_LABELS.get(g.field, g.field), "見出し": g.heading, "シート": g.sheet, "行": g.row,
+        {"項目": FIELD_LABELS.get(g.field, g.field), "見出し": printable(g.heading), "シート": printable(g.sheet), "行": g.row,
          "列": g.column, "単位": g.unit or "", "単位の根拠": _UNIT_FROM[g.unit_from],
          "確かさ": "似た見出し（要確認）" if g.score < 100 else ""}
         for g in s.fields

@@ -3,7 +3,8 @@
 The file is opened by the layout reader's opener (`inventory.layouts.book`), so a layout
 suggestion refuses the same empty, encrypted, corrupt and zip-bomb files as the intake,
 and sees a merged area as the clerk does: its top-left value in every cell it covers.
-Row i of `Grid.rows` is Excel row i + 1, column j is column j + 1.
+Row i of `Grid.rows` is Excel row i + 1, column j is column j + 1. Only the top `MAX_ROWS`
+rows are kept: the headings, the first tasks and the 合計 of any real survey are there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from inventory.errors import UnreadableFileError
 from inventory.layouts.book import Sheet, read_book_bytes
 
 MAX_MERGE = (200, 100)  # rows, columns: a merge over a whole column is not a heading
+MAX_ROWS = 5000  # a layout shows in its top rows; a 100,000-row sheet is guessed from these
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,17 @@ def _blank(value: object) -> object:
 
 
 def _grid(sheet: Sheet) -> Grid:
-    height, width = len(sheet.rows), sheet.width
+    """The sheet's top rows, each merged area filled with its top-left value."""
+    rows = [[_blank(v) for v in row] for row in sheet.rows[:MAX_ROWS]]
     for top, left, bottom, right in sheet.merged:
-        height = max(height, min(bottom, top + MAX_MERGE[0]) + 1)
-        width = max(width, min(right, left + MAX_MERGE[1]) + 1)
-    rows = [[_blank(sheet.shown(r, c)) for c in range(width)] for r in range(height)]
+        if top >= MAX_ROWS:
+            continue
+        value = sheet.value(top, left)
+        for r in range(top, min(bottom, top + MAX_MERGE[0], MAX_ROWS - 1) + 1):
+            rows.extend([] for _ in range(r + 1 - len(rows)))
+            row = rows[r]
+            end = min(right, left + MAX_MERGE[1])
+            row.extend([None] * (end + 1 - len(row)))
+            for c in range(left, end + 1):
+                row[c] = _blank(value)
     return Grid(sheet.name or "", rows)

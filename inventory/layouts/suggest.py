@@ -16,6 +16,7 @@ from pathlib import Path
 from inventory.layouts.book import column_letter
 from inventory.layouts.scan import Book, Grid
 from inventory.layouts.suggest_sources import (
+    DEFAULT_SKIP,
     department_source,
     find_year,
     is_skipped,
@@ -49,7 +50,7 @@ def suggest_layout(book: Book) -> Suggestion:
 
 
 def _nothing(book: Book) -> Suggestion:
-    suggestion = Suggestion(book.file_name, _stem(book), "table", [])
+    suggestion = Suggestion(book.file_name, _stem(book), "table", [], skip_names=list(DEFAULT_SKIP))
     suggestion.missing.append(
         Missing("name", "業務名と件数・時間の見出しが見つかりません。header_rows と fields を書いてください")
     )
@@ -78,15 +79,21 @@ def _title(grid: Grid, above: int) -> str | None:
 
 
 def _sheet_patterns(book: Book, chosen: list[Grid]) -> tuple[list[str], list[str]]:
-    """include / exclude for the chosen sheets: a common prefix with *, else their names."""
-    if len(book.sheets) == 1:
-        return [], []
+    """include / exclude for the chosen sheets, so next year's file with more sheets reads too.
+
+    One sheet among several: its name. Several with a common prefix (業務01, 業務02): the
+    prefix and *. Else every sheet but the others (目次, 記入例 …).
+    """
     names = [g.name for g in chosen]
-    prefix = re.sub(r"[\d\s_\-（(]+$", "", os.path.commonprefix(names)) if len(names) > 1 else ""
-    include = [f"{prefix}*"] if prefix else names
     others = [g.name for g in book.sheets if g not in chosen]
-    exclude = [n for n in others if any(fnmatch.fnmatchcase(n, p) for p in include)]
-    return include, exclude
+    if not others:
+        return [], []
+    if len(names) == 1:
+        return names, []
+    prefix = re.sub(r"[\d\s_\-（(]+$", "", os.path.commonprefix(names))
+    if not prefix:
+        return [], others
+    return [f"{prefix}*"], [n for n in others if fnmatch.fnmatchcase(n, f"{prefix}*")]
 
 
 def _table(book: Book, tables: list[tuple[Grid, Header]]) -> Suggestion:
@@ -116,13 +123,17 @@ def _table(book: Book, tables: list[tuple[Grid, Header]]) -> Suggestion:
 
 
 def _vertical(book: Book, verticals: list[tuple[Grid, Vertical]]) -> Suggestion:
-    first, form = verticals[0]
-    chosen = [g for g, v in verticals if v.label_col == form.label_col and v.value_col == form.value_col]
+    form = verticals[0][1]
+    same = [g for g, v in verticals if (v.label_col, v.value_col) == (form.label_col, form.value_col)]
+    chosen = [g for g in same if names([g], form)] or same  # not a blank copy of the form
+    first = chosen[0]
     fields, left_out = map_labels(chosen, form)
     include, exclude = _sheet_patterns(book, chosen)
     task_names = names(chosen, form)
     left_out += [
-        LeftOut(g.name, "シート", "業務の様式ではないシートです") for g in book.sheets if g not in chosen
+        LeftOut(g.name, "シート", "記入のない様式です" if g in same else "業務の様式ではないシートです")
+        for g in book.sheets
+        if g not in chosen
     ]
     suggestion = Suggestion(
         book.file_name,

@@ -57,10 +57,12 @@ def _labelled(grid: Grid, rows: range, labels: frozenset[str]) -> tuple[int, int
     return None
 
 
-def _places(book: Book, first: Grid, above: int) -> list[tuple[Grid, range]]:
-    """Where file-wide labels sit: cover sheets (表紙 …) and the rows above the table."""
-    covers = [(g, range(min(len(g.rows), 40))) for g in book.sheets if g is not first and g.name == "表紙"]
-    return [*covers, (first, range(min(above, len(first.rows))))]
+def _places(book: Book, first: Grid, above: int, sheets: list[Grid]) -> list[tuple[Grid, range]]:
+    """Where file-wide labels sit: a 表紙 first, the rows above the table, then other sheets (目次 …)."""
+    top = (first, range(min(above, len(first.rows))))
+    others = sorted((g for g in book.sheets if g not in sheets), key=lambda g: g.name != "表紙")
+    covers = [(g, range(min(len(g.rows), 40))) for g in others]
+    return [*covers[:1], top, *covers[1:]]
 
 
 def _column(heading: str, vertical: bool) -> Source:
@@ -82,7 +84,7 @@ def department_source(
         return _column(heading, vertical)
     if source := _from_names(names):
         return source
-    for grid, rows in _places(book, first, above):
+    for grid, rows in _places(book, first, above, sheets):
         if found := _labelled(grid, rows, DEPARTMENT_LABELS):
             r, c, value = found
             where = f"{grid.name} {cell_name(r, c)}".strip()
@@ -130,7 +132,7 @@ def year_source(
     """Where each task's 年度 comes from."""
     if heading:
         return _column(heading, vertical)
-    for grid, rows in _places(book, first, above):
+    for grid, rows in _places(book, first, above, sheets):
         if (found := _labelled(grid, rows, YEAR_LABELS)) and isinstance(
             year := parse_fiscal_year(found[2]).value, int
         ):
@@ -143,7 +145,7 @@ def year_source(
         return Source("file_name", f"ファイル名の「{found_year[0]}」", example=found_year[1])
     if sheets and (found_year := find_year(sheets[0].name)):
         return Source("sheet_name", f"シート名の「{found_year[0]}」", example=found_year[1])
-    for grid, rows in _places(book, first, above):
+    for grid, rows in _places(book, first, above, sheets):
         for r in rows:
             for c, value in enumerate(grid.rows[r]):
                 if isinstance(value, str) and (found_year := find_year(value)):

@@ -13,7 +13,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Item, Table
 
-from inventory.layouts.suggestion import FieldGuess, Source, Suggestion
+from inventory.layouts.suggestion import FieldGuess, Source, Suggestion, printable
 from inventory.layouts.vocabulary import DEFAULT_UNITS, FIELD_LABELS
 
 _UNIT_NOTES = {
@@ -31,7 +31,7 @@ def _commented(table: Table | tomlkit.TOMLDocument, key: str, value: Any, commen
     table.add(key, value)
     if comment:
         item: Item = table[key]
-        item.comment(comment)
+        item.comment(printable(comment))
 
 
 def _inline(**values: Any) -> Any:
@@ -41,7 +41,9 @@ def _inline(**values: Any) -> Any:
 
 
 def _header(doc: tomlkit.TOMLDocument, s: Suggestion) -> None:
-    doc.add(tomlkit.comment(f"様式ファイル: dxi layout suggest が {s.file_name} から推定しました。"))
+    doc.add(
+        tomlkit.comment(printable(f"様式ファイル: dxi layout suggest が {s.file_name} から推定しました。"))
+    )
     doc.add(tomlkit.comment("「要確認」の行を確かめ、違っていれば直してから使います:"))
     doc.add(tomlkit.comment("  dxi ingest ファイル --layout この様式.toml"))
     _commented(doc, "version", 1)
@@ -68,13 +70,12 @@ def _form(doc: tomlkit.TOMLDocument, s: Suggestion) -> None:
     table = tomlkit.table()
     if s.form == "table":
         table.comment('form = "table" のとき')
-        rows = (
-            "〜".join(str(r) for r in (s.header_rows[0], s.header_rows[-1]))
-            if len(s.header_rows) > 1
-            else s.header_rows[0]
-        )
         note = "見出しの行番号。2行以上はつなげて読む（結合セルは左上の値を使う）"
-        _commented(table, "header_rows", s.header_rows, f"{note}: {rows}行目")
+        if s.header_rows:
+            shown = "〜".join(dict.fromkeys(str(r) for r in (s.header_rows[0], s.header_rows[-1])))
+            _commented(table, "header_rows", s.header_rows, f"{note}: {shown}行目")
+        else:
+            _commented(table, "header_rows", [1], f"要確認: 見出しの行が見つかりません。{note}")
         if s.data_start_row is not None:
             _commented(table, "data_start_row", s.data_start_row, "最初の業務の行（省略時は見出しの次の行）")
         _commented(table, "skip_names", s.skip_names, "業務名がこれに当たる行は読まない（注記・合計行）")

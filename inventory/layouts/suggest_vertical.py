@@ -67,7 +67,8 @@ def _resolve_blocks(labels: list[Label]) -> list[Label]:
         key = heading_key(label.text)
         section = _section(labels, i)
         if key == _BLOCK_TOTAL and section is not None and section.match is not None:
-            field = "annual_volume" if section.match.field == "annual_volume" else "annual_hours"
+            counts = section.match.field == "annual_volume" or section.match.unit == "件"
+            field = "annual_volume" if counts else "annual_hours"
             unit = section.match.unit or DEFAULT_UNITS[field]
             resolved[i] = _as(label, HeadingMatch(field, 100.0, key, unit))
             at = labels.index(section)
@@ -112,43 +113,59 @@ def find_vertical(grid: Grid) -> Vertical | None:
     return best[1] if best else None
 
 
+def _qualified(form: Vertical, index: int) -> tuple[str, str | None]:
+    """The label as the layout names it, and its section: 年間総計 twice is 業務量（時間） 年間総計."""
+    label = form.labels[index]
+    key = heading_key(label.text)
+    if sum(heading_key(other.text) == key for other in form.labels) < 2:
+        return label.text, None
+    section = _section(list(form.labels), index)
+    if section is None:
+        return label.text, None
+    context = "".join(section.text.split())  # the reader splits a label's words at spaces
+    return f"{context} {label.text}", section.text
+
+
 def map_labels(grids: list[Grid], form: Vertical) -> tuple[list[FieldGuess], list[LeftOut]]:
     """The fields the form's labels give (first label per field), and the labels it leaves out."""
     first = grids[0]
     value_letter = column_letter(form.value_col)
     guesses: dict[str, FieldGuess] = {}
     left_out: list[LeftOut] = []
-    for label in form.labels:
+    for index, label in enumerate(form.labels):
         where = f"{first.name} {cell_name(label.row, form.label_col)}"
         match = label.match
+        text, section = _qualified(form, index)
         if match is None or match.field is None:
-            if match is not None or label.value is not None:
-                left_out.append(
-                    LeftOut(label.text, where, match.reason if match else "対応する項目がありません")
-                )
+            if match is not None or label.value not in (None, label.text):  # not a title merged across
+                left_out.append(LeftOut(text, where, match.reason if match else "対応する項目がありません"))
             continue
         if match.field in guesses:
-            left_out.append(
-                LeftOut(label.text, where, f"同じ項目に「{guesses[match.field].heading}」を使います")
-            )
+            left_out.append(LeftOut(text, where, f"同じ項目に「{guesses[match.field].heading}」を使います"))
             continue
-        unit, unit_from = _unit(match, _values(grids, form, label.text))
+        unit, unit_from = _unit(match, _values(grids, form, label.text, section))
         guesses[match.field] = FieldGuess(
-            match.field, label.text, first.name, label.row + 1, value_letter, unit, unit_from, match.score
+            match.field, text, first.name, label.row + 1, value_letter, unit, unit_from, match.score
         )
     return list(guesses.values()), left_out
 
 
-def _values(grids: list[Grid], form: Vertical, text: str) -> list[object]:
-    """The value beside `text` on each sheet."""
+def _values(grids: list[Grid], form: Vertical, text: str, section: str | None = None) -> list[object]:
+    """The value beside `text` (within `section`, when given) on each sheet."""
     values: list[object] = []
     for grid in grids:
+        current: str | None = None
         for r in range(min(len(grid.rows), FORM_ROWS)):
             label = grid.cell(r, form.label_col)
-            if isinstance(label, str) and label.strip() == text:
-                if (value := grid.cell(r, form.value_col)) is not None:
+            if not isinstance(label, str):
+                continue
+            value = grid.cell(r, form.value_col)
+            if label.strip() == text and (section is None or current == section):
+                if value is not None:
                     values.append(value)
                 break
+            if value is None:
+                current = label.strip()
     return values
 
 

@@ -6,10 +6,17 @@ suggest_sources), the TOML writer and the CLI; no logic beyond naming cells.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Form = Literal["table", "vertical"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: object) -> str:
+    """A cell's text fit for a TOML comment or a terminal line: control characters shown as ?."""
+    return _CONTROL.sub("?", str(text)).replace("\n", " ").replace("\t", " ")
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ _UNIT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"人月"), "人月"),
     (re.compile(r"^(時間|h|hr|hrs|時間/年|h/年)$", re.IGNORECASE), "時間"),
     (re.compile(r"^(分|min|分/件|分/回)$", re.IGNORECASE), "分"),
-    (re.compile(r"^(件|件/年|回|回/年|枚)$"), "件"),
+    (re.compile(r"^(件|件数|件/年|回|回数|回/年|枚)$"), "件"),
     (re.compile(r"^(%|割合)$"), "%"),
 )
 

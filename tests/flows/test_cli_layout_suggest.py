@@ -60,7 +60,7 @@ def test_suggest_on_vertical_forms_reports_the_label_and_value_columns(tmp_path:
     assert code == 0, out
     assert "縦型の様式（項目名と記載内容、1シートに1業務）" in out
     assert "シート 業務01、業務02、業務03（3業務）/ 項目名 B列・記載内容 C列" in out
-    assert _row(out, "年間時間", "年間総計", "11", "C", "時間")
+    assert _row(out, "年間時間", "業務量（時間） 年間総計", "15", "C", "時間")
     assert "課: 項目「所管部署」" in out
     assert "「目次」（シート）— 業務の様式ではないシートです" in out
     assert "読み取った業務の例: 住民票の写し等の交付、印鑑登録証明書の交付、国民健康保険の資格取得届" in out

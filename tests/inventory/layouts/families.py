@@ -11,83 +11,29 @@ layout when the file's wording is not the common one (None when it is).
    `person_effort_table` (人工, 【課名】 inside the task names), `before_after_table` (RPA導入効果:
    導入前・導入後・削減時間 under one merged heading), `staff_share_table` (担当職員数 as a share of
    a person-year: the one-line edit to 人工).
-3. `vertical_forms`: 業務説明表, one task per sheet after a 目次, 項目名 | 記載内容 and a volume
-   block 年間総計・通常期・繁忙期・閑散期 under 業務量（時間）.
+3. `vertical_forms` (families_forms.py): 総務省's 業務説明表, one task per sheet after a 目次, 項目名 | 記載内容 and
+   two blocks 年間総計・通常期・繁忙期・閑散期: 業務規模（件） and 業務量（時間）.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.worksheet import Worksheet
 
-HOURS_PER_PERSON_YEAR = 1920.0  # DOMAIN.md: 240 days × 8 h, the settings' default
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+from tests.inventory.layouts.families_forms import vertical_forms
+from tests.inventory.layouts.family_base import (
+    HOURS_PER_PERSON_YEAR,
+    Family,
+    Task,
+    apply_edit,
+    boxed,
+    head,
+    title,
+    widths,
+)
 
-
-@dataclass(frozen=True)
-class Task:
-    """A task the file holds, as it must be stored."""
-
-    department: str
-    name: str
-    fiscal_year: int
-    annual_hours: float
-    hours_after: float | None = None
-
-
-@dataclass(frozen=True)
-class Family:
-    """A built file, the tasks it holds, and the one-line edit its layout needs.
-
-    `edit` is (the start of the line to replace, the line that replaces it).
-    """
-
-    path: Path
-    tasks: list[Task]
-    edit: tuple[str, str] | None = None
-    sheets: list[str] = field(default_factory=list)
-
-
-def apply_edit(text: str, edit: tuple[str, str]) -> str:
-    """The layout text with the one line that starts with edit[0] replaced by edit[1]."""
-    lines = text.splitlines()
-    hits = [i for i, line in enumerate(lines) if line.startswith(edit[0])]
-    assert len(hits) == 1, f"one line should start with {edit[0]!r}: {hits}"
-    lines[hits[0]] = edit[1]
-    return "\n".join(lines) + "\n"
-
-
-def _head(ws: Worksheet, ref: str, text: str, merge: str | None = None) -> None:
-    ws[ref] = text
-    ws[ref].font = Font(bold=True)
-    ws[ref].fill = _HEAD_FILL
-    ws[ref].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    if merge:
-        ws.merge_cells(merge)
-
-
-def _boxed(ws: Worksheet, cells: str) -> None:
-    for row in ws[cells]:
-        for cell in row:
-            cell.border = _BOX
-
-
-def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
-
-
-def _title(ws: Worksheet, text: str, merge: str) -> None:
-    ws["A1"] = text
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(merge)
-
+__all__ = ["FAMILIES", "Family", "Task", "apply_edit"]
 
 # --- 1. a horizontal 業務量調査票 --------------------------------------------------------
 
@@ -117,7 +63,7 @@ def horizontal_table(folder: Path) -> Family:
     ws = wb.active
     assert ws is not None
     ws.title = "調査票"
-    _title(ws, "令和6年度 業務量調査票", "A1:I1")
+    title(ws, "令和6年度 業務量調査票", "A1:I1")
     ws["A2"], ws["B2"], ws["D2"], ws["E2"] = "所属", "税務課", "記入者", "税務 太郎"
     ws["A3"] = (
         "※ 1件あたり処理時間は分で記入してください。件数を数えられない業務は年間処理時間に記入してください。"
@@ -128,15 +74,15 @@ def horizontal_table(folder: Path) -> Family:
         ("F4", "1件あたり処理時間（分）", "F4:F5"), ("G4", "年間処理時間", "G4:G5"),
         ("H4", "従事人数", "H4:H5"), ("I4", "備考", "I4:I5"),
     ):  # fmt: skip
-        _head(ws, ref, text, merge)
+        head(ws, ref, text, merge)
     for i, row in enumerate(_SURVEY_ROWS, start=1):
         ws.append([i, *row])
     total = 6 + len(_SURVEY_ROWS)
     ws.append([None, "合計", None, f"=SUM(D6:D{total - 1})", None, None, None, f"=SUM(H6:H{total - 1})"])
     ws.append([])
     ws.append([None, "※ 処理件数は令和5年度の実績です。"])
-    _boxed(ws, f"A4:I{total}")
-    _widths(ws, {"A": 5, "B": 26, "C": 30, "D": 10, "E": 10, "F": 14, "G": 14, "H": 9, "I": 20})
+    boxed(ws, f"A4:I{total}")
+    widths(ws, {"A": 5, "B": 26, "C": 30, "D": 10, "E": 10, "F": 14, "G": 14, "H": 9, "I": 20})
     example = wb.create_sheet("記入例")
     example.append(["No", "事務事業名", "業務内容", "処理件数"])
     example.append([1, "（例）〇〇証明の発行", "窓口での交付", 100])
@@ -144,7 +90,7 @@ def horizontal_table(folder: Path) -> Family:
     wb.save(path)
     hours = [1200 * 15 / 60, 3600 * 20 / 60, 840 * 10 / 60, 5000 * 8 / 60, 71.0, 1 + 44 / 60]
     tasks = [Task("税務課", str(row[0]), 2024, h) for row, h in zip(_SURVEY_ROWS, hours, strict=True)]
-    return Family(path, tasks, sheets=["調査票"])
+    return Family(path, tasks)
 
 
 # --- 2. tables of hours, 人工, before/after, with several 課 ---------------------------------
@@ -164,15 +110,15 @@ def hours_table(folder: Path) -> Family:
     ws = wb.active
     assert ws is not None
     ws.title = "業務棚卸し"
-    _title(ws, "令和6年度 業務棚卸し（年間業務時間）", "A1:F1")
+    title(ws, "令和6年度 業務棚卸し（年間業務時間）", "A1:F1")
     for ref, text in (("A3", "No"), ("B3", "担当課"), ("C3", "業務名"), ("D3", "年間業務時間（時間）"),
                       ("E3", "繁忙期"), ("F3", "備考")):  # fmt: skip
-        _head(ws, ref, text)
+        head(ws, ref, text)
     for i, row in enumerate(_HOURS_ROWS, start=1):
         ws.append([i, *row])
     ws.append([None, None, "合計", sum(r[2] for r in _HOURS_ROWS)])
-    _boxed(ws, f"A3:F{4 + len(_HOURS_ROWS)}")
-    _widths(ws, {"A": 5, "B": 12, "C": 30, "D": 14, "E": 12, "F": 20})
+    boxed(ws, f"A3:F{4 + len(_HOURS_ROWS)}")
+    widths(ws, {"A": 5, "B": 12, "C": 30, "D": 14, "E": 12, "F": 20})
     path = folder / "業務棚卸し_全庁.xlsx"
     wb.save(path)
     return Family(path, [Task(d, n, 2024, h) for d, n, h, _ in _HOURS_ROWS])
@@ -193,12 +139,12 @@ def person_effort_table(folder: Path) -> Family:
     assert ws is not None
     ws.title = "業務量"
     for ref, text in (("A2", "業務名"), ("B2", "業務量（人工）"), ("C2", "従事人数"), ("D2", "備考")):
-        _head(ws, ref, text)
+        head(ws, ref, text)
     ws["A1"] = "税務部 業務量調査（令和6年度）"
     for row in _EFFORT_ROWS:
         ws.append(list(row))
     ws.append(["合計", sum(r[1] for r in _EFFORT_ROWS)])
-    _widths(ws, {"A": 34, "B": 14, "C": 10, "D": 20})
+    widths(ws, {"A": 34, "B": 14, "C": 10, "D": 20})
     path = folder / "R6_税務部_業務量調査.xlsx"
     wb.save(path)
     tasks = [Task(n[1:4], n[5:], 2024, e * HOURS_PER_PERSON_YEAR) for n, e, _ in _EFFORT_ROWS]
@@ -218,16 +164,16 @@ def before_after_table(folder: Path) -> Family:
     ws = wb.active
     assert ws is not None
     ws.title = "効果"
-    _title(ws, "RPA導入効果一覧（令和6年度）", "A1:F1")
+    title(ws, "RPA導入効果一覧（令和6年度）", "A1:F1")
     for ref, text, merge in (
         ("A3", "所属", "A3:A4"), ("B3", "対象業務", "B3:B4"), ("C3", "年間作業時間", "C3:E3"),
         ("C4", "導入前", None), ("D4", "導入後", None), ("E4", "削減時間", None), ("F3", "削減率", "F3:F4"),
     ):  # fmt: skip
-        _head(ws, ref, text, merge)
+        head(ws, ref, text, merge)
     for dept, name, before, after, saved, rate in _RPA_ROWS:
         ws.append([dept, name, before, after, saved, rate])
-    _boxed(ws, f"A3:F{4 + len(_RPA_ROWS)}")
-    _widths(ws, {"A": 12, "B": 30, "C": 10, "D": 12, "E": 12, "F": 8})
+    boxed(ws, f"A3:F{4 + len(_RPA_ROWS)}")
+    widths(ws, {"A": 12, "B": 30, "C": 10, "D": 12, "E": 12, "F": 8})
     path = folder / "RPA導入効果一覧.xlsx"
     wb.save(path)
     after = {"1時間44分": 1 + 44 / 60, "3時間36分": 3.6, "60時間": 60.0}
@@ -248,7 +194,7 @@ def staff_share_table(folder: Path) -> Family:
     assert ws is not None
     ws.title = "事務分担"
     for ref, text in (("A1", "課名"), ("B1", "事務名"), ("C1", "担当職員数"), ("D1", "備考")):
-        _head(ws, ref, text)
+        head(ws, ref, text)
     for row in _SHARE_ROWS:
         ws.append(list(row))
     path = folder / "R6_事務分担表.xlsx"
@@ -256,50 +202,6 @@ def staff_share_table(folder: Path) -> Family:
     tasks = [Task(d, n, 2024, s * HOURS_PER_PERSON_YEAR) for d, n, s in _SHARE_ROWS]
     edit = ("staff_count = ", 'annual_hours = { heading = "担当職員数", unit = "人工" }')
     return Family(path, tasks, edit=edit)
-
-
-# --- 3. vertical forms: 業務説明表, one task per sheet -------------------------------------
-
-_FORMS = [
-    # sheet, 整理番号, 業務名, 所管部署, 業務規模, 年間総計, 通常期, 繁忙期, 閑散期, 担当職員数
-    ("業務01", "01", "住民票の写し等の交付", "市民課", "申請受付件数 約12,000件", 1200, "80時間/月", "160時間/月（3月～4月）", "60時間/月", "0.8人"),
-    ("業務02", "02", "印鑑登録証明書の交付", "市民課", "交付件数 約8,000件", "約350時間", "25時間/月", "50時間/月（3月）", "20時間/月", "0.3人"),
-    ("業務03", "03", "国民健康保険の資格取得届", "保険年金課", "届出件数 約2,400件", "71時間", "5時間/月", "12時間/月（4月）", "4時間/月", "0.1人"),
-]  # fmt: skip
-_FORM_LABELS = ("(整理番号)", "業務名", "業務の目的・概要", "根拠法令等", "所管部署", "業務規模", "業務量（時間）",
-                "　年間総計", "　通常期", "　繁忙期", "　閑散期", "担当職員数")  # fmt: skip
-
-
-def _form_sheet(ws: Worksheet, form: tuple[object, ...]) -> None:
-    _, number, name, dept, scale, total, usual, busy, quiet, staff = form
-    _title(ws, "業務説明表", "A1:C1")
-    _head(ws, "B3", "項目名")
-    _head(ws, "C3", "記載内容")
-    values = (number, name, f"{name}を迅速かつ正確に行う。", "住民基本台帳法 ほか", dept, scale, None,
-              total, usual, busy, quiet, staff)  # fmt: skip
-    for i, (label, value) in enumerate(zip(_FORM_LABELS, values, strict=True), start=4):
-        ws[f"B{i}"], ws[f"C{i}"] = label, value
-    ws["D9"] = "※年間総計、通常期・繁忙期・閑散期の値を記入"
-    _boxed(ws, f"B3:C{3 + len(_FORM_LABELS)}")
-    _widths(ws, {"A": 3, "B": 20, "C": 44, "D": 30})
-
-
-def vertical_forms(folder: Path) -> Family:
-    """Family 3: a 目次 sheet, then one 業務説明表 per task."""
-    wb = Workbook()
-    toc = wb.active
-    assert toc is not None
-    toc.title = "目次"
-    toc.append(["業務説明表 目次"])
-    toc.append(["No", "業務名", "所管部署", "シート"])
-    for form in _FORMS:
-        toc.append([form[1], form[2], form[3], form[0]])
-        _form_sheet(wb.create_sheet(str(form[0])), form)
-    path = folder / "R6_業務説明表.xlsx"
-    wb.save(path)
-    hours = {1200: 1200.0, "約350時間": 350.0, "71時間": 71.0}
-    tasks = [Task(str(f[3]), str(f[2]), 2024, hours[f[5]]) for f in _FORMS]  # type: ignore[index]
-    return Family(path, tasks, sheets=[str(f[0]) for f in _FORMS])
 
 
 FAMILIES = {

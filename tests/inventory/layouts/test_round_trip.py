@@ -6,6 +6,7 @@ makes where they do not (担当職員数 meant as 人工). Real files, real SQLi
 
 from __future__ import annotations
 
+import tomllib
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +16,16 @@ from sqlalchemy import Engine
 
 from inventory.db.engine import session_scope
 from inventory.db.task_repo import list_tasks
-from inventory.errors import LayoutError
+from inventory.errors import LayoutError, UnreadableFileError
+from inventory.intake.layout import parse_with_layout
 from inventory.intake.survey import ingest_file
 from inventory.layouts.model import parse_layout
-from inventory.layouts.scan import read_book_file
+from inventory.layouts.scan import read_book, read_book_file
 from inventory.layouts.suggest import suggest_layout
 from inventory.layouts.suggest_toml import render
+from inventory.survey.validate import ParseResult
+from tests.corpus.generate import generate
+from tests.inventory.layouts import books
 from tests.inventory.layouts.families import FAMILIES, Family, Task, apply_edit
 
 
@@ -65,3 +70,47 @@ def test_without_its_one_line_edit_the_staff_share_layout_is_refused_naming_the_
     text = render(suggest_layout(read_book_file(family.path)))
     with pytest.raises(LayoutError, match="業務量の項目がありません"):
         parse_layout(text, "提案された様式")
+
+
+@pytest.mark.parametrize(
+    ("build", "hand_written"),
+    [(books.hours_table, books.HOURS_LAYOUT), (books.vertical_forms, books.VERTICAL_LAYOUT)],
+    ids=["hours_table", "vertical_forms"],
+)
+def test_the_suggestion_reads_a_workbook_as_its_hand_written_layout_does(build, hand_written: str) -> None:
+    """The layout engine's own test books: the guessed layout gives the hand-written layout's tasks."""
+    data = build()
+    suggested = render(suggest_layout(read_book(data, "調査票.xlsx")))
+    by_hand = parse_with_layout(data, "調査票.xlsx", parse_layout(hand_written))
+    guessed = parse_with_layout(data, "調査票.xlsx", parse_layout(suggested, "提案された様式"))
+    assert guessed.errors == [] and by_hand.errors == []
+    assert _tasks(guessed) == _tasks(by_hand) and len(_tasks(guessed)) >= 2
+
+
+def _tasks(result: ParseResult) -> list[Task]:
+    surveys = [s for s in (result.survey, *result.others) if s is not None]
+    return _rounded(
+        [
+            Task(s.department, t.name, s.fiscal_year, t.annual_hours, t.hours_after)
+            for s in surveys
+            for t in s.tasks
+        ]
+    )
+
+
+def test_no_hostile_file_crashes_suggest(tmp_path: Path) -> None:
+    """Every file of the hostile corpus gets a suggestion or a Japanese refusal, nothing else."""
+    refused = complete = 0
+    for name, path in generate(tmp_path / "corpus").items():
+        try:
+            suggestion = suggest_layout(read_book_file(path))
+        except UnreadableFileError as exc:
+            assert exc.message.startswith(name), exc.message
+            refused += 1
+            continue
+        text = render(suggestion)
+        tomllib.loads(text)  # always a TOML file, whatever the cells held
+        if not any(m.required for m in suggestion.missing):
+            parse_layout(text, name)  # complete guesses are valid layouts
+            complete += 1
+    assert refused >= 10 and complete >= 10

@@ -96,7 +96,7 @@ def test_vertical_forms_one_task_per_sheet_after_a_table_of_contents(tmp_path: P
     assert layout["vertical"] == {"label_column": "B", "value_column": "C"}
     assert layout["fields"] == {
         "name": {"label": "業務名"},
-        "annual_hours": {"label": "年間総計", "unit": "時間"},  # 年間総計 under 業務量（時間）
+        "annual_hours": {"label": "業務量（時間） 年間総計", "unit": "時間"},  # not 業務規模（件）'s 年間総計
         "staff_count": {"label": "担当職員数"},
         "task_code": {"label": "(整理番号)"},
     }
@@ -107,7 +107,9 @@ def test_vertical_forms_one_task_per_sheet_after_a_table_of_contents(tmp_path: P
         "国民健康保険の資格取得届",
     ]
     reasons = {left.heading: left.reason for left in suggestion.left_out}
-    assert "年間総計" in reasons["繁忙期"] and "年間時間" in reasons["業務規模"]
+    assert "年間総計を使います" in reasons["業務量（時間） 繁忙期"]
+    assert "年間時間を使います" in reasons["業務規模（件） 年間総計"]  # cases without minutes per case
+    assert "業務説明表" not in reasons  # the title
 
 
 def test_the_products_own_template_is_read_whole(tmp_path: Path) -> None:
@@ -147,6 +149,12 @@ def test_a_workbook_with_no_task_table_says_what_to_write(tmp_path: Path) -> Non
     suggestion = suggest_layout(read_book_file(tmp_path / "会議録.xlsx"))
     assert suggestion.fields == [] and suggestion.missing[0].field == "name"
     assert "header_rows" in suggestion.missing[0].what_to_edit
+    text = render(suggestion)  # a skeleton to fill in
+    assert tomllib.loads(text)["table"] == {
+        "header_rows": [1],
+        "skip_names": ["合計", "小計", "計", "総計", "※*"],
+    }
+    assert '# name = { heading = "" }   # 要確認: 業務名' in text
 
 
 def test_a_file_the_intake_refuses_is_refused_in_japanese(tmp_path: Path) -> None:
