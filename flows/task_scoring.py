@@ -48,6 +48,7 @@ class ScoringSummary:
     group_count: int
     expected_hours_saved: float
     top: list[dict[str, object]]
+    unconfirmed: int = 0  # tasks scored with attributes assumed neutral (属性未確認)
     skipped: bool = False  # the latest run already scored this inventory with this config
 
 
@@ -174,4 +175,5 @@ def task_scoring(
     return ScoringSummary(
         run_id=run_id, fiscal_year=year, task_count=len(scored), knocked_out=int((~live).sum()),
         group_count=len(group_ranking), expected_hours_saved=total_saved, top=top_rows,
+        unconfirmed=int(scored["missing_attributes"].map(bool).sum()),
     )  # fmt: skip

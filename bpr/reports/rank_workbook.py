@@ -44,6 +44,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("対象外", "knocked_out_label", 7),
     ("対象外の理由", "knockout_reason", 30),
     ("属性未確認", "missing_label", 16),
+    ("二次調査", "screening_label", 12),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
     (DECISION_HEADER, "", 10),
@@ -62,6 +63,9 @@ def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     frame["knocked_out_label"] = frame["knocked_out"].map(lambda k: "対象外" if k else "")
     frame["missing_label"] = frame.get("missing_attributes", pd.Series(None, index=frame.index)).map(
         lambda labels: missing_text(labels if isinstance(labels, list) else None)
+    )
+    frame["screening_label"] = frame.get("screening", pd.Series(None, index=frame.index)).map(
+        lambda state: state if isinstance(state, str) else ""
     )
     frame["rereview_label"] = frame.get("rereview", pd.Series(False, index=frame.index)).map(
         lambda r: "要" if r else ""
@@ -129,6 +133,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "head": book.add_format({**head, "bg_color": "#1F4E78", "font_color": "white"}),
         "entry_head": book.add_format({**head, "bg_color": "#FFD966"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top", "font_size": 9}),
+        "wrap_text": book.add_format({"text_wrap": True, "valign": "top"}),  # 属性未確認: short, at text size
         # Text indented, so it stands clear of the right-aligned number to its left.
         "top": book.add_format({"valign": "top", "align": "left", "indent": 1}),
         "number": book.add_format({"num_format": "#,##0.0", "valign": "top"}),
@@ -159,8 +164,8 @@ def _write_candidates(sheet: Any, text: SafeText, frame: pd.DataFrame, formats: 
                 whole = source.endswith("_score") or source in ("rank", "task_id", "group_id")
                 sheet.write_number(row, col, float(value), formats["score" if whole else "number"])
             else:
-                wrapped = source in ("explanation", "missing_label")
-                text.write(sheet, row, col, str(value), wrap if wrapped else top)
+                cell_format = {"explanation": wrap, "missing_label": formats["wrap_text"]}.get(source, top)
+                text.write(sheet, row, col, str(value), cell_format)
 
 
 def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:

@@ -194,6 +194,10 @@ def explanations(
         _weak_notes(ocr_factors, ocr_relevant, "AI-OCR"),
         _savings_line(a, o),
         _ease_line(ease_factors, o, ~knocked),
-        [assumed_sentence(labels) for labels in o.missing],
+        # Automated work has no estimate to qualify: its attributes are still listed, not explained.
+        [
+            assumed_sentence([] if done else labels)
+            for labels, done in zip(o.missing, o.automated, strict=True)
+        ],
     ]
     return ["; ".join(filter(None, row)) for row in zip(*parts, strict=True)]

@@ -76,7 +76,7 @@ def knockouts(a: TaskArrays, config: ScoringConfig) -> tuple[np.ndarray, ObjArra
         "・".join(
             text
             for flag, text in (
-                (au, f"自動化済み（年間 {h:,.1f} 時間 → 導入後 {after:,.1f} 時間）"),
+                (au, f"自動化済み（年間 {h:,.0f}→{after:,.0f} 時間）"),
                 (ab, "廃止予定"),
                 (unk, "年間件数または処理時間が不明で効果を算定できない"),
                 (sm, f"年間 {h:,.1f} 時間で基準（{k.min_annual_hours:g} 時間）未満"),

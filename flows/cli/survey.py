@@ -267,7 +267,9 @@ def tasks(
              "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
-        print_table(rows, title=f"業務一覧（{len(found)} 件）")
+        print_table(
+            rows, title=f"業務一覧（{len(found)} 件）", optional=("年度", "分/件", "年間件数", "入力媒体")
+        )
 
 
 @app.command()
@@ -285,6 +287,7 @@ def submissions(fy: FyOption = None) -> None:
     print_table(
         [
             {"ID": s["id"], "年度": s["fiscal_year"], "課": s["department"], "ファイル": s["file_name"],
+             "様式": "二次調査票" if s["kind"] == "screening" else "業務量調査票",
              "状態": labels.get(s["status"], s["status"]), "後継ID": s["superseded_by_id"] or "",
              "業務数": s["task_count"], "受付日時": japan_time(s["received_at"])}
             for s in found

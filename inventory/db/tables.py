@@ -121,6 +121,8 @@ class SurveySubmission(Base):
     status: Mapped[str] = mapped_column(String(20))  # current | superseded
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("survey_submissions.id"))
     task_count: Mapped[int] = mapped_column(Integer)
+    # survey: a 業務量調査票 | screening: a 二次調査票 that completed the previous version's attributes
+    kind: Mapped[str] = mapped_column(String(20), default="survey", server_default="survey")
 
     department: Mapped[Department] = relationship(lazy="raise")
 

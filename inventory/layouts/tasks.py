@@ -23,7 +23,8 @@ from inventory.survey.models import SurveyIn, TaskIn
 from inventory.survey.normalize import normalize_cell
 from inventory.survey.per_survey import PER_SURVEY, IntakeOptions
 from inventory.survey.row_errors import cell_text, too_long
-from inventory.survey.schema import COLUMNS_BY_FIELD, missing_required
+from inventory.survey.schema import COLUMNS_BY_FIELD
+from inventory.survey.volume import missing_required
 
 MAX_ROWS = 100_000
 _OPTION_FLAGS = {"fiscal_year": "--fy", "department": "--dept", "division": "--division"}

@@ -12,14 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from inventory.errors import RowError
-from inventory.survey.error_cells import (
-    LINE_HEIGHT,
-    Formats,
-    describe,
-    print_one_page_wide,
-    wrapped_lines,
-    write_value,
-)
+from inventory.export import fit_row
+from inventory.survey.error_cells import Formats, describe, print_one_page_wide, write_value
 
 ERROR_LIST_HEADERS = ("行", "列", "値", "内容")
 SEND_BACK = "このファイルの赤いセルを直して、このファイルをそのまま返送してください。"
@@ -132,8 +126,8 @@ def write_error_list(
         for c, text in enumerate((error.column, error.value, error.message), start=1):
             if text:
                 formats.text.write(ws, r, c, text, plain)
-        texts = zip((error.column, error.value, error.message), widths[1:], strict=True)
-        ws.set_row(r, LINE_HEIGHT * max(wrapped_lines(t or "", w) for t, w in texts))
+        texts = zip((error.column or "", error.value or "", error.message), widths[1:], strict=True)
+        fit_row(ws, r, texts)  # LibreOffice does not grow a row to its wrapped text
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(header_row + 1, 0)

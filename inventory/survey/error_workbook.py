@@ -28,15 +28,8 @@ from typing import Any
 import xlsxwriter
 
 from inventory.errors import RowError
-from inventory.survey.error_cells import (
-    LINE_HEIGHT,
-    Formats,
-    describe,
-    display_width,
-    print_one_page_wide,
-    wrapped_lines,
-    write_value,
-)
+from inventory.export import text_lines
+from inventory.survey.error_cells import Formats, describe, display_width, print_one_page_wide, write_value
 from inventory.survey.error_list import write_cover, write_error_list
 from inventory.survey.schema import COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
 
@@ -44,6 +37,7 @@ MESSAGES_HEADER = "エラー内容"
 ROWS_NOTE = "赤いセルを直してください（エラーの一覧は「エラー一覧」シート）。直したら、このファイルをそのまま返送してください。"
 MAX_WIDTH = 40
 MESSAGES_WIDTH = 60
+LINE_HEIGHT = 15
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 AUTHOR = "dx-task-inventory"
@@ -178,7 +172,7 @@ def _write_rows_sheet(
         if row_errors:
             text = "\n".join(describe(e) for e in row_errors)
             formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
-            ws.set_row(r, LINE_HEIGHT * wrapped_lines(text, MESSAGES_WIDTH))  # Excel does not grow it
+            ws.set_row(r, LINE_HEIGHT * text_lines(text, MESSAGES_WIDTH))  # Excel does not grow it
 
     for c, w in enumerate(widths):
         if c != messages_col:

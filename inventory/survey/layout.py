@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from inventory.survey.row_errors import ErrorSink, cell_text, is_empty
-from inventory.survey.schema import (
-    HEADERS,
-    REQUIRED_HEADER_FIELDS,
-    TOTAL_ROW_NAMES,
-    missing_required,
-    nfkc_key,
-)
+from inventory.survey.schema import HEADERS, REQUIRED_HEADER_FIELDS, TOTAL_ROW_NAMES, nfkc_key
+from inventory.survey.volume import missing_required
 
 _TOTAL_KEYS = frozenset(nfkc_key(n) for n in TOTAL_ROW_NAMES)
 

@@ -121,7 +121,19 @@ BOOL_FALSE = ("なし", "無", "無し", "×", "✕", "いいえ", "no", "false"
 # Names that mark a total row: the row is skipped, not read as a task.
 TOTAL_ROW_NAMES = ("合計", "小計", "計", "総計")
 
+_HOURS_SYNONYMS = (
+    "年間時間（時間）", "年間総時間", "年間処理時間", "年間業務時間", "年間所要時間", "年間総計", "業務時間（年間）",
+    "導入前の年間時間", "導入前年間時間",
+)  # fmt: skip
 _ATTRIBUTE_HELP = "一覧から選択（分からなければ空欄: 未確認として取り込み、後の二次調査で確認します）"
+
+
+def _attribute(
+    fld: str, header: str, choices: tuple[str, ...], synonyms: tuple[str, ...], width: int
+) -> Column:
+    """A suitability column: a choice, optional (blank = 未確認, asked later in screening)."""
+    return Column(fld, header, "enum", choices=choices, synonyms=synonyms, help=_ATTRIBUTE_HELP, width=width)
+
 
 COLUMNS: tuple[Column, ...] = (
     Column("fiscal_year", "年度", "fiscal_year", help="2024, 令和6年度, R6 など", width=10),
@@ -134,33 +146,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("category_2", "中分類", "text", width=12),
     Column("category_3", "小分類", "text", width=12),
     Column("scope", "業務区分", "enum", choices=SCOPE, synonyms=("区分",), width=12),
-    Column(
-        "routine",
-        "定型性",
-        "enum",
-        choices=ROUTINE,
-        help=_ATTRIBUTE_HELP,
-        synonyms=("定型/非定型", "定型・非定型"),
-        width=10,
-    ),
-    Column(
-        "judgement",
-        "判断の有無",
-        "enum",
-        choices=JUDGEMENT,
-        help=_ATTRIBUTE_HELP,
-        synonyms=("判断", "判断有無", "人の判断"),
-        width=10,
-    ),
-    Column(
-        "input_medium",
-        "入力媒体",
-        "enum",
-        choices=INPUT_MEDIUM,
-        help=_ATTRIBUTE_HELP,
-        synonyms=("媒体", "入力元", "処理媒体"),
-        width=12,
-    ),
+    _attribute("routine", "定型性", ROUTINE, ("定型/非定型", "定型・非定型"), 10),
+    _attribute("judgement", "判断の有無", JUDGEMENT, ("判断", "判断有無", "人の判断"), 10),
+    _attribute("input_medium", "入力媒体", INPUT_MEDIUM, ("媒体", "入力元", "処理媒体"), 12),
     Column(
         "form_count",
         "様式数",
@@ -208,20 +196,10 @@ COLUMNS: tuple[Column, ...] = (
         "annual_hours",
         "年間時間",
         "hours",
-        synonyms=(
-            "年間時間（時間）",
-            "年間総時間",
-            "年間処理時間",
-            "年間業務時間",
-            "年間所要時間",
-            "年間総計",
-            "業務時間（年間）",
-            "導入前の年間時間",
-            "導入前年間時間",
-        ),
+        synonyms=_HOURS_SYNONYMS,
         help="年間件数×処理時間の代わりに、年間の合計時間を書けます（120 / 約71時間 / 1時間44分）",
         width=10,
-    ),  # fmt: skip
+    ),
     Column(
         "hours_after",
         "導入後の年間時間",
@@ -265,27 +243,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", "備考", "text", synonyms=("メモ", "特記事項"), width=30),
 )
 
-# The suitability attributes: optional in a survey (most municipal surveys ask volumes only),
-# completed later by screening. A blank is stored as unknown (NULL), never invented.
-SUITABILITY_FIELDS: tuple[str, ...] = (
-    "routine", "judgement", "input_medium", "form_count", "system_count", "documented", "verification",
-    "exceptions", "peak_months", "change_expected", "abolition_planned", "scope",
-)  # fmt: skip
-
 COLUMNS_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
 
 # Fields that must appear as a header for a row to count as the header row.
 # 年度 and 課 are required too, but may come from 表紙 or an option instead.
 REQUIRED_HEADER_FIELDS: tuple[str, ...] = tuple(c.field for c in COLUMNS if c.required)
-# A task needs one volume: 年間件数 × 1件当たり処理時間, or 年間時間 instead of both.
-HOURS_FIELD = "annual_hours"
-HOURS_INSTEAD: tuple[str, ...] = ("annual_volume", "minutes_per_case")
-
-
-def missing_required(given: set[str]) -> list[str]:
-    """The required fields not among `given`; 年間時間 stands in for 年間件数 and 処理時間."""
-    excused = set(HOURS_INSTEAD) if HOURS_FIELD in given else set()
-    return [f for f in REQUIRED_HEADER_FIELDS if f not in given and f not in excused]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from inventory.survey.normalize import normalize_cell
 from inventory.survey.per_survey import PER_SURVEY, IntakeOptions, answered_on, survey_values, text_or_none
 from inventory.survey.reader import RawTable
 from inventory.survey.row_errors import ErrorSink, is_empty, too_long
-from inventory.survey.schema import COLUMNS_BY_FIELD, HOURS_FIELD, HOURS_INSTEAD, missing_required
+from inventory.survey.schema import COLUMNS_BY_FIELD
+from inventory.survey.volume import HOURS_FIELD, HOURS_INSTEAD, missing_required
 
 MAX_ROWS = 100_000
 _HOURS = COLUMNS_BY_FIELD[HOURS_FIELD].header
