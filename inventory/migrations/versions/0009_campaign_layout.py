@@ -4,8 +4,8 @@ A campaign run on a municipality's own survey form names its saved layout
 (`dxi campaign open --layout 名前`); the inbox reads that campaign's files through it.
 NULL: the product's own template (no layout).
 
-Revision ID: 0008_campaign_layout
-Revises: 0007_minimum_data
+Revision ID: 0009_campaign_layout
+Revises: 0008_screening
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_campaign_layout"
-down_revision = "0007_minimum_data"
+revision = "0009_campaign_layout"
+down_revision = "0008_screening"
 branch_labels = None
 depends_on = None
 
