@@ -151,20 +151,16 @@ def _task_values(record: TaskRecord, reader: _Reader) -> dict[str, object] | Non
     values: dict[str, object] = {}
     warnings: list[str] = []
     before = len(reader.errors)
+    cache = reader.cache  # looked up here: a few thousand rows × a score of fields
     for name, raw in record.raw.items():
         if name in PER_SURVEY:
             continue
-        cell = reader.cell(name, raw)
-        if cell.problem is not None:
-            unit = reader.layout.fields[name].unit if name in reader.layout.fields else None
-            key = f'様式 fields.{name}.unit = "{unit}"' if cell.problem.code == "bad_unit" else None
-            reader.add(record.at(name), cell.problem.code, cell.problem.message, key=key)
-            values[name] = _BAD
+        cell = cache.get((name, raw.__class__, raw)) if raw.__hash__ is not None else None
+        if cell is None:
+            cell = reader.cell(name, raw)
+        if cell.problem is not None or cell.warning:
+            _tell(record, name, cell, reader, values, warnings)
             continue
-        if cell.warning:
-            at = record.at(name)
-            warnings.append(f"{at.label}: {cell.warning}")
-            reader.add(at, "assumed", cell.warning, warn=True)
         values[name] = cell.value
     _required(record, values, reader)
     if len(reader.errors) > before:
@@ -173,6 +169,23 @@ def _task_values(record: TaskRecord, reader: _Reader) -> dict[str, object] | Non
     if isinstance(months, tuple):
         values["peak_months"] = list(months)
     return {**values, "warnings": warnings}
+
+
+def _tell(
+    record: TaskRecord, name: str, cell: Cell, reader: _Reader, values: dict[str, object], warnings: list[str]
+) -> None:
+    """A cell with a problem (reported at its cell) or read with an assumption (a warning)."""
+    if cell.problem is not None:
+        unit = reader.layout.fields[name].unit if name in reader.layout.fields else None
+        key = f'様式 fields.{name}.unit = "{unit}"' if cell.problem.code == "bad_unit" else None
+        reader.add(record.at(name), cell.problem.code, cell.problem.message, key=key)
+        values[name] = _BAD
+        return
+    assert cell.warning is not None
+    at = record.at(name)
+    warnings.append(f"{at.label}: {cell.warning}")
+    reader.add(at, "assumed", cell.warning, warn=True)
+    values[name] = cell.value
 
 
 def _required(record: TaskRecord, values: dict[str, object], reader: _Reader) -> None:
