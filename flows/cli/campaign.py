@@ -206,7 +206,7 @@ def status(
         doc = {
             "fiscal_year": campaign.fiscal_year, "status": campaign.status, "deadline": campaign.deadline.isoformat(),
             "days_left": summary.days_left, "summary": summary.counts, "outbox": campaign.outbox,
-            "departments": [s.model_dump(mode="json") for s in statuses],
+            "layout": campaign.layout, "departments": [s.model_dump(mode="json") for s in statuses],
             "screening": [s.model_dump(mode="json") for s in screening],
         }  # fmt: skip
         write_or_print(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
@@ -226,6 +226,10 @@ def status(
         ]  # fmt: skip
         print_table(rows, title=f"{era_label(campaign.fiscal_year)} 業務量調査（{state}）")
         console.print(summary.line())
+        if campaign.layout:
+            console.print(
+                f"独自様式: {campaign.layout}（受付フォルダのファイルをこの様式で読みます）", markup=False
+            )
         if screening:
             console.print()
             _print_screening(screening, campaign.fiscal_year)

@@ -103,6 +103,8 @@ def test_campaign_open_with_a_layout_and_the_inbox_reads_through_it(tmp_path: Pa
     dxi("layout", "save", str(_layout_file(tmp_path, VERTICAL_LAYOUT)), "--name", "業務説明表")
     code, out = dxi(*open_args, "--layout", "業務説明表")
     assert code == 0 and "受付フォルダに届いた独自様式のファイルは様式「業務説明表」で読みます" in out
+    code, out = dxi("campaign", "status")
+    assert code == 0 and "独自様式: 業務説明表（受付フォルダのファイルをこの様式で読みます）" in out
 
     inbox = get_settings().inbox_dir
     (inbox / "税務課_業務説明表.xlsx").write_bytes(vertical_forms())
