@@ -12,6 +12,7 @@ from flows.cli import (
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
+    layout,  # layout suggest / save / list / show
     ops,  # doctor, backup, restore
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
@@ -25,7 +26,9 @@ from flows.cli.app import app
 from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (campaign, demo, effects, ops, overtime, pilot, scoring, screening, serve, survey, web)
+COMMAND_MODULES = (
+    campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
+)  # fmt: skip
 
 localise(app)
 

@@ -1,7 +1,7 @@
 """files sent through the web room's 提出 page
 
 Revision ID: f16_uploaded_files
-Revises: 0008_screening
+Revises: 0009_campaign_layout
 Create Date: 2026-12-10
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f16_uploaded_files"
-down_revision = "0008_screening"
+down_revision = "0009_campaign_layout"
 branch_labels = None
 depends_on = None
 
