@@ -28,8 +28,10 @@ from inventory.db.campaign_repo import campaign_progress, find_open_campaign
 from inventory.db.repository import audit
 from inventory.db.tables import Department
 from inventory.db.upload_repo import get_upload, list_uploads
+from inventory.errors import LayoutError
 from inventory.intake.survey import STATUS_LABELS
 from inventory.intake.upload import CheckedUpload, Target, check_upload, store_upload
+from inventory.layouts.store import BUILTIN, saved_names
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,27 +39,43 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Window:
-    """The open campaign as the 提出 page shows it to this user."""
+    """The open campaign as the 提出 page shows it to this user; editors also choose a saved layout."""
 
     fiscal_year: int | None
     statuses: dict[str, DepartmentStatus]
     departments: list[str]
+    layout: str | None = None  # the campaign's saved layout (None: the product's template)
+    layouts: tuple[str, ...] = ()
 
 
-def _window(session: Session, user: Principal) -> Window:
+def _window(request: Request, session: Session, user: Principal) -> Window:
     campaign = find_open_campaign(session=session)
     if campaign is None:
         return Window(None, {}, [])
     statuses = {s.department: s for s in campaign_progress(session=session, fiscal_year=campaign.fiscal_year)}
     if user.is_dept:
-        return Window(campaign.fiscal_year, statuses, [str(user.department)])
+        return Window(campaign.fiscal_year, statuses, [str(user.department)], campaign.layout)
     known = session.scalars(select(Department.name).order_by(Department.name)).all()
-    return Window(campaign.fiscal_year, statuses, list(dict.fromkeys([*statuses, *known])))
+    layouts = (BUILTIN, *saved_names(request.app.state.settings.home))
+    return Window(
+        campaign.fiscal_year, statuses, list(dict.fromkeys([*statuses, *known])), campaign.layout, layouts
+    )
+
+
+def _layout(window: Window, user: Principal, asked: str | None) -> str | None:
+    """The layout to read the file through: the campaign's, or (editors) a saved one chosen on the form.
+
+    Only a saved layout's name is taken from the form, never a path; raise LayoutError otherwise.
+    """
+    chosen = asked if asked and not user.is_dept else window.layout
+    if chosen is not None and chosen not in (window.layouts or (window.layout,)):
+        raise LayoutError(f"様式「{chosen}」は保存されていません（保存済み: {'、'.join(window.layouts)}）")
+    return None if chosen in (None, BUILTIN) else chosen
 
 
 def _page(request: Request, session: Session, user: Principal, *, department: str | None = None,
           message: str | None = None, status: int = 200, outcome: object = None) -> Response:  # fmt: skip
-    window = _window(session, user)
+    window = _window(request, session, user)
     chosen = user.department if user.is_dept else department
     recent = (
         list_uploads(session=session, department=chosen, fiscal_year=window.fiscal_year, limit=5)
@@ -103,7 +121,14 @@ def submit(request: Request, upload: PostedUpload, user: CurrentUser, session: D
         return _refuse(request, session, user, upload, department, "提出先の課を選んでください", 400)
     if upload.problem is not None:
         return _refuse(request, session, user, upload, department, upload.problem, upload.status)
-    checked = check_upload(upload.data, upload.file_name, Target(department, campaign.fiscal_year))
+    try:
+        layout = _layout(_window(request, session, user), user, upload.fields.get("layout"))
+        checked = check_upload(
+            upload.data, upload.file_name, Target(department, campaign.fiscal_year, layout)
+        )
+    except LayoutError as exc:  # not a saved layout, or one that no longer reads: the DX team must fix it
+        where = "（DX推進担当課に連絡してください）" if user.is_dept else ""
+        return _refuse(request, session, user, upload, department, f"{exc.message}{where}", 409)
     _only_own(user, checked)
     stored = store_upload(session=session, checked=checked, actor=user.name, client=client_address(request))
     if stored.upload_id is not None:
@@ -129,7 +154,7 @@ def result(upload_id: int, request: Request, user: CurrentUser, session: DbSessi
     user.check_department(found.department, "この提出")
     return render(
         request, "submit_result.html.j2", page="submit", title=f"提出結果: {found.file_name}", upload=found,
-        status_labels=STATUS_LABELS, window=_window(session, user), limit_mb=limit_bytes(request) // (1024 * 1024),
+        status_labels=STATUS_LABELS, window=_window(request, session, user), limit_mb=limit_bytes(request) // (1024 * 1024),
     )  # fmt: skip
 
 

@@ -31,7 +31,7 @@ from inventory.intake.survey import ERROR_SUFFIX, FileOutcome, store_result, wri
 from inventory.screening.reader import ScreeningParse
 from inventory.survey.error_preview import error_rows
 from inventory.survey.per_survey import IntakeOptions
-from inventory.survey.stated import same_department, stated_values
+from inventory.survey.stated import Stated, same_department, stated_values
 
 KIND_LABELS = {"survey": "業務量調査票", "screening": "二次調査票"}
 MAX_STORED_MESSAGES = 1_000  # the page lists this many; the error workbook holds them all
@@ -41,10 +41,11 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 @dataclass(frozen=True)
 class Target:
-    """What the file is sent for: the 課 and the open campaign's 年度."""
+    """What the file is sent for: the 課, the open campaign's 年度, and how to read a 課's own form."""
 
     department: str
     fiscal_year: int
+    layout: str | None = None  # a saved layout's name; None reads the product's template only
 
 
 @dataclass
@@ -90,12 +91,14 @@ def safe_file_name(name: str | None, fallback: str = "提出ファイル.xlsx") 
 
 def check_upload(data: bytes, file_name: str, target: Target) -> CheckedUpload:
     """Read and validate the file for the target; a file for another 課 or 年度 gets an error saying so."""
-    options = IntakeOptions(fiscal_year=target.fiscal_year, department=target.department)
+    options = IntakeOptions(
+        fiscal_year=target.fiscal_year, department=target.department, layout=target.layout
+    )
     result = parse_any(data, file_name, options)
     others = [
-        s for s in stated_values(result, "department") if not same_department(str(s.value), target.department)
+        s for s in _stated(result, "department") if not same_department(str(s.value), target.department)
     ]
-    years = [s for s in stated_values(result, "fiscal_year") if s.value != target.fiscal_year]
+    years = [s for s in _stated(result, "fiscal_year") if s.value != target.fiscal_year]
     problems = [
         RowError(
             file=file_name, sheet=s.sheet, row=s.row, column=s.column, value=str(s.raw), code="other_department",
@@ -114,6 +117,19 @@ def check_upload(data: bytes, file_name: str, target: Target) -> CheckedUpload:
     return CheckedUpload(
         data, file_name, target, _for_target(result, target, problems), [str(s.value) for s in others]
     )
+
+
+def _stated(result: AnyParse, fld: str) -> list[Stated]:
+    """The file's own values of 課 or 年度: its columns and 表紙, and every survey a layout read from it."""
+    found = {str(s.value): s for s in stated_values(result, fld)}
+    parsed = [result.screening] if isinstance(result, ScreeningParse) else [result.survey, *result.others]
+    for item in parsed:
+        value = getattr(item, fld, None)
+        if value is not None and str(value) not in found:
+            found[str(value)] = Stated(
+                value, value, result.raw.sheet, None, "課" if fld == "department" else "年度"
+            )
+    return list(found.values())
 
 
 def _for_target(result: AnyParse, target: Target, problems: list[RowError]) -> AnyParse:
@@ -201,7 +217,7 @@ def store_upload(*, session: Session, checked: CheckedUpload, actor: str, client
                 status=outcome.status, task_count=outcome.task_count, error_count=len(outcome.errors),
                 warning_count=len(outcome.warnings), submission_id=outcome.submission_id,
                 error_workbook=error_workbook_bytes(result, outcome.errors) if rejected else None,
-                report=report(result, outcome), layout=None, uploaded_by=actor,
+                report=report(result, outcome), layout=None if isinstance(result, ScreeningParse) else result.layout, uploaded_by=actor,
             ),
         )  # fmt: skip
     audit(

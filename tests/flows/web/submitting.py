@@ -29,11 +29,13 @@ BAD_ROWS = [
 ]
 
 
-def open_town_campaign(engine: Engine, outbox: Path, deadline: date = date(2099, 6, 30)) -> None:
+def open_town_campaign(
+    engine: Engine, outbox: Path, deadline: date = date(2099, 6, 30), layout: str | None = None
+) -> None:
     """令和6年度's campaign sent to the town's three 課 (each already has a survey on file)."""
     with session_scope(engine) as session:
         open_campaign(session=session, fiscal_year=2024, deadline=deadline, outbox=outbox, actor="dx",
-                      departments=[(d, None, f"{d}.xlsx") for d in DEPARTMENTS])  # fmt: skip
+                      departments=[(d, None, f"{d}.xlsx") for d in DEPARTMENTS], layout=layout)  # fmt: skip
 
 
 def workbook(rows: list[list[Any]], department: str = "税務課", fiscal_year: object = 2024) -> bytes:
