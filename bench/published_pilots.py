@@ -16,7 +16,7 @@ rows only; the holdout rows (other municipalities) show whether that generalises
 
 The same script measures the code before issue 14 (it falls back to that formula when
 `bpr.scoring.savings.tool_options` does not exist):
-    PYTHONPATH=<old checkout> python bench/published_pilots.py
+    cd /tmp && PYTHONPATH=<old checkout> python <this checkout>/bench/published_pilots.py
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def task_table() -> pd.DataFrame:
                 "task_id": i,
                 "department": p["town"],
                 "name": p["name"],
+                "notes": p["note"],  # what the work consists of, as published: the survey's 備考
                 "routine": p["routine"],
                 "judgement": p["judgement"],
                 "input_medium": p["input_medium"],

@@ -3,10 +3,10 @@
 Assembled by hand from the public pages named in `source` (stored copies read in 2025).
 Each row is one automation. What the publication states is kept as stated: the task
 name, what the work consists of, the tool, the hours (or minutes) before and after.
-What it does not state is filled in from the description and marked in `assumed`:
-the survey attributes a 課 would have written (定型性, 判断, 入力媒体, 目視確認) are read
-from the published description of the work; annual cases are assumed where only hours
-are published (they matter only through minutes per case, for the visual-check floor).
+An attribute the publication does not state or plainly imply is left blank (None =
+unknown, scored neutral, as a blank survey cell is); `assumed` names what was filled in
+without being published: mostly annual cases where only hours are published (they
+matter only through minutes per case, for the visual-check floor).
 
 `split` fixes which rows may inform a default (tune) and which are only reported
 (holdout): the holdout rows come from other municipalities than the tune rows.
@@ -36,17 +36,17 @@ PILOTS: tuple[dict[str, Any], ...] = (
          split="tune", source=Y, routine="定型", judgement="なし", input_medium="電子", cases=300,
          note="日次作業・月次作業を自動化する（収納消込、国保高齢証発行、国保月末集計）", assumed="件数"),
     dict(town="射水市", name="予防接種結果入力事務", tool="rpa", before=846, after=460, split="tune",
-         source=Y, routine="定型", judgement="なし", input_medium="混在", cases=20000,
-         note="予防接種結果をシステムに入力する（予診票は紙）", assumed="件数・入力媒体"),
+         source=Y, routine="定型", judgement="なし", input_medium=None, cases=20000,
+         note="予防接種結果をシステムに入力する", assumed="件数"),
     dict(town="射水市", name="精神障害者保健福祉手帳・自立支援医療判定結果入力事務", tool="rpa", before=223,
-         after=112, split="tune", source=Y, routine="一部定型", judgement="なし", input_medium="電子",
+         after=112, split="tune", source=Y, routine=None, judgement=None, input_medium="電子",
          cases=1000, note="進達書作成及び判定結果をシステムに入力する", assumed="件数"),
     dict(town="射水市", name="保育認定・契約情報変更入力事務", tool="rpa", before=183, after=72, split="tune",
-         source=Y, routine="定型", judgement="一部あり", input_medium="混在", cases=1500,
-         note="保育認定契約情報の変更内容をシステムに入力する", assumed="件数・入力媒体"),
+         source=Y, routine="定型", judgement="なし", input_medium=None, cases=1500,
+         note="保育認定契約情報の変更内容をシステムに入力する", assumed="件数"),
     dict(town="射水市", name="施設稼働状況入力事務", tool="rpa", before=1317, after=898, split="tune",
-         source=Y, routine="一部定型", judgement="なし", input_medium="電子", cases=1200, forms=10,
-         note="施設から提出のあった稼働状況を加工し、集計する", assumed="件数・様式数"),
+         source=Y, routine=None, judgement=None, input_medium="電子", cases=1200,
+         note="施設から提出のあった稼働状況を加工し、集計する", assumed="件数"),
     dict(town="久慈市", name="ふるさと納税ワンストップ特例申請書の転記", tool="ai-ocr+rpa", before=19.8,
          after=4.2, split="tune", source=KUJI, routine="定型", judgement="なし", input_medium="紙（手書き）",
          verification="一部", cases=20000, annual_hours=244,
@@ -78,27 +78,27 @@ PILOTS: tuple[dict[str, Any], ...] = (
          source=OYAMA, routine="定型", judgement="なし", input_medium="電子", cases=2000,
          note="作業時間を 95.4% 削減と試算", assumed="年間時間・件数（削減率のみ公表）"),
     dict(town="小山市", name="法人市民税の電子申告審査", tool="rpa", before=200, after=100, split="holdout",
-         source=OYAMA, routine="一部定型", judgement="一部あり", input_medium="電子", cases=4000,
+         source=OYAMA, routine=None, judgement="一部あり", input_medium="電子", cases=4000,
          note="複雑な処理が必要な業務で削減率 5 割程度", assumed="年間時間・件数（削減率のみ公表）"),
     dict(town="目黒区", name="保育施設運営費支出", tool="ai-ocr+rpa", before=150, after=15, split="holdout",
          source=MEGURO, routine="定型", judgement="なし", input_medium="紙（活字）", verification="不要",
          cases=600, note="児童名簿を AI-OCR でデータ化、電子稟議への入力を RPA。9 割超削減、個別チェック不要",
          assumed="年間時間・件数（削減率のみ公表）"),
     dict(town="目黒区", name="研修評価シート集計", tool="ai-ocr+rpa", before=100, after=70, split="holdout",
-         source=MEGURO, routine="一部定型", judgement="なし", input_medium="紙（手書き）", verification="一部",
+         source=MEGURO, routine=None, judgement=None, input_medium="紙（手書き）", verification=None,
          cases=3000, note="手書き評価シート。転記後に自由記述を整理・修正する時間を含め 3 割超削減",
          assumed="年間時間・件数（削減率のみ公表）"),
     dict(town="岡山市", name="更生医療の受給資格確認", tool="rpa", before=3800 * 6.5 / 60, after=3800 * 3 / 60,
-         split="holdout", source=OKAYAMA, routine="定型", judgement="一部あり", input_medium="電子", cases=3800,
+         split="holdout", source=OKAYAMA, routine="定型", judgement=None, input_medium="電子", cases=3800,
          note="レセプトデータから受給者情報を照合・チェックし入力。1 件 6〜7 分 → 約 3 分、年 3,800 件",
          assumed=""),
     dict(town="北上市", name="法人市民税申告書の入力", tool="ai-ocr+rpa", before=360, after=78, split="holdout",
-         source=KITAKAMI, routine="定型", judgement="なし", input_medium="紙（活字）", verification="一部",
+         source=KITAKAMI, routine="定型", judgement="なし", input_medium="紙（活字）", verification=None,
          cases=3000, note="申請書様式の変更など事務改善を条件に", assumed="件数・ツール（AI-OCR 併用）"),
     dict(town="北上市", name="インフルエンザ予防接種履歴の入力", tool="ai-ocr+rpa", before=350, after=211,
          split="holdout", source=KITAKAMI, routine="定型", judgement="なし", input_medium="紙（手書き）",
-         verification="一部", cases=10000, note="医療機関の予診票（手書き）", assumed="件数・入力媒体・ツール"),
+         verification=None, cases=10000, note="医療機関の予診票（手書き）", assumed="件数・入力媒体・ツール"),
     dict(town="神奈川県内", name="自己啓発支援金等のデータ登録", tool="rpa", before=0.16, after=0.12,
-         split="holdout", source=KANA_LIST, routine="定型", judgement="なし", input_medium="電子", cases=10,
+         split="holdout", source=KANA_LIST, routine="定型", judgement="なし", input_medium=None, cases=10,
          note="水道。0.16 → 0.12 時間（25.0%）", assumed="件数"),
 )  # fmt: skip
