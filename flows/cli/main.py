@@ -9,6 +9,7 @@ Read-only commands never import Prefect, so they answer in well under a second.
 from __future__ import annotations
 
 from flows.cli import (
+    calibrate,  # calibrate
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
@@ -24,7 +25,7 @@ from flows.cli.app import app
 from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
+COMMAND_MODULES = (calibrate, campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
 
 localise(app)
 

@@ -69,6 +69,11 @@ def _group_tasks(session: Session, run_id: int, group_id: int) -> list[Task]:
     return list(session.scalars(query))
 
 
+def group_task_ids(*, session: Session, run_id: int, group_id: int) -> list[int]:
+    """The task ids of a 横展開 group in a scoring run."""
+    return [t.id for t in _group_tasks(session, run_id, group_id)]
+
+
 def insert_pilot(
     *, session: Session, task: Task, state: str, actor: str, reason: str | None, **values: Any
 ) -> Pilot:
