@@ -19,7 +19,7 @@ from bpr.scoring.config import ScoringConfig
 from bpr.scoring.savings import BANDS, TOOLS, tool_options
 from inventory.db import pilot_repo as repo
 from inventory.db.pilot_tables import Pilot, PilotMeasurement
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 
 SCORING_TOOL = {"rpa": "rpa", "ai-ocr": "ai-ocr", "both": "ai-ocr+rpa"}
 

@@ -21,6 +21,7 @@ Kind = Literal[
     "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
     "staff",  # number ≥ 0, unit 人
     "months",  # 繁忙月 → sorted tuple of 1..12
+    "share",  # 60%, 6割, 0.6 → 0.6
 ]
 
 
@@ -226,6 +227,22 @@ COLUMNS: tuple[Column, ...] = (
         "enum",
         choices=VERIFICATION,
         synonyms=("目視確認の要否", "目視チェック"),
+        width=10,
+    ),
+    Column(
+        "check_minutes",
+        "目視確認時間（分/件）",
+        "minutes",
+        synonyms=("目視確認時間", "確認時間（分/件）", "1件あたり確認時間", "1件当たり確認時間"),
+        help="自動化した後も残る1件あたりの確認時間（分）。空欄なら目視確認の欄から推定",
+        width=12,
+    ),
+    Column(
+        "automatable_share",
+        "自動化できる割合",
+        "share",
+        synonyms=("自動化割合", "自動化可能割合", "自動化対象割合", "入力・転記の割合"),
+        help="作業時間のうちロボットが担える入力・転記などの割合（60% / 6割 / 0.6）。空欄なら業務の種類の既定値",
         width=10,
     ),
     Column(
