@@ -74,7 +74,9 @@ def _legacy(tasks: pd.DataFrame, cfg: Any) -> np.ndarray:
     rpa_f = rpa_factors(a, cfg)
     rpa, ocr = total(rpa_f), total(ocr_factors(a, cfg))
     after = total([f for f in rpa_f if f.name != "input"], base=cfg.rpa.weights.input)
-    r_rpa, r_ocr, r_after = (savings.band_rate(x, cfg, t) for x, t in ((rpa, "rpa"), (ocr, "ocr"), (after, "rpa")))
+    r_rpa, r_ocr, r_after = (
+        savings.band_rate(x, cfg, t) for x, t in ((rpa, "rpa"), (ocr, "ocr"), (after, "rpa"))
+    )
     c_rpa, c_ocr = savings._check_minutes(a, cfg, "rpa"), savings._check_minutes(a, cfg, "ocr")  # type: ignore[attr-defined]
     rates = np.column_stack([r_rpa, 1 - (1 - r_ocr) * (1 - r_after), r_ocr])
     minutes = np.column_stack([c_rpa, c_ocr + c_rpa, c_ocr])
@@ -110,7 +112,9 @@ def pairs_right(expected: np.ndarray, published: np.ndarray) -> tuple[float, int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", type=Path, help="scoring config TOML (default: the shipped one)")
     parser.add_argument("--rows", action="store_true", help="print every row")
     args = parser.parse_args()
@@ -121,7 +125,9 @@ def main() -> None:
     split = np.array([p["split"] for p in PILOTS])
     if args.rows:
         for p, e, r in zip(PILOTS, expected, published, strict=True):
-            print(f"{p['split']:<8} {p['town']:<6} {p['tool']:<11} expected {e:7.1%}  published {r:7.1%}  {p['name']}")
+            print(
+                f"{p['split']:<8} {p['town']:<6} {p['tool']:<11} expected {e:7.1%}  published {r:7.1%}  {p['name']}"
+            )
     print(f"{'part':<8} {'rows':>4} {'rho':>6} {'pairs right':>12}")
     for part, mask in (("tune", split == "tune"), ("holdout", split == "holdout"), ("all", split == split)):
         share, n = pairs_right(expected[mask], published[mask])

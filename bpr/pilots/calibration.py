@@ -33,7 +33,11 @@ def _in_year(stored: list[PilotMeasurement], fiscal_year: int | None) -> bool:
 
 
 def _task_frame(session: Session, task_ids: set[int], years: set[int]) -> pd.DataFrame:
-    tasks = [t for year in sorted(years) for t in list_tasks(session=session, fiscal_year=year, include_superseded=True)]
+    tasks = [
+        t
+        for year in sorted(years)
+        for t in list_tasks(session=session, fiscal_year=year, include_superseded=True)
+    ]
     frame = pd.DataFrame([t.model_dump() for t in tasks if t.id in task_ids])
     return frame.rename(columns={"id": "task_id"})
 
@@ -76,9 +80,13 @@ def measured_outcomes(
             continue
         outcomes.append(
             PilotOutcome(
-                pilot_id=p.id, tool=tool, band=BANDS[int(options.band[own, column])],
-                gross=float(options.gross[rows_, column].sum()), checking=float(options.checking[rows_, column].sum()),
-                fixed=float(options.fixed[own, column]), realised=realised,
+                pilot_id=p.id,
+                tool=tool,
+                band=BANDS[int(options.band[own, column])],
+                gross=float(options.gross[rows_, column].sum()),
+                checking=float(options.checking[rows_, column].sum()),
+                fixed=float(options.fixed[own, column]),
+                realised=realised,
             )  # fmt: skip
         )
     return outcomes

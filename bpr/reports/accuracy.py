@@ -17,7 +17,7 @@ from bpr.scoring.calibrate import ratio_interval
 
 ACCURACY_BY_TOOL_NOTE = (
     "実績 ÷ 見込み: 導入前・導入後を測定した実証（見送りを含む）の合計の比。区間は実証 3 件以上のツールについて、"
-    "実証を復元抽出した 95% 区間。`dxi calibrate` で採点の設定をこの比に合わせられます。"
+    "実証を復元抽出した 95% 区間。採点の設定は dxi calibrate でこの比に合わせられます。"
 )
 GATE_NOTE = (
     "※ 実測の削減が 0 以下、または見込みの半分未満のまま本格導入した案件です。"
@@ -59,8 +59,12 @@ def accuracy_by_tool(lines: Sequence[_Line], *, seed: int = 0) -> tuple[Accuracy
         ratio, low, high = ratio_interval(estimated, realised, seed=seed)
         rows.append(
             AccuracyRow(
-                tool_label=label, count=len(group), estimated_total=sum(estimated), realised_total=sum(realised),
-                ratio_pct=None if ratio is None else ratio * 100, low_pct=None if low is None else low * 100,
+                tool_label=label,
+                count=len(group),
+                estimated_total=sum(estimated),
+                realised_total=sum(realised),
+                ratio_pct=None if ratio is None else ratio * 100,
+                low_pct=None if low is None else low * 100,
                 high_pct=None if high is None else high * 100,
             )  # fmt: skip
         )

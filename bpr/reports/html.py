@@ -33,7 +33,9 @@ def _environment() -> Environment:
     )
     env.filters.update(hours=hours, pct=pct, signed=signed, accuracy=accuracy)
     env.globals.update(
-        ACCURACY_NOTE=ACCURACY_NOTE, DROPPED_NOTE=DROPPED_NOTE, ACCURACY_BY_TOOL_NOTE=ACCURACY_BY_TOOL_NOTE,
+        ACCURACY_NOTE=ACCURACY_NOTE,
+        DROPPED_NOTE=DROPPED_NOTE,
+        ACCURACY_BY_TOOL_NOTE=ACCURACY_BY_TOOL_NOTE,
         GATE_NOTE=GATE_NOTE,
     )
     return env

@@ -161,7 +161,14 @@ def _accuracy_part(report: EffectReport) -> list[Flowable]:
     """見込みの精度（ツール別）: realised ÷ estimated per tool with its interval."""
     if not report.accuracy_by_tool:
         return []
-    header = ["ツール", "実証\n（測定済み）", "見込み\n（時間/年）", "実測\n（時間/年）", "実績÷見込み", "95%区間"]
+    header = [
+        "ツール",
+        "実証\n（測定済み）",
+        "見込み\n（時間/年）",
+        "実測\n（時間/年）",
+        "実績÷見込み",
+        "95%区間",
+    ]
     rows = [
         [a.tool_label, f"{a.count}件", hours(a.estimated_total), hours(a.realised_total), pct(a.ratio_pct, 0),
          "—" if a.low_pct is None else f"{pct(a.low_pct, 0)}〜{pct(a.high_pct, 0)}"]

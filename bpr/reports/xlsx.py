@@ -115,7 +115,11 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
     for r in (m + 1, m + 2):  # a total's label spans the text columns
         pilots.merge_range(r, 0, r, 4, str(rows[r - 1][0]), label)
     width = sum(PILOT_COLUMNS)
-    notes = [ACCURACY_NOTE, *([DROPPED_NOTE] if report.has_dropped else []), *([GATE_NOTE] if report.forced else [])]
+    notes = [
+        ACCURACY_NOTE,
+        *([DROPPED_NOTE] if report.has_dropped else []),
+        *([GATE_NOTE] if report.forced else []),
+    ]
     for offset, note in enumerate(notes):
         _paragraph(pilots, book, m + 4 + offset, 8, note, width)
     bars = book.add_chart({"type": "bar"})
@@ -143,7 +147,7 @@ def _accuracy_sheet(book: Any, report: EffectReport) -> None:
     if not report.accuracy_by_tool:
         return
     sheet = book.add_worksheet("見込みの精度")
-    for col, width in enumerate((14, 12, 14, 14, 12, 12, 12)):
+    for col, width in enumerate((14, 16, 17, 16, 15, 17, 17)):
         sheet.set_column(col, col, width)
     header = ["ツール", "実証（測定済み）", "見込み（時間/年）", "実測（時間/年）", "実績÷見込み（%）", "95%区間 下限（%）",
               "95%区間 上限（%）"]  # fmt: skip

@@ -24,7 +24,11 @@ import tomlkit
 
 from bpr.scoring.config import ScoringConfig
 
-TOOL_KEYS = {"rpa": "rpa", "ai-ocr": "ai_ocr", "ai-ocr+rpa": "ai_ocr_rpa"}  # scoring tool → [calibration] table
+TOOL_KEYS = {
+    "rpa": "rpa",
+    "ai-ocr": "ai_ocr",
+    "ai-ocr+rpa": "ai_ocr_rpa",
+}  # scoring tool → [calibration] table
 BAND_NAMES = ("low", "mid", "high")
 FACTOR_MAX = 5.0  # the config's upper bound on a factor
 MIN_FOR_INTERVAL = 3
@@ -64,7 +68,12 @@ class CalibrationRow:
 
 
 def ratio_interval(
-    estimated: Sequence[float], realised: Sequence[float], *, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+    estimated: Sequence[float],
+    realised: Sequence[float],
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
 ) -> tuple[float | None, float | None, float | None]:
     """Σ realised ÷ Σ estimated and its bootstrap interval.
 
@@ -100,11 +109,19 @@ def calibrate(outcomes: Sequence[PilotOutcome], *, n_boot: int = 2000, seed: int
             )
             gross = sum(o.gross for o in group)
             target = sum(o.realised + o.checking + o.fixed for o in group)
-            factor = float(np.clip(target / gross, 0.0, FACTOR_MAX)) if gross > 0 and band in BAND_NAMES else None
+            factor = (
+                float(np.clip(target / gross, 0.0, FACTOR_MAX)) if gross > 0 and band in BAND_NAMES else None
+            )
             rows.append(
                 CalibrationRow(
-                    tool=tool, band=band, count=len(group), estimated_total=sum(o.estimated for o in group),
-                    realised_total=sum(o.realised for o in group), ratio=ratio, ratio_low=low, ratio_high=high,
+                    tool=tool,
+                    band=band,
+                    count=len(group),
+                    estimated_total=sum(o.estimated for o in group),
+                    realised_total=sum(o.realised for o in group),
+                    ratio=ratio,
+                    ratio_low=low,
+                    ratio_high=high,
                     factor=factor,
                 )  # fmt: skip
             )
@@ -134,10 +151,14 @@ def calibrated_toml(base_text: str, base: ScoringConfig, rows: Sequence[Calibrat
         sub = tomlkit.table()
         for band in ("high", "mid", "low"):
             sub.add(band, bands[band])
-            matching = [r for r in rows if TOOL_KEYS[r.tool] == key and r.band == band and r.factor is not None]
+            matching = [
+                r for r in rows if TOOL_KEYS[r.tool] == key and r.band == band and r.factor is not None
+            ]
             if matching:
                 r = matching[0]
-                sub[band].comment(f"実証 {r.count} 件: 実績 {r.realised_total:,.0f} ÷ 見込み {r.estimated_total:,.0f} 時間/年")
+                sub[band].comment(
+                    f"実証 {r.count} 件: 実績 {r.realised_total:,.0f} ÷ 見込み {r.estimated_total:,.0f} 時間/年"
+                )
         table.add(key, sub)
     if "calibration" in document:
         del document["calibration"]

@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bpr.errors import ConfigError
-from bpr.scoring.config_messages import validation_problems
 from bpr.scoring.config_costs import AutomatableConfig, CalibrationConfig, CheckingConfig, CostsConfig
+from bpr.scoring.config_messages import validation_problems
 from bpr.scoring.config_sections import (
     BandConfig,
     EaseConfig,

@@ -121,7 +121,13 @@ def _tool_line(o: Outcome) -> list[str]:
 
 
 def _share_text(share: float, source: str | None, reach: float) -> str:
-    origin = "調査票" if source is None else f"仮定: {source}" if source == DEFAULT_LABEL else f"仮定: {source}の既定値"
+    origin = (
+        "調査票"
+        if source is None
+        else f"仮定: {source}"
+        if source == DEFAULT_LABEL
+        else f"仮定: {source}の既定値"
+    )
     part = f"、混在のためその {reach:.0%}" if reach < 1.0 else ""
     return f"自動化対象 {share:.0%}（{origin}{part}）"
 
@@ -143,7 +149,23 @@ def _savings_line(a: TaskArrays, o: Outcome) -> list[str]:
         s.fixed.tolist(), s.best_saved.tolist(), s.payback.tolist(), o.person_years.tolist(), o.yen.tolist(),
         strict=True,
     )  # fmt: skip
-    for best, tool, hours, share, source, reach, rate, gross, check, minutes, fixed, net, payback, years, yen in rows:
+    for (
+        best,
+        tool,
+        hours,
+        share,
+        source,
+        reach,
+        rate,
+        gross,
+        check,
+        minutes,
+        fixed,
+        net,
+        payback,
+        years,
+        yen,
+    ) in rows:
         if best == NONE:
             out.append("")
             continue

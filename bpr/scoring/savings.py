@@ -121,7 +121,9 @@ def _fixed(cfg: ScoringConfig) -> tuple[FloatArray, FloatArray, FloatArray, Floa
     c = cfg.costs
     rpa, ocr = c.rpa, c.ai_ocr
     build = np.array([rpa.build_hours, rpa.build_hours + ocr.build_hours, ocr.build_hours])
-    upkeep = np.array([rpa.maintenance_hours, rpa.maintenance_hours + ocr.maintenance_hours, ocr.maintenance_hours])
+    upkeep = np.array(
+        [rpa.maintenance_hours, rpa.maintenance_hours + ocr.maintenance_hours, ocr.maintenance_hours]
+    )
     licence = np.array([rpa.licence_yen, rpa.licence_yen + ocr.licence_yen, ocr.licence_yen])
     hourly = cfg.economics.hourly_cost_yen
     fixed = upkeep + build / c.amortisation_years + (licence / hourly if hourly > 0 else 0.0)
@@ -233,5 +235,10 @@ def tool_options(tasks: pd.DataFrame, cfg: ScoringConfig) -> Options:
     # After AI-OCR the input is digital: the same RPA factors with full input points.
     after = total([f for f in rpa_f if f.name != "input"], base=cfg.rpa.weights.input)
     return options(
-        a, cfg, rpa=total(rpa_f), ocr=total(ocr_factors(a, cfg)), rpa_after_ocr=after, fit=fit_scores(rpa_f, cfg)
+        a,
+        cfg,
+        rpa=total(rpa_f),
+        ocr=total(ocr_factors(a, cfg)),
+        rpa_after_ocr=after,
+        fit=fit_scores(rpa_f, cfg),
     )

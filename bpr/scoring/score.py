@@ -140,7 +140,9 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
             "ocr_score": ocr,
             "rpa_after_ocr_score": rpa_after,
             "recommended_tool": pd.Series(tool_names, dtype=object),
-            "automation_rate": np.round(np.where(has_tool, savings.share * savings.reach * savings.rate, 0.0), 4),
+            "automation_rate": np.round(
+                np.where(has_tool, savings.share * savings.reach * savings.rate, 0.0), 4
+            ),
             "checking_hours": np.round(np.where(has_tool, savings.checking, 0.0), 1),
             "expected_hours_saved": savings.saved,
             "net_hours": np.where(savings.best != NONE, savings.best_saved, np.nan),

@@ -35,5 +35,6 @@ def automatable_share(a: TaskArrays, cfg: ScoringConfig) -> tuple[FloatArray, Ob
         share = np.where(lower, kind.share, share)
         source = np.where(lower, kind.label, source)
     given = ~np.isnan(a.share)
-    out: ObjArray = np.where(given, None, source).astype(object)
+    out: ObjArray = source.astype(object)
+    out[given] = None
     return np.where(given, np.clip(np.nan_to_num(a.share), 0.0, 1.0), share), out

@@ -47,7 +47,8 @@ def calibrate(
         Path | None, typer.Option("--config", help="基にする重み設定の TOML（既定は同梱の設定）")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="校正した設定を書き出す TOML（dxi score --config で使う）")
+        Path | None,
+        typer.Option("-o", "--output", help="校正した設定を書き出す TOML（dxi score --config で使う）"),
     ] = None,
     fmt: Annotated[
         Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
@@ -77,7 +78,9 @@ def calibrate(
         typer.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
     elif not rows:
         scope = f"{fy}年度に" if fy is not None else ""
-        raise fail(f"{scope}導入前・導入後の両方を測定した実証がありません。`dxi pilot measure` で記録してください。")
+        raise fail(
+            f"{scope}導入前・導入後の両方を測定した実証がありません。`dxi pilot measure` で記録してください。"
+        )
     else:
         print_table([_table_row(r) for r in rows], title=f"見込みと実績（実証 {len(outcomes)} 件）")
         console.print(

@@ -116,7 +116,8 @@ def advance(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="実測の削減が 0 以下または見込みの半分未満でも本格導入する（--reason 必須、監査ログに記録）"
+            "--force",
+            help="実測の削減が 0 以下または見込みの半分未満でも本格導入する（--reason 必須、監査ログに記録）",
         ),
     ] = False,
     by: ByOption = "cli",

@@ -202,7 +202,11 @@ def transition_reasons(*, session: Session, pilot_ids: Sequence[int], to_state: 
     """The reason given on each pilot's latest move to `to_state`, where one was given."""
     query = (
         select(PilotEvent.pilot_id, PilotEvent.reason)
-        .where(PilotEvent.pilot_id.in_(pilot_ids), PilotEvent.to_state == to_state, PilotEvent.reason.is_not(None))
+        .where(
+            PilotEvent.pilot_id.in_(pilot_ids),
+            PilotEvent.to_state == to_state,
+            PilotEvent.reason.is_not(None),
+        )
         .order_by(PilotEvent.id)
     )
     return {int(pilot_id): str(reason) for pilot_id, reason in session.execute(query).all()}

@@ -152,7 +152,8 @@ def parse_share(raw: object) -> Cell:
     cell = _number(raw, _share_amount, "60%, 6割, 0.6")
     if isinstance(cell.value, float) and cell.value > 1:
         return problem_cell(
-            ReasonCode.NOT_A_NUMBER, f"{show(raw)} は 100% を超えています。0〜100% で入力してください（例: 60%, 6割）"
+            ReasonCode.NOT_A_NUMBER,
+            f"{show(raw)} は 100% を超えています。0〜100% で入力してください（例: 60%, 6割）",
         )
     return cell
 

@@ -60,7 +60,9 @@ def test_noisy_pilots_move_the_estimates_toward_the_realised() -> None:
     rng = np.random.default_rng(7)
     planted = outcomes(base, list(0.7 + rng.normal(0, 0.08, size=len(PILOT_TOOLS))))
     realised = np.array([p.realised for p in planted])
-    calibrated = ScoringConfig.from_toml_text(calibrated_toml(default_toml_text(), base, calibrate(planted), note="x"))
+    calibrated = ScoringConfig.from_toml_text(
+        calibrated_toml(default_toml_text(), base, calibrate(planted), note="x")
+    )
     before, after = np.abs(estimates(base) - realised).sum(), np.abs(estimates(calibrated) - realised).sum()
     assert after < before / 2
 
@@ -68,7 +70,9 @@ def test_noisy_pilots_move_the_estimates_toward_the_realised() -> None:
 def test_calibrating_a_calibrated_config_changes_nothing_more() -> None:
     base = default_config()
     planted = outcomes(base, [0.5, 0.5, 0.5, 0.5, 0.5])
-    once = ScoringConfig.from_toml_text(calibrated_toml(default_toml_text(), base, calibrate(planted), note="1"))
+    once = ScoringConfig.from_toml_text(
+        calibrated_toml(default_toml_text(), base, calibrate(planted), note="1")
+    )
     again = calibrate([PilotOutcome(**{**p.__dict__, **_gross_of(once, p)}) for p in planted])
     assert all(r.factor == pytest.approx(1.0) for r in again)
 
@@ -86,6 +90,10 @@ def test_the_ratio_interval_covers_the_planted_ratio_and_needs_three_pilots() ->
     ratio, low, high = ratio_interval(estimated, realised, seed=1)
     assert ratio is not None and low is not None and high is not None
     assert low < ratio < high and low < 0.8 < high
-    assert ratio_interval(estimated, realised, seed=1) == (ratio, low, high)  # seeded: same figures every time
+    assert ratio_interval(estimated, realised, seed=1) == (
+        ratio,
+        low,
+        high,
+    )  # seeded: same figures every time
     assert ratio_interval(estimated[:2], realised[:2])[1:] == (None, None)
     assert ratio_interval([0.0], [5.0]) == (None, None, None)

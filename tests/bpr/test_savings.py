@@ -121,7 +121,12 @@ def test_the_explanation_shows_the_share_and_where_it_comes_from() -> None:
                 {"task_id": 1, "name": "住民異動届のシステム入力", "annual_volume": 6000},
                 {"task_id": 2, "name": "窓口での届出の受付", "annual_volume": 6000},
                 {"task_id": 3, "name": "業務", "annual_volume": 6000, "automatable_share": 0.4},
-                {"task_id": 4, "name": "施設稼働状況入力", "notes": "施設の報告を加工して集計", "annual_volume": 6000},
+                {
+                    "task_id": 4,
+                    "name": "施設稼働状況入力",
+                    "notes": "施設の報告を加工して集計",
+                    "annual_volume": 6000,
+                },
             ]
         )
     ).set_index("task_id")["explanation"]

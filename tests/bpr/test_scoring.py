@@ -120,7 +120,10 @@ def test_hours_person_years_and_yen() -> None:
     assert row["person_years"] == round(net / 1920, 3)
     assert row["yen_saved"] == round(net * 2650)
     years = row["person_years"]
-    assert f"純削減 {net:,.0f} 時間/年（{years:.2f} 人年, 約 {net * 2650 / 10_000:,.0f} 万円" in row["explanation"]
+    assert (
+        f"純削減 {net:,.0f} 時間/年（{years:.2f} 人年, 約 {net * 2650 / 10_000:,.0f} 万円"
+        in row["explanation"]
+    )
     assert "自動化対象 75%（仮定: 既定値）" in row["explanation"]
 
 

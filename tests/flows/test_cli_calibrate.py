@@ -57,7 +57,9 @@ def planted() -> dict[int, float]:
 
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
-def test_calibrate_prints_the_ratio_and_writes_a_config_that_scores(planted: dict[int, float], tmp_path: Path) -> None:
+def test_calibrate_prints_the_ratio_and_writes_a_config_that_scores(
+    planted: dict[int, float], tmp_path: Path
+) -> None:
     code, out = dxi("calibrate")
     assert code == 0, out
     assert "見込みと実績（実証 3 件）" in out and "実績÷見込み" in out
@@ -87,7 +89,9 @@ def test_calibrate_prints_the_ratio_and_writes_a_config_that_scores(planted: dic
         run = session.scalar(select(TaskScore.run_id).order_by(TaskScore.run_id.desc()).limit(1))
         stored = dict(session.execute(select(TaskScore.task_id, TaskScore.expected_hours_saved)
                                       .where(TaskScore.run_id == run)).all())  # fmt: skip
-    tax_order = frame.loc[(frame["department"] == "税務課") & (frame["name"] == "支出命令書の作成"), "task_id"].iloc[0]
+    tax_order = frame.loc[
+        (frame["department"] == "税務課") & (frame["name"] == "支出命令書の作成"), "task_id"
+    ].iloc[0]
     before = estimate(frame, tax_order, "rpa", default_config())
     # one factor per tool and band pools both 支出命令書 pilots: each moves most of the way, not exactly
     assert abs(stored[tax_order] - planted[tax_order]) < abs(before - planted[tax_order]) / 10

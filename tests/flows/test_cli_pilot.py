@@ -136,7 +136,9 @@ def test_production_below_half_the_estimate_needs_force_and_a_reason(
     code, out = dxi("pilot", "create", "--task", str(task), "--tool", "both")
     assert code == 0, out
     pilot_id = out.split()[1]
-    assert dxi("pilot", "measure", pilot_id, "--phase", "before", "--cases", "100", "--minutes", "1.6")[0] == 0
+    assert (
+        dxi("pilot", "measure", pilot_id, "--phase", "before", "--cases", "100", "--minutes", "1.6")[0] == 0
+    )
     for state in ("選定", "実証中"):
         assert dxi("pilot", "advance", pilot_id, "--to", state)[0] == 0
     assert dxi("pilot", "measure", pilot_id, "--phase", "after", "--cases", "100", "--minutes", "1",
@@ -162,7 +164,9 @@ def test_production_below_half_the_estimate_needs_force_and_a_reason(
     assert code == 0 and out.count("※") == 2 and "※ 実測の削減が 0 以下、または見込みの半分未満" in out, out
     with session_scope(engine_for(get_settings().db_url)) as session:
         details = session.scalars(
-            select(AuditEntry.details).where(AuditEntry.action == "pilot.advanced").order_by(AuditEntry.id.desc())
+            select(AuditEntry.details)
+            .where(AuditEntry.action == "pilot.advanced")
+            .order_by(AuditEntry.id.desc())
         ).first()
     assert details is not None and details["forced"] is True and details["to_state"] == "本格導入"
     assert details["reason"] == "法改正対応で継続" and details["realised_hours"] < 0

@@ -66,7 +66,10 @@ def test_the_columns_are_stored_and_the_score_uses_them(engine: Engine, tmp_path
 
 
 def test_a_share_above_100_percent_rejects_the_file_naming_the_cell(engine: Engine, tmp_path: Path) -> None:
-    path = survey(tmp_path / "税務課.xlsx", [["住民税の申告書入力", "定型", "なし", "電子", 6000, 10, "一部", None, "120%"]])
+    path = survey(
+        tmp_path / "税務課.xlsx",
+        [["住民税の申告書入力", "定型", "なし", "電子", 6000, 10, "一部", None, "120%"]],
+    )
     outcome = ingest_file(engine=engine, path=path, errors_dir=tmp_path / "errors")
     assert outcome.status == "rejected"
     (error,) = outcome.errors

@@ -16,11 +16,15 @@ from tests.flows.web.conftest import TestClient, Town, csrf_of, login_as
 def slower_pilot(engine: Engine, town: Town) -> int:
     """久慈市-like: every case now needs a full visual check, so the work takes longer than before."""
     with session_scope(engine) as session:
-        pilot = create_pilot(session=session, task_id=town.tasks[("税務課", "住民税の申告書入力")], tool="both")
+        pilot = create_pilot(
+            session=session, task_id=town.tasks[("税務課", "住民税の申告書入力")], tool="both"
+        )
         add_measurement(session=session, pilot_id=pilot.id, phase="before", cases=100, minutes=1.6)
         for state in ("選定", "実証中"):
             advance_pilot(session=session, pilot_id=pilot.id, to=state)
-        add_measurement(session=session, pilot_id=pilot.id, phase="after", cases=100, minutes=1, check_minutes=15)
+        add_measurement(
+            session=session, pilot_id=pilot.id, phase="after", cases=100, minutes=1, check_minutes=15
+        )
         advance_pilot(session=session, pilot_id=pilot.id, to="効果検証")
         return pilot.id
 
@@ -57,7 +61,9 @@ def test_production_of_a_slower_pilot_needs_the_box_and_a_reason(
     assert "見込みを下回ったまま本格導入" in card and "（理由: 法改正対応のため継続）" in card
     with session_scope(engine) as session:
         details = session.scalars(
-            select(AuditEntry.details).where(AuditEntry.action == "pilot.advanced").order_by(AuditEntry.id.desc())
+            select(AuditEntry.details)
+            .where(AuditEntry.action == "pilot.advanced")
+            .order_by(AuditEntry.id.desc())
         ).first()
     assert details is not None and details["forced"] is True and details["reason"] == "法改正対応のため継続"
     assert details["to_state"] == "本格導入" and details["realised_hours"] < 0
