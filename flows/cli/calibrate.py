@@ -58,7 +58,7 @@ def calibrate(
 
     見込みは、指定した設定（既定は同梱の設定）で今の調査票から計算し直した値です。
     --fy を付けると、その年度に導入後の測定をした実証だけを使います。
-    -o を付けると、比に合わせて校正係数（calibration）を書き込んだ設定を書き出します。
+    -o を付けると、比に合わせた校正係数を書き込んだ設定を書き出します。
     例: dxi calibrate --fy 2025 -o calibrated.toml → dxi score --config calibrated.toml
     """
     from bpr.pilots.calibration import measured_outcomes

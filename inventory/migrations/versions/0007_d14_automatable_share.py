@@ -1,6 +1,6 @@
 """tasks: automatable share and check minutes per case (issue 14)
 
-Revision ID: 0007_d_share
+Revision ID: 0007_d14
 Revises: 0006
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_d_share"
+revision = "0007_d14"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
