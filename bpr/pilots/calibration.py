@@ -71,7 +71,8 @@ def measured_outcomes(
     for p in measured:
         samples = [rules.Measurement(phase=m.phase, cases=m.cases, minutes=m.minutes, check_minutes=m.check_minutes)
                    for m in stored[p.id]]  # fmt: skip
-        realised = rules.realised_hours(samples, annual_cases=cases[p.id])
+        year_cases = cases[p.id]
+        realised = None if year_cases is None else rules.realised_hours(samples, annual_cases=year_cases)
         tool = SCORING_TOOL[p.tool]
         column = TOOLS.index(tool)
         rows_ = [row_of[t] for t in members[p.id] if t in row_of]

@@ -105,15 +105,20 @@ def _factor(band: IntArray, cfg: ScoringConfig, tool: str) -> FloatArray:
     return np.array([1.0, f.low, f.mid, f.high])[band]
 
 
-def _check_minutes(a: TaskArrays, cfg: ScoringConfig, tool: str) -> FloatArray:
-    """Minutes per case of checking the tool leaves: the survey's figure, else share × case minutes."""
+def _checks(a: TaskArrays, cfg: ScoringConfig, tool: str) -> tuple[FloatArray, FloatArray]:
+    """(minutes per case, share of the task's time) of checking the tool leaves.
+
+    Minutes per case: the survey's figure, else share × case minutes (at least the
+    floor for a full check). The share alone serves tasks whose survey states annual
+    hours but no cases × minutes (bpr.scoring.inputs).
+    """
     c = cfg.checking.rpa if tool == "rpa" else cfg.checking.ai_ocr
     minutes = np.nan_to_num(a.minutes)
-    required = np.maximum(c.required_share * minutes, c.required_minutes)
     # verification codes: 必須, 一部, 不要, unknown (-1 → last entry: counts as 一部)
-    table = np.column_stack([required, c.partial_share * minutes, np.zeros(a.n), c.partial_share * minutes])
-    by_level = table[np.arange(a.n), np.where(a.verification < 0, 3, a.verification)]
-    return np.where(np.isnan(a.check_minutes), by_level, a.check_minutes)
+    level = np.where(a.verification < 0, 3, a.verification)
+    share = np.array([c.required_share, c.partial_share, 0.0, c.partial_share])[level]
+    by_level = np.where(level == 0, np.maximum(share * minutes, c.required_minutes), share * minutes)
+    return np.where(np.isnan(a.check_minutes), by_level, a.check_minutes), share
 
 
 def _fixed(cfg: ScoringConfig) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -176,10 +181,15 @@ def options(
     r_after = band_rate(after_fit, cfg, "rpa")
     r_combo = (1.0 - (1.0 - band_rate(ocr, cfg, "ocr")) * (1.0 - r_after)) * _factor(b_ocr, cfg, "combo")
     rate = np.minimum(np.column_stack([r_rpa, r_combo, r_ocr]), 1.0)
-    c_rpa, c_ocr = _check_minutes(a, cfg, "rpa"), _check_minutes(a, cfg, "ocr")
+    (c_rpa, s_rpa), (c_ocr, s_ocr) = _checks(a, cfg, "rpa"), _checks(a, cfg, "ocr")
     minutes = np.column_stack([c_rpa, c_ocr + c_rpa, c_ocr])
     gross = (hours * share)[:, None] * reach * rate
-    checking = cases[:, None] * minutes / 60.0
+    per_case = ~np.isnan(a.volume) & ~np.isnan(a.minutes)
+    checking = np.where(
+        per_case[:, None],
+        cases[:, None] * minutes / 60.0,
+        hours[:, None] * np.column_stack([s_rpa, s_ocr + s_rpa, s_ocr]),
+    )
     build, upkeep, licence, fixed = _fixed(cfg)
     net = gross - checking - fixed
     hourly = cfg.economics.hourly_cost_yen

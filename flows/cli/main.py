@@ -17,6 +17,7 @@ from flows.cli import (
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
     scoring,  # score, rank, review
+    screening,  # screening (二次調査票)
     serve,  # serve
     survey,  # init, template, ingest, tasks, submissions
     web,  # user, web
@@ -25,7 +26,20 @@ from flows.cli.app import app
 from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (calibrate, campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
+COMMAND_MODULES = (
+    calibrate,
+    campaign,
+    demo,
+    effects,
+    ops,
+    overtime,
+    pilot,
+    scoring,
+    screening,
+    serve,
+    survey,
+    web,
+)
 
 localise(app)
 

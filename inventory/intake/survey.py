@@ -48,6 +48,7 @@ class FileOutcome:
     errors: list[RowError] = field(default_factory=list)
     error_workbook: str | None = None
     warnings: list[RowError] = field(default_factory=list)
+    kind: str = "survey"  # survey: 業務量調査票 | screening: 二次調査票
 
 
 def unreadable(file_name: str, message: str, data: bytes = b"") -> ParseResult:

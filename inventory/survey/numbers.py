@@ -1,4 +1,4 @@
-"""Read the number columns: 件数, 職員数, minutes per case, whole counts, overtime hours.
+"""Read the number columns: 件数, 職員数, minutes per case, annual hours, whole counts, overtime hours.
 
 Clerks type units, 約, 1.2万 and ranges into number cells; a range is read as its
 midpoint with a warning. Pure functions, no I/O.
@@ -156,6 +156,21 @@ def parse_share(raw: object) -> Cell:
             f"{show(raw)} は 100% を超えています。0〜100% で入力してください（例: 60%, 6割）",
         )
     return cell
+
+
+def _annual_hours_amount(s: str) -> float | None:
+    core = s.removeprefix("年間").removesuffix("/年間").removesuffix("/年")
+    return _hours_amount(core)
+
+
+def parse_annual_hours(raw: object) -> Cell:
+    """Read 年間時間: hours ≥ 0 (120, 120時間, 約71時間, 1時間44分, 30分 = 0.5, a [h]:mm cell)."""
+    value = raw
+    if isinstance(value, time):
+        value = timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
+    if isinstance(value, timedelta):
+        value = value.total_seconds() / 3600
+    return _number(value, _annual_hours_amount, "120, 120時間, 約71時間, 1時間44分")
 
 
 def parse_int(raw: object) -> Cell:
