@@ -7,43 +7,11 @@ prints it on its instructions sheet, so the three can never disagree.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
 
-Kind = Literal[
-    "fiscal_year",  # 2024, 令和6年度, R6 → 2024
-    "text",
-    "enum",
-    "bool",  # あり/なし, ○/× → True/False; blank → None
-    "int",  # whole number ≥ 0
-    "count",  # number ≥ 0, units 件 and 約 allowed
-    "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
-    "hours",  # number ≥ 0, 時間 / 時間分 / 分 forms → hours (年間時間)
-    "staff",  # number ≥ 0, unit 人
-    "months",  # 繁忙月 → sorted tuple of 1..12
-    "share",  # 60%, 6割, 0.6 → 0.6
-]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One survey column: canonical header, field name, kind and spellings."""
-
-    field: str
-    header: str
-    kind: Kind
-    required: bool = False
-    synonyms: tuple[str, ...] = ()
-    choices: tuple[str, ...] = ()
-    help: str = ""
-    width: int = 14
-
-
-def nfkc_key(text: str) -> str:
-    """Return the matching key of a header or enum spelling: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
+from inventory.survey.column import Column as Column
+from inventory.survey.column import Kind as Kind
+from inventory.survey.column import nfkc_key as nfkc_key
 
 # Canonical enum values, in the order the template's dropdowns show them.
 SCOPE = ("マネジメント", "全庁共通", "各課固有")
