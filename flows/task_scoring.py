@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from bpr.scoring.config import ScoringConfig, default_config
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_text
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_short
 from bpr.scoring.ranking import rank
 from bpr.scoring.rollout import find_rollout_groups, rank_groups
 from bpr.scoring.score import score_tasks
@@ -161,7 +161,7 @@ def task_scoring(
             "AI-OCR": round(float(r["ocr_score"])),
             "削減見込み(時間/年)": round(float(r["expected_hours_saved"]), 1),
             "区分": QUADRANT_LABELS.get(str(r["quadrant"]), str(r["quadrant"])),
-            "属性未確認": missing_text(r["missing_attributes"]),
+            "属性未確認": missing_short(r["missing_attributes"]),
         }
         for r in head.to_dict("records")
     ]

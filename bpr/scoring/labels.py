@@ -50,3 +50,10 @@ def missing_text(labels: Sequence[str] | None) -> str:
     if not labels:
         return ""
     return ALL_MISSING if len(labels) == len(SCORED_ATTRIBUTES) else "・".join(labels)
+
+
+def missing_short(labels: Sequence[str] | None) -> str:
+    """The 属性未確認 cell of a terminal table: up to two labels, else how many (the list is in CSV/xlsx)."""
+    if labels and 2 < len(labels) < len(SCORED_ATTRIBUTES):
+        return f"{len(labels)}項目"
+    return missing_text(labels)

@@ -141,7 +141,7 @@ class JaCommand(_JaMixin, TyperCommand):
 
 # dxi --help lists the commands in the order of the year's work, in these panels.
 PANELS: dict[str, str] = {
-    "init": "準備", "doctor": "準備", "template": "準備", "campaign": "準備",
+    "init": "準備", "doctor": "準備", "template": "準備", "layout": "準備", "campaign": "準備",
     "ingest": "回収と確認", "tasks": "回収と確認", "submissions": "回収と確認",
     "score": "候補選定（検討会議）", "rank": "候補選定（検討会議）", "screening": "候補選定（検討会議）",
     "review": "候補選定（検討会議）",

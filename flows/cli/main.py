@@ -13,6 +13,7 @@ from flows.cli import (
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
+    layout,  # layout suggest / save / list / show
     ops,  # doctor, backup, restore
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
@@ -27,19 +28,8 @@ from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
 COMMAND_MODULES = (
-    calibrate,
-    campaign,
-    demo,
-    effects,
-    ops,
-    overtime,
-    pilot,
-    scoring,
-    screening,
-    serve,
-    survey,
-    web,
-)
+    calibrate, campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
+)  # fmt: skip
 
 localise(app)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from bpr.review.rule import DECISIONS, needs_rereview, review_problems
-from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS, missing_text
+from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS, missing_short
 from flows.cli.app import (
     DeptOption,
     FyOption,
@@ -169,7 +169,7 @@ def _unconfirmed_note(count: int) -> None:
     if count:
         console.print(
             f"属性未確認の業務が{count:,}件あります（空欄の定型性・入力媒体などは中立の値として採点した"
-            "見込みです。属性を確認すると順位が変わることがあります）"
+            "見込みです。属性を確認すると順位が変わることがあります。項目は --format csv / xlsx で確認できます）"
         )
 
 
@@ -180,7 +180,7 @@ def _table_row(r: dict[str, Any]) -> dict[str, object]:
         "OCR": f"{r['ocr_score']:.0f}", "削減(時間/年)": task_hours(r["expected_hours_saved"]),
         "難易度": r["ease"] or "", "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
         "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
-        "対象外": r["knockout_reason"] or "", "属性未確認": missing_text(r["missing_attributes"]),
+        "対象外": r["knockout_reason"] or "", "属性未確認": missing_short(r["missing_attributes"]),
         "二次調査": r["screening"] or "",
     }  # fmt: skip
 

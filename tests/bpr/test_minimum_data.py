@@ -89,3 +89,12 @@ def test_a_ranking_of_runs_stored_before_missing_attributes_were_kept_says_nothi
     tasks = make_tasks([{}])
     scored = score_tasks(tasks).drop(columns=["missing_attributes"])
     assert rank(scored, tasks)["missing_attributes"].tolist() == [None]
+
+
+def test_a_terminal_table_lists_a_few_attributes_and_counts_many() -> None:
+    from bpr.scoring.labels import missing_short
+
+    assert missing_short(["入力媒体", "手順書"]) == "入力媒体・手順書"
+    assert missing_short(["入力媒体", "手順書", "様式数"]) == "3項目"
+    assert missing_short(list(ATTRIBUTE_LABELS.values())) == f"全項目（{len(SCORED_ATTRIBUTES)}）"
+    assert missing_short([]) == missing_short(None) == ""

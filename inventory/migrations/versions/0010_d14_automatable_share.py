@@ -1,7 +1,7 @@
 """tasks: automatable share and check minutes per case (issue 14)
 
-Revision ID: 0009_d14
-Revises: 0008_screening
+Revision ID: 0010_d14
+Revises: 0009_campaign_layout
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_d14"
-down_revision = "0008_screening"
+revision = "0010_d14"
+down_revision = "0009_campaign_layout"
 branch_labels = None
 depends_on = None
 
