@@ -146,6 +146,7 @@ PANELS: dict[str, str] = {
     "score": "候補選定（検討会議）", "rank": "候補選定（検討会議）", "screening": "候補選定（検討会議）",
     "review": "候補選定（検討会議）",
     "pilot": "実証と効果検証", "overtime": "実証と効果検証", "effects": "実証と効果検証",
+    "calibrate": "実証と効果検証",
     "web": "審査画面と自動実行", "user": "審査画面と自動実行", "serve": "審査画面と自動実行",
     "backup": "運用", "restore": "運用", "demo": "運用",
 }  # fmt: skip

@@ -9,6 +9,7 @@ Read-only commands never import Prefect, so they answer in well under a second.
 from __future__ import annotations
 
 from flows.cli import (
+    calibrate,  # calibrate
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
@@ -27,7 +28,7 @@ from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
 COMMAND_MODULES = (
-    campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
+    calibrate, campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
 )  # fmt: skip
 
 localise(app)
