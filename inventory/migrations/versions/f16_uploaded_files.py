@@ -1,7 +1,7 @@
 """files sent through the web room's 提出 page
 
 Revision ID: f16_uploaded_files
-Revises: 0009_campaign_layout
+Revises: 0010_d14
 Create Date: 2026-12-10
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f16_uploaded_files"
-down_revision = "0009_campaign_layout"
+down_revision = "0010_d14"
 branch_labels = None
 depends_on = None
 
