@@ -28,7 +28,8 @@ from inventory.intake.survey import (
     unreadable,
 )
 from inventory.settings import get_settings
-from inventory.survey.validate import IntakeOptions, ParseResult
+from inventory.survey.per_survey import IntakeOptions
+from inventory.survey.validate import ParseResult
 
 # Workbooks per parse task. A Prefect task run costs ~15 ms of bookkeeping in a thread
 # and ~0.5 s in a worker process (Prefect rebuilds its settings there for every task),

@@ -24,7 +24,6 @@ from bpr.scoring.score import score_tasks
 from flows.runners import configured_task_runner
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
-from inventory.db.repository import latest_fiscal_year
 from inventory.db.scoring_repo import (
     inventory_frame,
     latest_run,
@@ -33,6 +32,7 @@ from inventory.db.scoring_repo import (
     run_totals,
     save_scoring_run,
 )
+from inventory.db.submission_repo import latest_fiscal_year
 from inventory.errors import NotFoundError
 from inventory.settings import get_settings
 

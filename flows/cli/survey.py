@@ -22,7 +22,8 @@ from flows.cli.app import (
 from flows.cli.params import choice_option, formats, fy_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
-from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
+from inventory.db.submission_repo import latest_fiscal_year, list_submissions
+from inventory.db.task_repo import list_tasks, previous_tasks
 from inventory.display import japan_time, task_hours
 from inventory.errors import RowError
 from inventory.export import to_csv, write_xlsx

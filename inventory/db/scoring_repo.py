@@ -11,9 +11,10 @@ import pandas as pd
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from inventory.db.repository import audit, list_tasks, now
+from inventory.db.repository import audit, now
 from inventory.db.scoring_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.tables import Department, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks
 from inventory.errors import NotFoundError
 from inventory.export import plain_value
 

@@ -10,7 +10,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inventory.survey import schema
-from inventory.survey.template import EXAMPLES, SHEET_COLUMNS, cell_value, write_template
+from inventory.survey.template import write_template
+from inventory.survey.template_text import EXAMPLES, SHEET_COLUMNS, cell_value
 
 COVER_FIELDS = {"fiscal_year", "division", "department"}
 EXPECTED_HEADERS = [c.header for c in schema.COLUMNS if c.field not in COVER_FIELDS]

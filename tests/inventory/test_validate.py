@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from inventory.intake.survey import parse_bytes
-from inventory.survey.validate import IntakeOptions, ParseResult
+from inventory.survey.per_survey import IntakeOptions
+from inventory.survey.validate import ParseResult
 from tests.inventory.workbooks import HEADER, write_csv, write_xlsx
 
 
