@@ -51,4 +51,4 @@ bundle: $(DEV_STAMP)
 # Builds the Linux part for this Python, installs it with the network closed and runs
 # dxi demo from it; checks every Windows target's wheels on the index (run by .ci/run).
 bundle-check: $(DEV_STAMP)
-	$(VENV)/bin/pytest -m bundle tests/scripts
+	$(VENV)/bin/pytest -m bundle -s tests/scripts
