@@ -18,18 +18,18 @@ from prefect.cache_policies import NO_CACHE
 from flows.runners import callbacks_stay_here, configured_task_runner
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
+from inventory.intake.dispatch import AnyParse, parse_any, store_any
 from inventory.intake.survey import (
     STATUS_LABELS,
     FileOutcome,
     find_survey_files,
-    parse_bytes,
     read_with_retries,
-    store_one,
     unreadable,
 )
+from inventory.layouts.store import resolve_layout
+from inventory.screening.reader import ScreeningParse
 from inventory.settings import get_settings
 from inventory.survey.per_survey import IntakeOptions
-from inventory.survey.validate import ParseResult
 
 # Workbooks per parse task. A Prefect task run costs ~15 ms of bookkeeping in a thread
 # and ~0.5 s in a worker process (Prefect rebuilds its settings there for every task),
@@ -39,18 +39,18 @@ TARGET_BATCHES = 8
 MAX_BATCH = 25
 
 
-def parse_file(path: str, options: IntakeOptions) -> ParseResult:
-    """Read (retrying only the file I/O) and validate one workbook; no database needed."""
+def parse_file(path: str, options: IntakeOptions) -> AnyParse:
+    """Read (retrying only the file I/O) and check one workbook, a survey or a screening; no database."""
     source = Path(path)
     try:
         data = read_with_retries(source)
     except OSError as exc:
         return unreadable(source.name, f"ファイルを開けません（{exc.strerror or exc}）")
-    return _slim(parse_bytes(data, source.name, options))
+    return _slim(parse_any(data, source.name, options))
 
 
 @task(name="parse-surveys", cache_policy=NO_CACHE, persist_result=False)
-def parse_surveys(paths: list[str], options: IntakeOptions) -> list[ParseResult]:
+def parse_surveys(paths: list[str], options: IntakeOptions) -> list[AnyParse]:
     """Parse a batch of workbooks; batches run in parallel on the flow's task runner.
 
     NO_CACHE and no persisted result: Prefect would otherwise hash the inputs and keep the
@@ -67,15 +67,14 @@ def batches(files: list[Path], size: int | None = None) -> list[list[Path]]:
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-def _slim(result: ParseResult) -> ParseResult:
+def _slim(result: AnyParse) -> AnyParse:
     """Drop what storing does not read, so less crosses from a worker process.
 
     The raw sheet is never needed after validation; the data rows only for a rejected
-    file's error workbook.
+    file's error workbook (a screening may still be rejected when its rows are matched).
     """
-    return replace(
-        result, raw=replace(result.raw, rows=[]), data_rows=result.data_rows if result.survey is None else []
-    )
+    keep = isinstance(result, ScreeningParse) or result.survey is None
+    return replace(result, raw=replace(result.raw, rows=[]), data_rows=result.data_rows if keep else [])
 
 
 @flow(name="survey-intake", log_prints=False, task_runner=configured_task_runner())
@@ -89,17 +88,22 @@ def survey_intake(
     database_url: str | None = None,
     on_progress: Callable[[FileOutcome], None] | None = None,
     batch_size: int | None = None,
+    layout: str | None = None,
 ) -> list[FileOutcome]:
     """Ingest survey files or folders: accepted files are stored, rejected ones get an error workbook.
 
     `batch_size` workbooks go to one parse task (default: about 8 tasks, at most 25 each);
-    a bigger Dask cluster wants smaller batches.
+    a bigger Dask cluster wants smaller batches. `layout` (a layout file or a saved
+    layout's name) reads a municipality's own workbooks; a bad one stops the run first.
     """
     logger = get_run_logger()
-    url = database_url or get_settings().db_url
+    settings = get_settings()
+    url = database_url or settings.db_url
+    if layout:
+        resolve_layout(layout, home=settings.home)
     engine = engine_for(url)
     ensure_schema(engine)
-    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
+    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
     files = find_survey_files([Path(p) for p in paths])
     logger.info("%d 件のファイルを取り込みます", len(files))
     groups = batches(files, batch_size)
@@ -110,7 +114,7 @@ def survey_intake(
     # after its first version wins whatever order the parallel parses finish in.
     for group, future in zip(groups, futures, strict=True):
         for source, result in zip(group, future.result(), strict=True):
-            outcome = store_one(
+            outcome = store_any(
                 engine=engine, source=source, result=result, actor=actor,
                 errors_dir=Path(errors_dir) if errors_dir else None,
             )  # fmt: skip
@@ -130,7 +134,7 @@ def outcome_row(outcome: FileOutcome) -> dict[str, object]:
     """One line of the intake artifact and the CLI table."""
     return {
         "ファイル": outcome.file,
-        "結果": STATUS_LABELS[outcome.status],
+        "結果": STATUS_LABELS[outcome.status] + ("（二次調査票）" if outcome.kind == "screening" else ""),
         "課": outcome.department or "",
         "年度": outcome.fiscal_year or "",
         "業務数": outcome.task_count,

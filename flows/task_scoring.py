@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from bpr.scoring.config import ScoringConfig, default_config
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_short
 from bpr.scoring.ranking import rank
 from bpr.scoring.rollout import find_rollout_groups, rank_groups
 from bpr.scoring.score import score_tasks
@@ -48,6 +48,7 @@ class ScoringSummary:
     group_count: int
     expected_hours_saved: float
     top: list[dict[str, object]]
+    unconfirmed: int = 0  # tasks scored with attributes assumed neutral (属性未確認)
     skipped: bool = False  # the latest run already scored this inventory with this config
 
 
@@ -160,6 +161,7 @@ def task_scoring(
             "AI-OCR": round(float(r["ocr_score"])),
             "削減見込み(時間/年)": round(float(r["expected_hours_saved"]), 1),
             "区分": QUADRANT_LABELS.get(str(r["quadrant"]), str(r["quadrant"])),
+            "属性未確認": missing_short(r["missing_attributes"]),
         }
         for r in head.to_dict("records")
     ]
@@ -173,4 +175,5 @@ def task_scoring(
     return ScoringSummary(
         run_id=run_id, fiscal_year=year, task_count=len(scored), knocked_out=int((~live).sum()),
         group_count=len(group_ranking), expected_hours_saved=total_saved, top=top_rows,
+        unconfirmed=int(scored["missing_attributes"].map(bool).sum()),
     )  # fmt: skip

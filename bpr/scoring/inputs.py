@@ -30,7 +30,9 @@ REQUIRED, PARTIAL, NOT_NEEDED = range(3)  # VERIFICATION
 MANY, SOMETIMES, FEW = range(3)  # EXCEPTIONS
 TRUE, FALSE, UNKNOWN = 0, 1, -1  # bool fields
 
-REQUIRED_COLUMNS = ("task_id", "annual_volume", "minutes_per_case")
+REQUIRED_COLUMNS = ("task_id",)
+# One volume is needed: annual cases × minutes per case, or annual hours.
+VOLUME_COLUMNS = ("annual_volume", "minutes_per_case")
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,12 @@ class TaskArrays:
     volume: FloatArray
     minutes: FloatArray
     hours: FloatArray
+    hours_after: FloatArray  # NaN unless the work is already automated
     forms: FloatArray
     systems: FloatArray
+    share: FloatArray  # 自動化できる割合 0–1, NaN unknown
+    check_minutes: FloatArray  # 目視確認時間 (minutes per case), NaN unknown
+    text: npt.NDArray[np.object_]  # name, categories and notes: what the kind of work is read from
 
     @property
     def n(self) -> int:
@@ -84,6 +90,14 @@ def _floats(tasks: pd.DataFrame, column: str) -> FloatArray:
     return values
 
 
+def _text(tasks: pd.DataFrame) -> npt.NDArray[np.object_]:
+    joined = pd.Series("", index=tasks.index, dtype=object)
+    for column in ("name", "category_1", "category_2", "category_3", "notes"):
+        if column in tasks:
+            joined = joined + " " + tasks[column].astype(object).where(tasks[column].notna(), "").astype(str)
+    return np.asarray(joined.to_numpy(dtype=object), dtype=object)
+
+
 def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     """Raise InputError listing every missing column, and on duplicate task ids."""
     missing = [c for c in columns if c not in frame]
@@ -97,6 +111,10 @@ def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> N
 def task_arrays(tasks: pd.DataFrame) -> TaskArrays:
     """Read the columns the scores need; optional columns may be absent (= all unknown)."""
     check_columns(tasks, REQUIRED_COLUMNS, "業務一覧")
+    if "annual_hours" not in tasks:
+        missing = [c for c in VOLUME_COLUMNS if c not in tasks]
+        if missing:
+            raise InputError(f"業務一覧に必要な列がありません: {', '.join(missing)}（または annual_hours）")
     try:
         task_id = tasks["task_id"].to_numpy(dtype=np.int64)
     except (TypeError, ValueError):
@@ -120,6 +138,10 @@ def task_arrays(tasks: pd.DataFrame) -> TaskArrays:
         volume=volume,
         minutes=minutes,
         hours=hours,
+        hours_after=_floats(tasks, "hours_after"),
         forms=_floats(tasks, "form_count"),
         systems=_floats(tasks, "system_count"),
+        share=_floats(tasks, "automatable_share"),
+        check_minutes=_floats(tasks, "check_minutes"),
+        text=_text(tasks),
     )

@@ -27,6 +27,7 @@ from flows.cli.app import (
 from flows.cli.ja import JaTyper
 from flows.cli.params import choice_option, date_option, formats, fy_option
 from inventory.campaign.depts import DepartmentEntry, read_department_list
+from inventory.campaign.screening import ScreeningStatus, screening_summary
 from inventory.campaign.status import (
     REMINDER_HEADERS,
     DepartmentStatus,
@@ -74,6 +75,21 @@ def _department_entries(depts: Path | None, all_known: bool, fy: int) -> list[De
     return read_department_list(data, depts.name)
 
 
+def _saved_layout(name: str | None, home: Path) -> str | None:
+    """The saved layout a campaign names, checked now; 標準 (our template) is no layout."""
+    from inventory.layouts.store import BUILTIN, check_name, resolve_layout
+
+    if name is None or name.strip() == BUILTIN:
+        return None
+    if name.strip().lower().endswith(".toml"):  # the campaign keeps a name; a file may move
+        raise fail(
+            f"調査で使う様式は保存済みの名前で指定してください（先に dxi layout save {name} --name 名前）"
+        )
+    name = check_name(name)
+    resolve_layout(name, home=home)
+    return name
+
+
 @campaign_app.command("open")
 def open_(
     fy: Annotated[int, fy_option("--fy", help="調査する年度")],
@@ -92,11 +108,21 @@ def open_(
         ),
     ] = None,
     by: ByOption = "cli",
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            "--layout",
+            help="独自様式で回収するときの保存済みの様式の名前（受付フォルダのファイルをこの様式で読みます）",
+        ),
+    ] = None,
 ) -> None:
     """業務量調査を開始します: 課ごとに前年度の回答を記入済みの調査票を作り、調査を登録します。
 
+    --layout を付けると、受付フォルダに届いた独自様式のファイルをその様式で読みます
+    （本製品の調査票は様式なしでそのまま読めます）。
     例: dxi campaign open --fy 2025 --deadline 2025-06-30 --depts 課一覧.csv
     例: dxi campaign open --fy 2025 --deadline 2025-06-30 --all-known --outbox 送付用/
+    例: dxi campaign open --fy 2025 --deadline 2025-06-30 --all-known --layout 〇〇市様式
     """
     from inventory.db.campaign_repo import known_departments, open_campaign, refuse_if_open
     from inventory.intake.outbox import staging_folder, write_templates
@@ -104,6 +130,7 @@ def open_(
     due = parse_deadline(deadline, fiscal_year=fy)
     entries = _department_entries(depts, all_known, fy)
     settings = settings_or_exit()
+    layout = _saved_layout(layout, settings.home)
     engine = engine_for(settings.db_url)
     require_current(engine)
     target = (outbox.expanduser().resolve() if outbox else settings.outbox_dir) / str(fy)
@@ -121,7 +148,7 @@ def open_(
         sent = write_templates(session=session, fiscal_year=fy, entries=entries, folder=staging)
         campaign = open_campaign(
             session=session, fiscal_year=fy, deadline=due, outbox=target, actor=by,
-            departments=[(s.department, s.division, s.file_name) for s in sent],
+            departments=[(s.department, s.division, s.file_name) for s in sent], layout=layout,
         )  # fmt: skip
     print_table(
         [
@@ -131,6 +158,8 @@ def open_(
         title=f"{era_label(fy)} 業務量調査票（{len(sent)} 課）",
     )
     console.print(f"調査を開始しました（ID {campaign.id}、期限 {due.isoformat()}）。調査票の出力先: {target}")
+    if layout:
+        console.print(f"受付フォルダに届いた独自様式のファイルは様式「{layout}」で読みます", markup=False)
     if due < today_in_japan():
         console.print(f"[yellow]注意:[/] 期限 {due.isoformat()} はすでに過ぎています")
 
@@ -149,17 +178,25 @@ def status(
 ) -> None:
     """調査の提出状況を課ごとに表示します（提出済み・再提出・差し戻し・未提出・期限までの日数）。
 
+    二次調査票（dxi screening）を送った年度は、その返送状況も続けて表示します。
+
     --fy を省くと実施中の調査（なければ最新の調査）を表示します。
     CSV は Excel でそのまま開ける日本語の列名です（プログラムで読むなら --keys en）。
     例: dxi campaign status --fy 2025 --format csv -o 提出状況.csv
     """
     from inventory.db.campaign_repo import campaign_progress, get_campaign
+    from inventory.db.screening_repo import screening_progress
 
     engine = _engine()
     today = today_in_japan()
     with session_scope(engine) as session:
         campaign = get_campaign(session=session, fiscal_year=fy)
+        year = campaign.fiscal_year if campaign is not None else fy
+        screening = screening_progress(session=session, fiscal_year=year) if year is not None else []
         if campaign is None:
+            if screening and year is not None and fmt == "table":
+                _print_screening(screening, year)
+                return
             which = f"{era_label(fy)}（{fy}年度）の" if fy is not None else ""
             raise fail(f"{which}調査は登録されていません。`dxi campaign open` で開始してください")
         statuses = campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
@@ -169,7 +206,8 @@ def status(
         doc = {
             "fiscal_year": campaign.fiscal_year, "status": campaign.status, "deadline": campaign.deadline.isoformat(),
             "days_left": summary.days_left, "summary": summary.counts, "outbox": campaign.outbox,
-            "departments": [s.model_dump(mode="json") for s in statuses],
+            "layout": campaign.layout, "departments": [s.model_dump(mode="json") for s in statuses],
+            "screening": [s.model_dump(mode="json") for s in screening],
         }  # fmt: skip
         write_or_print(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "csv" and keys == "en":
@@ -188,6 +226,25 @@ def status(
         ]  # fmt: skip
         print_table(rows, title=f"{era_label(campaign.fiscal_year)} 業務量調査（{state}）")
         console.print(summary.line())
+        if campaign.layout:
+            console.print(
+                f"独自様式: {campaign.layout}（受付フォルダのファイルをこの様式で読みます）", markup=False
+            )
+        if screening:
+            console.print()
+            _print_screening(screening, campaign.fiscal_year)
+
+
+def _print_screening(statuses: list[ScreeningStatus], fiscal_year: int) -> None:
+    """The screening workbooks (二次調査票) of the 年度: sent, returned, rejected."""
+    rows = [
+        {"部": s.division or "", "課": s.department, "状況": s.label, "業務数": s.task_count,
+         "エラー": s.error_count if s.state == "rejected" else "", "返送回数": s.returns,
+         "送付": japan_time(s.sent_at), "最終受付": japan_time(s.last_received_at)}
+        for s in statuses
+    ]  # fmt: skip
+    print_table(rows, title=f"{era_label(fiscal_year)} 二次調査票")
+    console.print(screening_summary(statuses))
 
 
 @campaign_app.command()

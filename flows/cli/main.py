@@ -14,13 +14,16 @@ import sys
 import unicodedata
 
 from flows.cli import (
+    calibrate,  # calibrate
     campaign,  # campaign open / status / close / remind
     demo,  # demo
     effects,  # effects
+    layout,  # layout suggest / save / list / show
     ops,  # doctor, backup, restore
     overtime,  # overtime import / list
     pilot,  # pilot create / advance / measure / list
     scoring,  # score, rank, review
+    screening,  # screening (二次調査票)
     serve,  # serve
     survey,  # init, template, ingest, tasks, submissions
     web,  # user, web
@@ -29,7 +32,9 @@ from flows.cli.app import app
 from flows.cli.ja import localise
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
+COMMAND_MODULES = (
+    calibrate, campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
+)  # fmt: skip
 
 localise(app)
 

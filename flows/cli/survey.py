@@ -24,7 +24,7 @@ from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
 from inventory.db.submission_repo import latest_fiscal_year, list_submissions
 from inventory.db.task_repo import list_tasks, previous_tasks
-from inventory.display import japan_time, task_hours
+from inventory.display import MISSING, japan_time, task_hours
 from inventory.errors import RowError
 from inventory.export import to_csv, write_xlsx
 from inventory.survey.models import TaskOut
@@ -117,17 +117,30 @@ def ingest(
     fmt: Annotated[
         Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
     ] = "table",
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            "--layout", help="独自様式の読み方: 様式ファイル（.toml）か保存済みの名前（dxi layout list）"
+        ),
+    ] = None,
 ) -> None:
     """業務量調査票を取り込みます。エラーのあるファイルは丸ごと差し戻し、エラー票を書き出します。
 
     終了コード: 0 = すべて受理、1 = 差し戻しあり。
     例: dxi ingest 回収/ --fy 2024
+    例: dxi ingest 〇〇市_業務量調査.xlsx --layout 〇〇市様式
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"ファイルまたはフォルダが見つかりません: {', '.join(missing)}")
     settings = settings_or_exit()
     settings.ensure_home()
+    if layout is not None:  # a bad layout stops here, before any file is read
+        from inventory.layouts.store import layout_path, resolve_layout
+
+        resolve_layout(layout, home=settings.home)
+        found = layout_path(layout, home=settings.home)  # absolute: workers may run elsewhere
+        layout = str(found) if found is not None else None
     from flows.runtime import prepare_prefect
 
     prepare_prefect(settings)
@@ -153,6 +166,7 @@ def ingest(
         outcomes = intake(
             paths=[str(f) for f in files], fiscal_year=fy, department=dept, division=division,
             errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance,
+            layout=layout,
         )  # fmt: skip
     accepted = [o for o in outcomes if o.status != "rejected"]
     rejected = [o for o in outcomes if o.status == "rejected"]
@@ -246,12 +260,16 @@ def tasks(
         console.print(f"書き出しました: {target}（{len(found)} 件）")
     else:
         rows = [
-            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name, "定型性": t.routine,
-             "入力媒体": t.input_medium, "年間件数": f"{t.annual_volume:,.0f}", "分/件": f"{t.minutes_per_case:g}",
+            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name,
+             "定型性": t.routine or MISSING, "入力媒体": t.input_medium or MISSING,
+             "年間件数": MISSING if t.annual_volume is None else f"{t.annual_volume:,.0f}",
+             "分/件": MISSING if t.minutes_per_case is None else f"{t.minutes_per_case:g}",
              "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
-        print_table(rows, title=f"業務一覧（{len(found)} 件）")
+        print_table(
+            rows, title=f"業務一覧（{len(found)} 件）", optional=("年度", "分/件", "年間件数", "入力媒体")
+        )
 
 
 @app.command()
@@ -269,6 +287,7 @@ def submissions(fy: FyOption = None) -> None:
     print_table(
         [
             {"ID": s["id"], "年度": s["fiscal_year"], "課": s["department"], "ファイル": s["file_name"],
+             "様式": "二次調査票" if s["kind"] == "screening" else "業務量調査票",
              "状態": labels.get(s["status"], s["status"]), "後継ID": s["superseded_by_id"] or "",
              "業務数": s["task_count"], "受付日時": japan_time(s["received_at"])}
             for s in found

@@ -27,7 +27,13 @@ from flows.town.answers import (
 from flows.town.names import KINDS, SPENDING_ORDER, Department
 from inventory.survey import schema
 
-DATA_COLUMNS = tuple(c for c in schema.COLUMNS if c.field not in ("fiscal_year", "division", "department"))
+# The town answers with cases × minutes, as most of the template's users do: the 年間時間 and
+# 導入後の年間時間 columns (issue 13) stay out, so the town's files are the same as before them.
+DATA_COLUMNS = tuple(
+    c
+    for c in schema.COLUMNS
+    if c.field not in ("fiscal_year", "division", "department", "annual_hours", "hours_after")
+)
 _BY_NAME = {d.name: d for d in names.DEPARTMENTS}
 T = TypeVar("T")
 
@@ -58,6 +64,8 @@ class SyntheticTask:
     change_expected: bool | None
     abolition_planned: bool | None
     notes: str | None
+    check_minutes: float | None = None  # optional columns (issue 14) the synthetic 課 leave blank
+    automatable_share: float | None = None
 
     @property
     def annual_hours(self) -> float:

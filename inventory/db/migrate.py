@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from inventory.errors import DatabaseNotReadyError
@@ -25,10 +27,40 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     """Upgrade the schema to `revision`; return (revision before, revision after)."""
     config = alembic_config()
     before = current_revision(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection, _sqlite_foreign_keys_checked_at_end(connection):
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            _check_foreign_keys(connection)
     return before, current_revision(engine)
+
+
+@contextmanager
+def _sqlite_foreign_keys_checked_at_end(connection: Connection) -> Iterator[None]:
+    """Let SQLite rebuild a table that other rows point at (its only way to change a column).
+
+    SQLite enforces foreign keys on the DROP of the old table; the pragma cannot change
+    inside a transaction, so it is set on the raw connection before, and every key is
+    checked before the migration commits (`_check_foreign_keys`).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -21,7 +21,7 @@ from inventory.export import plain_value
 SCORE_FIELDS = (
     "rpa_score", "ocr_score", "rpa_after_ocr_score", "recommended_tool", "knocked_out", "knockout_reason",
     "automation_rate", "checking_hours", "expected_hours_saved", "person_years", "yen_saved", "ease_score",
-    "difficulty", "quadrant", "priority", "explanation", "factors",
+    "difficulty", "quadrant", "priority", "explanation", "factors", "missing_attributes",
 )  # fmt: skip
 
 

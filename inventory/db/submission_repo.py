@@ -160,6 +160,7 @@ def list_submissions(*, session: Session, fiscal_year: int | None = None) -> lis
             SurveySubmission.id, Department.name.label("department"), SurveySubmission.fiscal_year,
             SurveySubmission.file_name, SurveySubmission.status, SurveySubmission.superseded_by_id,
             SurveySubmission.task_count, SurveySubmission.received_at, SurveySubmission.content_hash,
+            SurveySubmission.kind,
         )
         .join(Department, SurveySubmission.department_id == Department.id)
         .order_by(SurveySubmission.received_at.desc(), SurveySubmission.id.desc())

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from inventory.survey.row_errors import ErrorSink, cell_text, is_empty
 from inventory.survey.schema import HEADERS, REQUIRED_HEADER_FIELDS, TOTAL_ROW_NAMES, nfkc_key
+from inventory.survey.volume import missing_required
 
 _TOTAL_KEYS = frozenset(nfkc_key(n) for n in TOTAL_ROW_NAMES)
 
@@ -13,13 +14,14 @@ _TOTAL_KEYS = frozenset(nfkc_key(n) for n in TOTAL_ROW_NAMES)
 def find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, list[str]]:
     """Return (row index, missing required fields) of the header row.
 
-    The header is the first row naming every required field; when none does, the
-    row naming the most fields is taken to report what is missing.
+    The header is the first row naming every required field (年間時間 may stand in for
+    年間件数 and 処理時間); when none does, the row naming the most fields is taken to
+    report what is missing.
     """
     best: tuple[int, int] | None = None
     for index, row in enumerate(rows[:200]):
         fields = {HEADERS.field_for(cell) for cell in row if isinstance(cell, str)}
-        if all(f in fields for f in REQUIRED_HEADER_FIELDS):
+        if not missing_required({f for f in fields if f is not None}):
             return index, []
         score = len(fields - {None})
         if score and (best is None or score > best[1]):
@@ -27,7 +29,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, list[str]
     if best is None:
         return None, list(REQUIRED_HEADER_FIELDS)
     row_fields = {HEADERS.field_for(cell) for cell in rows[best[0]] if isinstance(cell, str)}
-    return best[0], [f for f in REQUIRED_HEADER_FIELDS if f not in row_fields]
+    return best[0], missing_required({f for f in row_fields if f is not None})
 
 
 def map_columns(

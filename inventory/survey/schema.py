@@ -7,41 +7,11 @@ prints it on its instructions sheet, so the three can never disagree.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
 
-Kind = Literal[
-    "fiscal_year",  # 2024, 令和6年度, R6 → 2024
-    "text",
-    "enum",
-    "bool",  # あり/なし, ○/× → True/False; blank → None
-    "int",  # whole number ≥ 0
-    "count",  # number ≥ 0, units 件 and 約 allowed
-    "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
-    "staff",  # number ≥ 0, unit 人
-    "months",  # 繁忙月 → sorted tuple of 1..12
-]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One survey column: canonical header, field name, kind and spellings."""
-
-    field: str
-    header: str
-    kind: Kind
-    required: bool = False
-    synonyms: tuple[str, ...] = ()
-    choices: tuple[str, ...] = ()
-    help: str = ""
-    width: int = 14
-
-
-def nfkc_key(text: str) -> str:
-    """Return the matching key of a header or enum spelling: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
+from inventory.survey.column import Column as Column
+from inventory.survey.column import Kind as Kind
+from inventory.survey.column import nfkc_key as nfkc_key
 
 # Canonical enum values, in the order the template's dropdowns show them.
 SCOPE = ("マネジメント", "全庁共通", "各課固有")
@@ -120,6 +90,20 @@ BOOL_FALSE = ("なし", "無", "無し", "×", "✕", "いいえ", "no", "false"
 # Names that mark a total row: the row is skipped, not read as a task.
 TOTAL_ROW_NAMES = ("合計", "小計", "計", "総計")
 
+_HOURS_SYNONYMS = (
+    "年間時間（時間）", "年間総時間", "年間処理時間", "年間業務時間", "年間所要時間", "年間総計", "業務時間（年間）",
+    "導入前の年間時間", "導入前年間時間",
+)  # fmt: skip
+_ATTRIBUTE_HELP = "一覧から選択（分からなければ空欄: 未確認として取り込み、後の二次調査で確認します）"
+
+
+def _attribute(
+    fld: str, header: str, choices: tuple[str, ...], synonyms: tuple[str, ...], width: int
+) -> Column:
+    """A suitability column: a choice, optional (blank = 未確認, asked later in screening)."""
+    return Column(fld, header, "enum", choices=choices, synonyms=synonyms, help=_ATTRIBUTE_HELP, width=width)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("fiscal_year", "年度", "fiscal_year", help="2024, 令和6年度, R6 など", width=10),
     Column("division", "部", "text", synonyms=("部名", "部局", "部局名"), width=12),
@@ -131,33 +115,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("category_2", "中分類", "text", width=12),
     Column("category_3", "小分類", "text", width=12),
     Column("scope", "業務区分", "enum", choices=SCOPE, synonyms=("区分",), width=12),
-    Column(
-        "routine",
-        "定型性",
-        "enum",
-        required=True,
-        choices=ROUTINE,
-        synonyms=("定型/非定型", "定型・非定型"),
-        width=10,
-    ),
-    Column(
-        "judgement",
-        "判断の有無",
-        "enum",
-        required=True,
-        choices=JUDGEMENT,
-        synonyms=("判断", "判断有無", "人の判断"),
-        width=10,
-    ),
-    Column(
-        "input_medium",
-        "入力媒体",
-        "enum",
-        required=True,
-        choices=INPUT_MEDIUM,
-        synonyms=("媒体", "入力元", "処理媒体"),
-        width=12,
-    ),
+    _attribute("routine", "定型性", ROUTINE, ("定型/非定型", "定型・非定型"), 10),
+    _attribute("judgement", "判断の有無", JUDGEMENT, ("判断", "判断有無", "人の判断"), 10),
+    _attribute("input_medium", "入力媒体", INPUT_MEDIUM, ("媒体", "入力元", "処理媒体"), 12),
     Column(
         "form_count",
         "様式数",
@@ -180,7 +140,7 @@ COLUMNS: tuple[Column, ...] = (
         "count",
         required=True,
         synonyms=("件数（年間）", "年間処理件数", "処理件数（年間）", "件数", "年間処理量"),
-        help="0以上の数（1,200件 / 約1200件 も可）",
+        help="0以上の数（1,200件 / 約1200件 も可）。年間時間を書く業務は空欄で可",
         width=10,
     ),
     Column(
@@ -198,8 +158,24 @@ COLUMNS: tuple[Column, ...] = (
             "処理時間（分）",
             "処理時間",
         ),
-        help="0より大きい分（30 / 30分 / 1時間30分 も可）",
+        help="0より大きい分（30 / 30分 / 1時間30分 も可）。年間時間を書く業務は空欄で可",
         width=12,
+    ),
+    Column(
+        "annual_hours",
+        "年間時間",
+        "hours",
+        synonyms=_HOURS_SYNONYMS,
+        help="年間件数×処理時間の代わりに、年間の合計時間を書けます（120 / 約71時間 / 1時間44分）",
+        width=10,
+    ),
+    Column(
+        "hours_after",
+        "導入後の年間時間",
+        "hours",
+        synonyms=("導入後年間時間", "導入後の時間", "自動化後の年間時間", "削減後の年間時間"),
+        help="RPA・AI-OCR などで自動化済みの業務だけ: 導入後の年間時間（導入前は年間時間または件数×処理時間）",
+        width=10,
     ),
     Column(
         "staff_count",
@@ -226,6 +202,22 @@ COLUMNS: tuple[Column, ...] = (
         "enum",
         choices=VERIFICATION,
         synonyms=("目視確認の要否", "目視チェック"),
+        width=10,
+    ),
+    Column(
+        "check_minutes",
+        "目視確認時間（分/件）",
+        "minutes",
+        synonyms=("目視確認時間", "確認時間（分/件）", "1件あたり確認時間", "1件当たり確認時間"),
+        help="自動化した後も残る1件あたりの確認時間（分）。空欄なら目視確認の欄から推定",
+        width=12,
+    ),
+    Column(
+        "automatable_share",
+        "自動化できる割合",
+        "share",
+        synonyms=("自動化割合", "自動化可能割合", "自動化対象割合", "入力・転記の割合"),
+        help="作業時間のうちロボットが担える入力・転記などの割合（60% / 6割 / 0.6）。空欄なら業務の種類の既定値",
         width=10,
     ),
     Column(

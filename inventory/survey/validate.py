@@ -17,9 +17,13 @@ from inventory.survey.normalize import normalize_cell
 from inventory.survey.per_survey import PER_SURVEY, IntakeOptions, answered_on, survey_values, text_or_none
 from inventory.survey.reader import RawTable
 from inventory.survey.row_errors import ErrorSink, is_empty, too_long
-from inventory.survey.schema import COLUMNS_BY_FIELD, REQUIRED_HEADER_FIELDS
+from inventory.survey.schema import COLUMNS_BY_FIELD
+from inventory.survey.volume import HOURS_FIELD, HOURS_INSTEAD, missing_required
 
 MAX_ROWS = 100_000
+_HOURS = COLUMNS_BY_FIELD[HOURS_FIELD].header
+_OR_HOURS_COLUMN = f"。年間件数と処理時間の列の代わりに「{_HOURS}」の列でも構いません"
+_OR_HOURS = f"（年間件数と処理時間の代わりに「{_HOURS}」を書いても構いません）"
 _Rows = list[tuple[int, list[object]]]
 
 
@@ -35,6 +39,10 @@ class ParseResult:
     data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
     options: IntakeOptions = field(default_factory=IntakeOptions)
     warnings: list[RowError] = field(default_factory=list)  # file, row, column, value, what was assumed
+    # A layout file may hold several 課 or 年度: the further surveys, stored with `survey` in one
+    # transaction (all or none).
+    others: list[SurveyIn] = field(default_factory=list)
+    layout: str | None = None  # the name of the layout the file was read through, if any
 
     def resubmission_cover(self) -> dict[str, object]:
         """The 表紙 values an error workbook carries: the file's own, else the intake options.
@@ -106,7 +114,7 @@ def _header_index(raw: RawTable, sink: ErrorSink) -> int | None:
         at = f"（{header_index + 1}行目を見出し行とみなしました）" if header_index is not None else ""
         sink.add(
             "missing_column",
-            f"必須の列がありません: {names}{at}",
+            f"必須の列がありません: {names}{at}{_OR_HOURS_COLUMN if set(missing) & set(HOURS_INSTEAD) else ''}",
             row=None if header_index is None else header_index + 1,
         )
         return None
@@ -173,10 +181,24 @@ def _row_values(
             warnings.append(f"{header}: {cell.warning}")
             sink.warn("assumed", cell.warning, excel_row, header, row[columns[fld]])
         values[fld] = cell.value
-    for fld in REQUIRED_HEADER_FIELDS:
-        if fld not in bad and values[fld] is None:
-            header = COLUMNS_BY_FIELD[fld].header
-            sink.add("required", f"必須項目「{header}」が空欄です", excel_row, headers[columns[fld]], "")
-            bad.add(fld)
+    _blank_required(values, bad, columns, headers, excel_row, sink)
     values["warnings"] = warnings
     return values
+
+
+def _blank_required(
+    values: dict[str, object],
+    bad: set[str],
+    columns: dict[str, int],
+    headers: list[str],
+    excel_row: int,
+    sink: ErrorSink,
+) -> None:
+    """Tell the sink each required cell left blank: 業務名, and one volume (件数 × 処理時間, or 年間時間)."""
+    given = {f for f, v in values.items() if v is not None} | bad
+    # A file with 年間時間 only: a row without hours is blank there, not in columns it does not have.
+    missing = dict.fromkeys(f if f in columns else HOURS_FIELD for f in missing_required(given))
+    for fld in missing:
+        header = COLUMNS_BY_FIELD[fld].header
+        hint = _OR_HOURS if fld in HOURS_INSTEAD and HOURS_FIELD in columns else ""
+        sink.add("required", f"必須項目「{header}」が空欄です{hint}", excel_row, headers[columns[fld]], "")

@@ -122,6 +122,8 @@ def test_validations_on_every_enum_bool_and_numeric_column(template: Workbook) -
         "count": ("decimal", "greaterThanOrEqual"),
         "staff": ("decimal", "greaterThanOrEqual"),
         "minutes": ("decimal", "greaterThan"),
+        "share": ("decimal", "greaterThanOrEqual"),
+        "hours": ("decimal", "greaterThanOrEqual"),
     }
     checked = 0
     for i, col in enumerate(SHEET_COLUMNS, start=1):
@@ -206,7 +208,7 @@ def test_examples_sheet_is_marked_and_valid(template: Workbook) -> None:
                 assert value in col.choices
             if value is not None and col.kind == "bool":
                 assert value in ("あり", "なし")
-            if value is not None and col.kind in ("count", "minutes", "int", "staff"):
+            if value is not None and col.kind in ("count", "minutes", "hours", "int", "staff"):
                 assert isinstance(value, int | float) and value >= 0
     assert ws["C3"].font.color.rgb.endswith("808080")
 
