@@ -45,8 +45,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 def font_dir() -> Path | None:
-    """The IPAex Gothic shipped by japanize-matplotlib (found without importing matplotlib)."""
-    spec = importlib.util.find_spec("japanize_matplotlib")
+    """The IPAex Gothic shipped by matplotlib-fontja (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
         return None
     folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"

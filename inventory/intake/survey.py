@@ -239,8 +239,21 @@ def store_one(
     """Store one parsed file, or record its rejection and write its error workbook."""
     outcome = store_parsed(engine=engine, result=result, actor=actor)
     if outcome.status == "rejected":
-        outcome.error_workbook = str(write_errors(result, error_workbook_path(source, errors_dir)))
+        target = error_workbook_path(source, errors_dir)
+        try:
+            written = write_errors(result, target)
+        except PermissionError:  # the last one is open in Excel, which locks it on Windows
+            written = write_errors(result, next_free_name(target))
+        outcome.error_workbook = str(written)
     return outcome
+
+
+def next_free_name(path: Path) -> Path:
+    """`name_2.xlsx`, `name_3.xlsx` …: the first that does not exist yet."""
+    number = 2
+    while (candidate := path.with_name(f"{path.stem}_{number}{path.suffix}")).exists():
+        number += 1
+    return candidate
 
 
 SURVEY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
