@@ -1,6 +1,6 @@
 """files sent through the web room's 提出 page
 
-Revision ID: 0011_uploaded_files
+Revision ID: 0011_f16
 Revises: 0010_d14
 Create Date: 2026-12-10
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_uploaded_files"
+revision = "0011_f16"
 down_revision = "0010_d14"
 branch_labels = None
 depends_on = None
