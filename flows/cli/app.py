@@ -1,12 +1,14 @@
 """The `dxi` app and what every command shares: the console, `fail`, tables, common options.
 
-Every `flows/cli_*` module imports from here and registers its commands on `app`;
-this module imports no command, so there is no import cycle. `flows/cli/main.py` imports
-the command modules and holds the console-script entry point.
+Every `flows/cli/*` command module imports from here and registers its commands on `app`;
+this module imports no command, so there is no import cycle. The app's group loads a
+command's module only when that command runs (`flows.cli.lazy`); `flows/cli/main.py` holds
+the console-script entry point.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from pathlib import Path
@@ -18,17 +20,23 @@ from rich.console import Console
 from rich.table import Table
 
 from bpr.errors import BprError
-from flows.cli.ja import JaGroup, JaTyper
+from flows.cli.ja import JaTyper
+from flows.cli.lazy import LazyGroup
 from flows.cli.params import FyOption as FyOption
 from inventory.display import missing, task_hours
-from inventory.errors import InventoryError
-from inventory.settings import get_settings
 
 
-class _Group(JaGroup):
-    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked."""
+class _Group(LazyGroup):
+    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked.
+
+    Settings (pydantic) load when a command runs, not for `dxi --help`.
+    """
 
     def invoke(self, ctx: Any) -> Any:
+        from inventory.errors import InventoryError
+        from inventory.logs import configure_from_settings
+
+        configure_from_settings()
         try:
             return super().invoke(ctx)
         except (InventoryError, BprError) as exc:
@@ -46,9 +54,29 @@ app = JaTyper(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_Group.typer_app = app
 console = Console()
 
+
+@app.callback()
+def _dxi() -> None:
+    """No options of its own: makes `dxi` a group before any command module is imported."""
+
+
 DeptOption = Annotated[str | None, typer.Option("--dept", help="課の名前（例: 税務課）")]
+
+
+def notice(message: str) -> None:
+    """Say on stderr where a command's work runs (a desk command's notices), not mixed into its output.
+
+    With DXI_LOG_FORMAT=json stderr carries one JSON object per line: the notice is logged instead.
+    """
+    from inventory.settings import get_settings
+
+    if get_settings().log_format == "json":
+        logging.getLogger("dxi.cli").info(message)
+    else:
+        err_console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -129,6 +157,9 @@ def write_or_print(text: str, output: Path | None) -> None:
 
 def settings_or_exit() -> Any:
     """Settings, or a clean exit when DXI_* variables are wrong."""
+    from inventory.errors import InventoryError
+    from inventory.settings import get_settings
+
     try:
         return get_settings()
     except InventoryError as exc:

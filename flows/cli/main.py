@@ -1,37 +1,23 @@
 """`dxi`: the command line. Thin: parses options, calls the domain, prints, sets exit codes.
 
 The app and its shared helpers live in `flows.cli.app`; each command module of
-`flows.cli` registers its commands on it. This module only imports those modules (which registers
-the commands), makes them Japanese, and holds `main`, the console-script entry point.
-Read-only commands never import Prefect, so they answer in well under a second.
+`flows.cli` registers its commands on it. Nothing is imported here up front: the app's
+group (`flows.cli.lazy`) imports a command's module when the command runs, so `dxi --help`
+loads only typer and the read commands only what they read with. `load_all` imports
+every command module, for tests and docs that enumerate the whole app.
 """
 
 from __future__ import annotations
 
-from flows.cli import (
-    campaign,  # campaign open / status / close / remind
-    demo,  # demo
-    effects,  # effects
-    ops,  # doctor, backup, restore
-    overtime,  # overtime import / list
-    pilot,  # pilot create / advance / measure / list
-    scoring,  # score, rank, review
-    serve,  # serve
-    survey,  # init, template, ingest, tasks, submissions
-    web,  # user, web
-)
 from flows.cli.app import app
-from flows.cli.ja import localise
+from flows.cli.lazy import load_all
 
-__all__ = ["app", "main"]
-COMMAND_MODULES = (campaign, demo, effects, ops, overtime, pilot, scoring, serve, survey, web)
-
-localise(app)
+__all__ = ["app", "load_all", "main"]
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning our errors into messages and exit codes."""
-    from inventory.logs import configure_from_settings
+    """Console-script entry point: run the app, turning our errors into messages and exit codes.
 
-    configure_from_settings()
+    Logging is configured from the settings when a command runs (`flows.cli.app`).
+    """
     app()

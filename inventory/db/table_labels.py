@@ -24,6 +24,7 @@ TABLE_LABELS: dict[str, str] = {
     "web_users": "審査画面のユーザー",
     "web_sessions": "審査画面のログイン中セッション",
     "web_login_attempts": "審査画面のログイン試行",
+    "job_runs": "処理の実行履歴",
 }
 
 
