@@ -17,12 +17,12 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
 
 from bpr.errors import BprError
 from flows.cli.ja import JaTyper
 from flows.cli.lazy import LazyGroup
 from flows.cli.params import FyOption as FyOption
+from flows.cli.table import Column, render
 from inventory.display import missing, task_hours
 
 
@@ -124,17 +124,16 @@ def print_table(
         if name in columns:
             del columns[name]
             dropped.append(name)
-    table = Table(title=title, show_lines=False)
+    shown = []
     for header, column in columns.items():
-        shown = [c for c in column if c]
-        figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
-        longest = max((cell_len(c) for c in shown), default=0)
+        filled = [c for c in column if c]
+        figures = bool(filled) and all(_NUMBER.fullmatch(c) for c in filled)
+        longest = max((cell_len(c) for c in filled), default=0)
         # Figures never wrap; short labels (課, 区分 …) keep a readable width when space is tight.
-        table.add_column(header, overflow="fold", justify="right" if figures else "left",
-                         min_width=longest if figures else min(longest, 8))  # fmt: skip
-    for i in range(len(cells)):
-        table.add_row(*(column[i] for column in columns.values()))
-    console.print(table)
+        shown.append(
+            Column(header, column, "right" if figures else "left", longest if figures else min(longest, 8))
+        )
+    console.print(render(console, shown, title), soft_wrap=True, highlight=False)  # rich's table, fast
     if left_out := [name for name in dropped if name not in empty]:
         console.print(
             f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"

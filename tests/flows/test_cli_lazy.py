@@ -8,6 +8,7 @@ paragraph of its own help, so `dxi --help` reads the same as when everything is 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import typer.main
 from typer.testing import CliRunner
@@ -40,16 +41,16 @@ def test_the_table_says_what_each_command_says() -> None:
         assert COMMANDS[name] == (module, summary), name
 
 
-def test_help_lists_every_command_without_importing_one(tmp_path: object) -> None:
+def test_help_lists_every_command_without_importing_one(tmp_path: Path) -> None:
     out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}).output
     assert all(f" {name} " in out for name in COMMANDS)
     for module in ("pydantic", "sqlalchemy", "pandas", "prefect", "flows.cli.survey", "flows.cli.scoring"):
-        assert_not_imported(tmp_path, ["--help"], module=module)  # type: ignore[arg-type]
+        assert_not_imported(tmp_path, ["--help"], module=module)
 
 
-def test_read_commands_load_only_their_own_module(tmp_path: object) -> None:
-    assert_not_imported(tmp_path, ["init"], ["tasks"], ["runs"], module="flows.cli.scoring")  # type: ignore[arg-type]
-    assert_not_imported(tmp_path, ["init"], ["tasks"], ["submissions"], ["runs"], module="pandas")  # type: ignore[arg-type]
+def test_read_commands_load_only_their_own_module(tmp_path: Path) -> None:
+    assert_not_imported(tmp_path, ["init"], ["tasks"], ["runs"], module="flows.cli.scoring")
+    assert_not_imported(tmp_path, ["init"], ["tasks"], ["submissions"], ["runs"], module="pandas")
 
 
 def test_an_unknown_command_suggests_the_near_ones() -> None:

@@ -99,6 +99,19 @@ def test_no_desk_command_starts_a_prefect_server_or_calls_one(tmp_path: Path) ->
     assert done["prefect"] == [], "a desk command imported Prefect"
     assert "受理" in printed and "2 業務を採点しました" in printed and "実施中の調査がないため" in printed
     assert "Prefect" not in printed.replace("Prefect は起動しません", "")  # no notice: nothing was configured
+    done, table = run_dxi(home, ["runs"])  # what a person reads
+    assert done["codes"] == [0] and done["events"] == [] and done["prefect"] == []
+    for shown in (
+        "実行履歴（新しい順に 3 件",
+        "調査票の取り込み",
+        "採点",
+        "督促",
+        "山田",
+        "直接",
+        "完了",
+        "受理 1 件",
+    ):
+        assert shown in table, shown
     runs = history(home)
     assert [(r["job"], r["via"], r["actor"], r["status"]) for r in runs] == [
         ("campaign-reminder", "desk", "山田", "succeeded"),
