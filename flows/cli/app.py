@@ -105,7 +105,7 @@ def _width(header: str, column: list[str]) -> int:
 def print_table(
     rows: list[dict[str, Any]], title: str | None = None, *, optional: tuple[str, ...] = ()
 ) -> None:
-    """Print dict rows as a rich table; figures are right-aligned and never broken across lines.
+    """Print dict rows as a rich table (flows.cli.table); figures are right-aligned and never broken.
 
     On a narrow terminal the empty columns, then the `optional` ones in the order given, are
     left out until the table fits, and a note says which (CSV and Excel keep every column).
@@ -118,11 +118,12 @@ def print_table(
     columns = {h: [line[i] for line in cells] for i, h in enumerate(headers)}
     dropped = []
     empty = tuple(h for h, column in columns.items() if not any(column))  # nothing to read there
+    needed = {h: _width(h, c) for h, c in columns.items()}
     for name in (*empty, *optional):
-        if sum(_width(h, c) for h, c in columns.items()) + 1 <= console.width:
+        if sum(needed.values()) + 1 <= console.width:
             break
         if name in columns:
-            del columns[name]
+            del columns[name], needed[name]
             dropped.append(name)
     shown = []
     for header, column in columns.items():

@@ -16,7 +16,19 @@ from rich.table import Table
 
 from flows.cli.table import Column, render
 
-WORDS = ["住民税", "申告書の入力", "AI-OCR", "RPA", "支出命令書の作成", "窓口 相談", "⚠再確認", "1,234.5", "a", "x y z", ""]
+WORDS = [
+    "住民税",
+    "申告書の入力",
+    "AI-OCR",
+    "RPA",
+    "支出命令書の作成",
+    "窓口 相談",
+    "⚠再確認",
+    "1,234.5",
+    "a",
+    "x y z",
+    "",
+]
 cell = st.lists(st.sampled_from(WORDS), max_size=6).map(lambda ws: st_join(ws))
 
 
@@ -30,7 +42,9 @@ def tables(draw: st.DrawFn) -> tuple[list[Column], str | None, int]:
     rows = draw(st.integers(1, 6))
     columns = [
         Column(
-            header=draw(st.sampled_from(["ID", "課", "業務名", "削減(時間/年)", "判断", "とても長い見出しの列"])),
+            header=draw(
+                st.sampled_from(["ID", "課", "業務名", "削減(時間/年)", "判断", "とても長い見出しの列"])
+            ),
             cells=[draw(cell) for _ in range(rows)],
             justify=draw(st.sampled_from(["left", "right"])),
             min_width=draw(st.integers(0, 10)),
@@ -53,7 +67,9 @@ def test_the_fast_table_is_riches_table(case: tuple[list[Column], str | None, in
     columns, title, width = case
     reference = Table(title=title, show_lines=False)
     for column in columns:
-        reference.add_column(column.header, overflow="fold", justify=column.justify, min_width=column.min_width)
+        reference.add_column(
+            column.header, overflow="fold", justify=column.justify, min_width=column.min_width
+        )
     for i in range(len(columns[0].cells)):
         reference.add_row(*(column.cells[i] for column in columns))
     console = Console(file=io.StringIO(), width=width)

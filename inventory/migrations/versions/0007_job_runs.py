@@ -1,6 +1,6 @@
 """run history (job_runs)
 
-Revision ID: 0007_job_runs
+Revision ID: 0007c15
 Revises: 0006
 Create Date: 2026-12-10
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_job_runs"
+revision = "0007c15"  # unique across the branches of issue 15; the lead re-chains at merge
 down_revision = "0006"
 branch_labels = None
 depends_on = None
