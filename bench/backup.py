@@ -21,7 +21,8 @@ from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.town.survey import make_town, write_town  # noqa: E402
+from flows.town.survey import make_town  # noqa: E402
+from flows.town.survey_files import write_town  # noqa: E402
 from inventory.db.backup import row_counts, write_backup  # noqa: E402
 from inventory.db.engine import make_engine  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402

@@ -30,10 +30,11 @@ import python_calamine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.town.survey import make_town, write_town  # noqa: E402
+from flows.town.survey import make_town  # noqa: E402
+from flows.town.survey_files import write_town  # noqa: E402
 from inventory.intake.survey import find_survey_files, parse_bytes  # noqa: E402
+from inventory.survey.layout import find_header  # noqa: E402
 from inventory.survey.reader import decode_csv  # noqa: E402
-from inventory.survey.validate import find_header  # noqa: E402
 
 
 def floor(files: list[Path]) -> int:

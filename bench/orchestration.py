@@ -34,7 +34,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.town.survey import make_town, next_year, write_town  # noqa: E402
+from flows.town.survey import make_town, next_year  # noqa: E402
+from flows.town.survey_files import write_town  # noqa: E402
 
 RUNNER_SPECS = {"thread": "thread", "process": "process", "dask": "dask?workers=2"}
 
@@ -69,7 +70,7 @@ def plain(paths: list[Path], url: str) -> int:
     from inventory.db.engine import engine_for
     from inventory.db.migrate import ensure_schema
     from inventory.intake.survey import find_survey_files, store_one
-    from inventory.survey.validate import IntakeOptions
+    from inventory.survey.per_survey import IntakeOptions
 
     engine = engine_for(url)
     ensure_schema(engine)

@@ -35,8 +35,8 @@ from bpr.scoring.score import score_tasks  # noqa: E402
 from inventory.db.account_repo import add_user  # noqa: E402
 from inventory.db.engine import make_engine, session_scope  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402
-from inventory.db.repository import store_survey  # noqa: E402
 from inventory.db.scoring_repo import inventory_frame, record_review, save_scoring_run  # noqa: E402
+from inventory.db.submission_repo import store_survey  # noqa: E402
 from inventory.settings import Settings  # noqa: E402
 from inventory.survey.models import SurveyIn, TaskIn  # noqa: E402
 

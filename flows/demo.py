@@ -30,7 +30,8 @@ from flows.effect_report import EffectReportSummary, effect_report
 from flows.survey_intake import survey_intake
 from flows.task_scoring import task_scoring
 from flows.town.pilots import PilotPlan, go_lives, plan_pilots
-from flows.town.survey import SyntheticSurvey, corrupt, make_town, write_survey, write_town
+from flows.town.survey import SyntheticSurvey, make_town
+from flows.town.survey_files import corrupt, write_survey, write_town
 from inventory.intake.survey import FileOutcome
 from inventory.settings import get_settings
 

@@ -26,7 +26,7 @@ from flows.runtime import configured_api, healthy, prepare_prefect
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.settings import Settings, get_settings
-from inventory.survey.validate import IntakeOptions
+from inventory.survey.per_survey import IntakeOptions
 
 if TYPE_CHECKING:
     from inventory.intake.survey import FileOutcome

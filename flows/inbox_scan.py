@@ -23,12 +23,13 @@ from flows.survey_intake import outcome_row, survey_intake
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.errors import RowError, UnreadableFileError
+from inventory.intake import claim_ids
 from inventory.intake import inbox as box
 from inventory.intake.overtime import import_overtime
 from inventory.intake.survey import STATUS_LABELS, FileOutcome, error_workbook_path, read_with_retries
 from inventory.settings import get_settings
+from inventory.survey.dates import fiscal_year_of
 from inventory.survey.error_workbook import write_error_workbook
-from inventory.survey.normalize import fiscal_year_of
 
 SURVEY_ACTOR = "inbox-scan"
 OVERTIME_ACTOR = "overtime-scan"
@@ -94,7 +95,7 @@ def inbox_scan(
     inbox: str | None = None,
     database_url: str | None = None,
     settle_seconds: float = box.SETTLE_SECONDS,
-    stale_after: float = box.STALE_AFTER_SECONDS,
+    stale_after: float = claim_ids.STALE_AFTER_SECONDS,
 ) -> ScanSummary:
     """Ingest the survey workbooks that arrived in the inbox and file them as accepted or rejected.
 
@@ -162,7 +163,7 @@ def overtime_scan(
     inbox: str | None = None,
     database_url: str | None = None,
     settle_seconds: float = box.SETTLE_SECONDS,
-    stale_after: float = box.STALE_AFTER_SECONDS,
+    stale_after: float = claim_ids.STALE_AFTER_SECONDS,
 ) -> ScanSummary:
     """Import the monthly 時間外勤務実績 files that arrived in the overtime inbox, then file them."""
     settings = get_settings()

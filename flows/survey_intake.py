@@ -2,7 +2,7 @@
 
 Parsing is the parallel part and runs on any task runner (flows/runners.py): threads,
 worker processes or a Dask cluster. The parse task needs no database and returns a
-picklable ParseResult; storing stays in the flow's process, one transaction per file.
+picklable result (a survey's or a screening's); storing stays in the flow's process, one transaction per file.
 The functions are those of flows/jobs/intake.py, which a desk command runs without
 Prefect; the run is recorded in the run history either way.
 """
@@ -25,9 +25,10 @@ from flows.jobs.journal import recorded
 from flows.runners import callbacks_stay_here, configured_task_runner
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
-from inventory.intake.survey import FileOutcome, find_survey_files, store_one
+from inventory.intake.dispatch import store_any
+from inventory.intake.survey import FileOutcome, find_survey_files
 from inventory.settings import get_settings
-from inventory.survey.validate import IntakeOptions
+from inventory.survey.per_survey import IntakeOptions
 
 # NO_CACHE and no persisted result: Prefect would otherwise hash the inputs and keep the
 # parsed tables for a cache nobody uses.
@@ -70,7 +71,7 @@ def survey_intake(
         # after its first version wins whatever order the parallel parses finish in.
         for group, future in zip(groups, futures, strict=True):
             for source, result in zip(group, future.result(), strict=True):
-                outcome = store_one(
+                outcome = store_any(
                     engine=engine, source=source, result=result, actor=actor,
                     errors_dir=Path(errors_dir) if errors_dir else None,
                 )  # fmt: skip

@@ -22,12 +22,12 @@ from bpr.scoring.score import score_tasks
 from flows.town.survey import make_town
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
+from inventory.db.submission_repo import store_survey
 from inventory.settings import get_settings
 from inventory.survey import schema
 from inventory.survey.models import TaskIn
-from inventory.survey.template import SHEET_COLUMNS
+from inventory.survey.template_text import SHEET_COLUMNS
 from tests.factories import make_survey
 from tests.flows.cli_runner import dxi
 from tests.render import overlapping_words, page_count, page_size, page_text, render_page, xlsx_to_pdfs

@@ -14,8 +14,10 @@ production automation. All functions are pure and leave their inputs untouched.
 
 from __future__ import annotations
 
-from bpr.effects.attribution import DidResult, Treated, did, go_live_periods
-from bpr.effects.kpi import FiscalYearRow, KpiResult, fiscal_year, full_fiscal_years, kpi, prepare_panel
+from bpr.effects.attribution import DidResult, did
+from bpr.effects.groups import Treated, go_live_periods
+from bpr.effects.kpi import FiscalYearRow, KpiResult, kpi
+from bpr.effects.panel import fiscal_year, full_fiscal_years, prepare_panel
 from bpr.errors import EffectsError
 
 __all__ = [

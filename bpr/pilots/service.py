@@ -175,10 +175,13 @@ def list_pilots(
     out = []
     for pilot, department, name, _volume in rows:
         own = samples.get(pilot.id, [])
+        year_cases = cases[pilot.id]
         if annualise:
             realised = _annualised(pilot, own)
+        elif year_cases is None:  # the task's survey stated hours only: no cases a year to multiply
+            realised = None
         else:
-            realised = rules.realised_hours(own, annual_cases=cases[pilot.id])
+            realised = rules.realised_hours(own, annual_cases=year_cases)
         money = rules.cost_benefit(
             realised=realised, initial_cost=pilot.initial_cost, annual_licence=pilot.annual_licence,
             development_hours=pilot.development_hours, hourly_cost_yen=hourly_cost_yen,

@@ -14,8 +14,6 @@ from bpr.reports.charts import report_charts
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport, PilotLine
 from inventory.display import hours, pct, signed
 
-__all__ = ["hours", "pct", "render_html", "signed"]  # the formatters stay importable from here
-
 
 def accuracy(pilot: PilotLine) -> str:
     """A pilot's 的中率, marked ※ on a 見送り pilot so the reader finds DROPPED_NOTE."""

@@ -18,8 +18,9 @@ from reportlab.platypus import Flowable, KeepTogether, NotAtTopPageBreak, Simple
 
 from bpr.reports.charts import KPI, draw_monthly, draw_pilots, draw_pipeline
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport
-from bpr.reports.html import accuracy, hours, pct, signed
+from bpr.reports.html import accuracy
 from bpr.reports.pdf_layout import MARGIN, boxes, callout, chart, font, heading, para, table
+from inventory.display import hours, pct, signed
 
 PILOTS_PER_CHART = 20  # a chart of more bars would not fit a page legibly
 

@@ -14,7 +14,7 @@ from bpr.reports.rank_workbook import (
 )
 from bpr.review.rule import review_problems
 from inventory.errors import RowError, UnreadableFileError
-from inventory.survey.normalize import parse_text
+from inventory.survey.cells import parse_text
 from inventory.survey.reader import read_table_bytes
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import xlsxwriter
 
 from bpr.review.rule import DECISIONS
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_text
 from inventory.export import SafeText, plain_value, set_print_layout, wrapped_height
 
 CANDIDATE_SHEET = "候補一覧"
@@ -43,6 +43,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("横展開G", "group_id", 8),
     ("対象外", "knocked_out_label", 7),
     ("対象外の理由", "knockout_reason", 30),
+    ("属性未確認", "missing_label", 16),
+    ("二次調査", "screening_label", 12),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
     (DECISION_HEADER, "", 10),
@@ -59,6 +61,12 @@ def _display_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     frame["recommended_tool_label"] = frame["recommended_tool"].map(lambda t: TOOL_LABELS.get(str(t), "—"))
     frame["quadrant_label"] = frame["quadrant"].map(lambda q: QUADRANT_LABELS.get(str(q), str(q)))
     frame["knocked_out_label"] = frame["knocked_out"].map(lambda k: "対象外" if k else "")
+    frame["missing_label"] = frame.get("missing_attributes", pd.Series(None, index=frame.index)).map(
+        lambda labels: missing_text(labels if isinstance(labels, list) else None)
+    )
+    frame["screening_label"] = frame.get("screening", pd.Series(None, index=frame.index)).map(
+        lambda state: state if isinstance(state, str) else ""
+    )
     frame["rereview_label"] = frame.get("rereview", pd.Series(False, index=frame.index)).map(
         lambda r: "要" if r else ""
     )
@@ -125,6 +133,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "head": book.add_format({**head, "bg_color": "#1F4E78", "font_color": "white"}),
         "entry_head": book.add_format({**head, "bg_color": "#FFD966"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top", "font_size": 9}),
+        "wrap_text": book.add_format({"text_wrap": True, "valign": "top"}),  # 属性未確認: short, at text size
         # Text indented, so it stands clear of the right-aligned number to its left.
         "top": book.add_format({"valign": "top", "align": "left", "indent": 1}),
         "number": book.add_format({"num_format": "#,##0.0", "valign": "top"}),
@@ -155,7 +164,8 @@ def _write_candidates(sheet: Any, text: SafeText, frame: pd.DataFrame, formats: 
                 whole = source.endswith("_score") or source in ("rank", "task_id", "group_id")
                 sheet.write_number(row, col, float(value), formats["score" if whole else "number"])
             else:
-                text.write(sheet, row, col, str(value), wrap if source == "explanation" else top)
+                cell_format = {"explanation": wrap, "missing_label": formats["wrap_text"]}.get(source, top)
+                text.write(sheet, row, col, str(value), cell_format)
 
 
 def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:
@@ -176,6 +186,7 @@ def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:
         ("戦略的", "#DDEBF7"),
         ("後回し", "#FFF2CC"),
         ("見送り推奨", "#F2F2F2"),
+        ("自動化済み", "#E2EFDA"),
     ):
         rule = {"type": "cell", "criteria": "==", "value": f'"{label}"',
                 "format": book.add_format({"bg_color": colour})}  # fmt: skip

@@ -132,7 +132,6 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
 
 def render_xlsx(report: EffectReport) -> bytes:
     """Render the workbook (sheets 概要, 月別, 年度別, 実証案件, 状態別) and return its bytes."""
-    k, d = report.kpi, report.did
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
@@ -144,8 +143,19 @@ def render_xlsx(report: EffectReport) -> bytes:
         },
     )
     book.set_properties({"title": report.title, "author": "dx-task-inventory"})
-    title = book.add_format({"bold": True, "font_size": 14})
+    _summary_sheet(book, report)
+    _monthly_sheet(book, report)
+    _years_sheet(book, report)
+    _pilot_sheet(book, report)
+    _states_sheet(book, report)
+    book.close()
+    return buffer.getvalue()
 
+
+def _summary_sheet(book: Any, report: EffectReport) -> None:
+    """概要: the KPI and the robots' estimated effect as label/value rows, then the notes."""
+    k, d = report.kpi, report.did
+    title = book.add_format({"bold": True, "font_size": 14})
     summary = book.add_worksheet("概要")
     summary.set_column(0, 0, SUMMARY_COLUMNS[0])  # the longest label, ロボット導入による効果…, in full
     summary.set_column(1, 1, SUMMARY_COLUMNS[1])
@@ -169,6 +179,10 @@ def render_xlsx(report: EffectReport) -> bytes:
         _paragraph(summary, book, note_row + offset, 2, note, sum(SUMMARY_COLUMNS))
     _print_setup(summary, header_row=None)
 
+
+def _monthly_sheet(book: Any, report: EffectReport) -> None:
+    """月別: overtime per month against the baseline and the target, with a combined chart."""
+    k = report.kpi
     monthly = book.add_worksheet("月別")
     monthly.set_column(0, 5, 16)
     header = ["月", f"{k.baseline_label}（基準）", k.kpi_label, "目標", "基準 1人当たり", "対象 1人当たり"]
@@ -194,6 +208,10 @@ def render_xlsx(report: EffectReport) -> bytes:
     monthly.insert_chart(n + 3, 0, chart)
     _print_setup(monthly)
 
+
+def _years_sheet(book: Any, report: EffectReport) -> None:
+    """年度別: one row per fiscal year of the KPI."""
+    k = report.kpi
     years = book.add_worksheet("年度別")
     years.set_column(0, 0, 12)
     years.set_column(1, 8, 10)
@@ -210,8 +228,9 @@ def render_xlsx(report: EffectReport) -> bytes:
     )  # fmt: skip
     _print_setup(years)
 
-    _pilot_sheet(book, report)
 
+def _states_sheet(book: Any, report: EffectReport) -> None:
+    """状態別: how many pilots are in each state, with a column chart."""
     states = book.add_worksheet("状態別")
     states.set_column(0, 1, 14)
     _write_rows(states, book, 0, ["状態", "件数"], [[s, c] for s, c in report.pipeline.items()])
@@ -224,5 +243,3 @@ def render_xlsx(report: EffectReport) -> bytes:
     pipe.set_y_axis({"min": 0, "major_unit": max(1, max(report.pipeline.values(), default=1) // 5)})
     states.insert_chart(s + 3, 0, pipe)
     _print_setup(states)
-    book.close()
-    return buffer.getvalue()

@@ -20,6 +20,7 @@ from bpr.scoring.factors import Factor, ObjArray
 from bpr.scoring.inputs import FloatArray, TaskArrays
 from bpr.scoring.labels import TOOL_LABELS
 from bpr.scoring.savings import COMBO, NONE, OCR, RPA, TOOLS, Savings
+from bpr.scoring.unknowns import assumed_sentence
 
 # Factors whose note only repeats the volume line, so they stay out of the sentence.
 _VOLUME_FACTORS = frozenset({"hours", "repetition", "sheets"})
@@ -67,6 +68,8 @@ class Outcome:
     ease: FloatArray
     difficulty: ObjArray
     knocked_out: npt.NDArray[np.bool_]
+    automated: npt.NDArray[np.bool_]
+    missing: list[list[str]]  # per task, the attributes scored neutral (属性未確認)
     low: float
     min_saved: float
 
@@ -101,10 +104,13 @@ def _tool_line(o: Outcome) -> list[str]:
         o.ocr.tolist(),
         o.rpa_after_ocr.tolist(),
         o.knockout_reason.tolist(),
+        o.automated.tolist(),
         strict=True,
     )
-    for tool, best, rpa, ocr, after, reason in rows:
-        if reason is not None:
+    for tool, best, rpa, ocr, after, reason, automated in rows:
+        if automated:
+            out.append(f"{reason}: 新たな候補ではありません（参考: RPA {rpa:.0f} 点, AI-OCR {ocr:.0f} 点）")
+        elif reason is not None:
             out.append(f"見送り: {reason}（参考: RPA {rpa:.0f} 点, AI-OCR {ocr:.0f} 点）")
         elif tool == RPA:
             out.append(f"推奨 RPA（適性 {rpa:.0f} 点）")
@@ -188,5 +194,10 @@ def explanations(
         _weak_notes(ocr_factors, ocr_relevant, "AI-OCR"),
         _savings_line(a, o),
         _ease_line(ease_factors, o, ~knocked),
+        # Automated work has no estimate to qualify: its attributes are still listed, not explained.
+        [
+            assumed_sentence([] if done else labels)
+            for labels, done in zip(o.missing, o.automated, strict=True)
+        ],
     ]
     return ["; ".join(filter(None, row)) for row in zip(*parts, strict=True)]

@@ -30,7 +30,9 @@ REQUIRED, PARTIAL, NOT_NEEDED = range(3)  # VERIFICATION
 MANY, SOMETIMES, FEW = range(3)  # EXCEPTIONS
 TRUE, FALSE, UNKNOWN = 0, 1, -1  # bool fields
 
-REQUIRED_COLUMNS = ("task_id", "annual_volume", "minutes_per_case")
+REQUIRED_COLUMNS = ("task_id",)
+# One volume is needed: annual cases × minutes per case, or annual hours.
+VOLUME_COLUMNS = ("annual_volume", "minutes_per_case")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class TaskArrays:
     volume: FloatArray
     minutes: FloatArray
     hours: FloatArray
+    hours_after: FloatArray  # NaN unless the work is already automated
     forms: FloatArray
     systems: FloatArray
 
@@ -97,6 +100,10 @@ def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> N
 def task_arrays(tasks: pd.DataFrame) -> TaskArrays:
     """Read the columns the scores need; optional columns may be absent (= all unknown)."""
     check_columns(tasks, REQUIRED_COLUMNS, "業務一覧")
+    if "annual_hours" not in tasks:
+        missing = [c for c in VOLUME_COLUMNS if c not in tasks]
+        if missing:
+            raise InputError(f"業務一覧に必要な列がありません: {', '.join(missing)}（または annual_hours）")
     try:
         task_id = tasks["task_id"].to_numpy(dtype=np.int64)
     except (TypeError, ValueError):
@@ -120,6 +127,7 @@ def task_arrays(tasks: pd.DataFrame) -> TaskArrays:
         volume=volume,
         minutes=minutes,
         hours=hours,
+        hours_after=_floats(tasks, "hours_after"),
         forms=_floats(tasks, "form_count"),
         systems=_floats(tasks, "system_count"),
     )

@@ -34,6 +34,7 @@ RANK_COLUMNS: tuple[str, ...] = (
     "rank",
     "group_id",
     "explanation",
+    "missing_attributes",
 )
 
 SCORED_NEEDS = (
@@ -113,9 +114,9 @@ def rank(
     info = pd.DataFrame(
         {"task_id": tasks["task_id"], "department": tasks["department"], "name": tasks["name"]}
     ).assign(annual_hours=_annual_hours(tasks).round(1))
-    frame = scored[list(SCORED_NEEDS)].merge(
-        info, on="task_id", how="left", validate="one_to_one", indicator=True
-    )
+    # 属性未確認: absent from runs stored before it was recorded (None = not known).
+    needs = scored[list(SCORED_NEEDS)].assign(missing_attributes=scored.get("missing_attributes"))
+    frame = needs.merge(info, on="task_id", how="left", validate="one_to_one", indicator=True)
     unknown = frame.loc[frame["_merge"] != "both", "task_id"]
     if len(unknown):
         raise InputError(f"スコア表の task_id が業務一覧にありません: {unknown.head(5).tolist()}")

@@ -4,9 +4,10 @@
 task, same order), no I/O. The Prefect flow stores the result with
 `config.model_dump()`; the CLI ranks it with `bpr.scoring.ranking.rank`.
 
-Order of work: knock-outs → factor points (bpr.scoring.factors) → scores = clip(Σ points) →
+Order of work: knock-outs (already automated work among them) → factor points (bpr.scoring.factors) → scores = clip(Σ points) →
 hours saved per tool (bpr.scoring.savings) → ease and difficulty → quadrant and priority →
-factor lists and explanation (bpr.scoring.explain).
+factor lists and explanation (bpr.scoring.explain), naming the attributes assumed
+neutral because the survey left them blank (bpr.scoring.unknowns).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bpr.scoring.explain import Outcome, explanations, factor_lists
 from bpr.scoring.factors import ObjArray, ocr_factors, rpa_factors, total
 from bpr.scoring.inputs import FloatArray, TaskArrays, task_arrays
 from bpr.scoring.savings import NONE, TOOLS, expected_savings
+from bpr.scoring.unknowns import missing_attributes
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "task_id",
@@ -41,26 +43,40 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "priority",
     "factors",
     "explanation",
+    "missing_attributes",  # Japanese labels of the attributes scored neutral (属性未確認)
 )
 
 
 def knockouts(a: TaskArrays, config: ScoringConfig) -> tuple[np.ndarray, ObjArray]:
-    """Return (knocked_out, reason) per task; reasons are Japanese, joined by '・'."""
+    """Return (knocked_out, reason) per task; reasons are Japanese, joined by '・'.
+
+    Work already automated (hours after given) is no fresh candidate: it stays in the
+    list, at the bottom with the other knock-outs, marked 自動化済み.
+    """
     k = config.knockout
     unknown_hours = np.isnan(a.hours)
+    automated = ~np.isnan(a.hours_after)
     abolition = (a.abolition_planned == i.TRUE) & k.abolition_planned
-    small = ~unknown_hours & (a.hours < k.min_annual_hours)
+    small = ~automated & ~unknown_hours & (a.hours < k.min_annual_hours)
     judgement = (a.routine == i.HITEIKEI) & (a.judgement == i.JUDGEMENT_YES) & k.non_routine_with_judgement
-    knocked = abolition | unknown_hours | small | judgement
+    knocked = automated | abolition | unknown_hours | small | judgement
     reasons = np.full(a.n, None, dtype=object)
     index = np.flatnonzero(knocked)
     rows = zip(
-        abolition[index], unknown_hours[index], small[index], judgement[index], a.hours[index], strict=True
+        automated[index],
+        abolition[index],
+        unknown_hours[index],
+        small[index],
+        judgement[index],
+        a.hours[index],
+        a.hours_after[index],
+        strict=True,
     )
     reasons[index] = [
         "・".join(
             text
             for flag, text in (
+                (au, f"自動化済み（年間 {h:,.0f}→{after:,.0f} 時間）"),
                 (ab, "廃止予定"),
                 (unk, "年間件数または処理時間が不明で効果を算定できない"),
                 (sm, f"年間 {h:,.1f} 時間で基準（{k.min_annual_hours:g} 時間）未満"),
@@ -68,19 +84,21 @@ def knockouts(a: TaskArrays, config: ScoringConfig) -> tuple[np.ndarray, ObjArra
             )
             if flag
         )
-        for ab, unk, sm, jd, h in rows
+        for au, ab, unk, sm, jd, h, after in rows
     ]
     return knocked, reasons
 
 
-def _quadrant(saved: FloatArray, ease: FloatArray, has_tool: np.ndarray, config: ScoringConfig) -> ObjArray:
-    """quick_win / strategic / later / avoid; no tool (or knocked out) is always avoid."""
+def _quadrant(
+    saved: FloatArray, ease: FloatArray, has_tool: np.ndarray, automated: np.ndarray, config: ScoringConfig
+) -> ObjArray:
+    """quick_win / strategic / later / avoid; no tool (or knocked out) is avoid, automated work automated."""
     q = config.quadrant
     value, easy = saved >= q.hours_saved, ease >= q.ease
     quadrant = np.select(
         [value & easy, value & ~easy, ~value & easy], ["quick_win", "strategic", "later"], "avoid"
     ).astype(object)
-    return np.where(has_tool, quadrant, "avoid").astype(object)
+    return np.select([automated, has_tool], ["automated", quadrant], "avoid").astype(object)
 
 
 def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.DataFrame:
@@ -107,6 +125,8 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
     ease = total(ease_f, base=100.0)
     labels = difficulty(ease, cfg)
     has_tool = savings.tool != NONE
+    automated = ~np.isnan(a.hours_after)
+    missing = missing_attributes(a)
     m = cfg.priority.ease_weight_min
     priority = np.round(savings.saved * (m + (1.0 - m) * ease / 100.0), 3)
 
@@ -121,6 +141,8 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
         ease=ease,
         difficulty=labels,
         knocked_out=knocked,
+        automated=automated,
+        missing=missing,
         low=cfg.bands.low,
         min_saved=cfg.recommend.min_hours_saved,
     )
@@ -141,13 +163,14 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
             "yen_saved": yen.astype(np.int64),
             "ease_score": ease,
             "difficulty": pd.Series(labels, dtype=object),
-            "quadrant": pd.Series(_quadrant(savings.saved, ease, has_tool, cfg), dtype=object),
+            "quadrant": pd.Series(_quadrant(savings.saved, ease, has_tool, automated, cfg), dtype=object),
             "priority": priority,
             "factors": pd.Series(factor_lists([*rpa_f, *ocr_f, *ease_f]), dtype=object),
             "explanation": pd.Series(
                 explanations(a, outcome, rpa_factors=rpa_f, ocr_factors=ocr_f, ease_factors=ease_f),
                 dtype=object,
             ),
+            "missing_attributes": pd.Series(missing, dtype=object),
         },
         columns=list(SCORE_COLUMNS),
     )

@@ -28,6 +28,7 @@ from flows.cli.app import (
 from flows.cli.ja import JaTyper
 from flows.cli.params import choice_option, date_option, formats, fy_option
 from inventory.campaign.depts import DepartmentEntry, read_department_list
+from inventory.campaign.screening import ScreeningStatus, screening_summary
 from inventory.campaign.status import (
     REMINDER_HEADERS,
     DepartmentStatus,
@@ -150,17 +151,25 @@ def status(
 ) -> None:
     """調査の提出状況を課ごとに表示します（提出済み・再提出・差し戻し・未提出・期限までの日数）。
 
+    二次調査票（dxi screening）を送った年度は、その返送状況も続けて表示します。
+
     --fy を省くと実施中の調査（なければ最新の調査）を表示します。
     CSV は Excel でそのまま開ける日本語の列名です（プログラムで読むなら --keys en）。
     例: dxi campaign status --fy 2025 --format csv -o 提出状況.csv
     """
     from inventory.db.campaign_repo import campaign_progress, get_campaign
+    from inventory.db.screening_repo import screening_progress
 
     engine = _engine()
     today = today_in_japan()
     with session_scope(engine) as session:
         campaign = get_campaign(session=session, fiscal_year=fy)
+        year = campaign.fiscal_year if campaign is not None else fy
+        screening = screening_progress(session=session, fiscal_year=year) if year is not None else []
         if campaign is None:
+            if screening and year is not None and fmt == "table":
+                _print_screening(screening, year)
+                return
             which = f"{era_label(fy)}（{fy}年度）の" if fy is not None else ""
             raise fail(f"{which}調査は登録されていません。`dxi campaign open` で開始してください")
         statuses = campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
@@ -171,6 +180,7 @@ def status(
             "fiscal_year": campaign.fiscal_year, "status": campaign.status, "deadline": campaign.deadline.isoformat(),
             "days_left": summary.days_left, "summary": summary.counts, "outbox": campaign.outbox,
             "departments": [s.model_dump(mode="json") for s in statuses],
+            "screening": [s.model_dump(mode="json") for s in screening],
         }  # fmt: skip
         write_or_print(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "csv" and keys == "en":
@@ -189,6 +199,21 @@ def status(
         ]  # fmt: skip
         print_table(rows, title=f"{era_label(campaign.fiscal_year)} 業務量調査（{state}）")
         console.print(summary.line())
+        if screening:
+            console.print()
+            _print_screening(screening, campaign.fiscal_year)
+
+
+def _print_screening(statuses: list[ScreeningStatus], fiscal_year: int) -> None:
+    """The screening workbooks (二次調査票) of the 年度: sent, returned, rejected."""
+    rows = [
+        {"部": s.division or "", "課": s.department, "状況": s.label, "業務数": s.task_count,
+         "エラー": s.error_count if s.state == "rejected" else "", "返送回数": s.returns,
+         "送付": japan_time(s.sent_at), "最終受付": japan_time(s.last_received_at)}
+        for s in statuses
+    ]  # fmt: skip
+    print_table(rows, title=f"{era_label(fiscal_year)} 二次調査票")
+    console.print(screening_summary(statuses))
 
 
 @campaign_app.command()

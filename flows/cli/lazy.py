@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "submissions": (SURVEY, "提出の履歴（差し替えられた古い提出を含む）を表示します。"),
     "score": (SCORING, "業務を RPA・AI-OCR 適性で採点し、採点結果（設定を含む）を保存します。"),
     "rank": (SCORING, "保存済みの最新の採点結果から候補順位を表示・出力します（Prefect は起動しません）。"),
+    "screening": ("flows.cli.screening", "二次調査票（RPA・AI-OCR 適性の確認）を課ごとに作成します。"),
     "review": (SCORING, "候補への判断（採用・保留・不採用）を記録します。履歴は消えず、再採点後も残ります。"),
     "pilot": (
         "flows.cli.pilot",

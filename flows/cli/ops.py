@@ -134,7 +134,7 @@ def restore(
             progress.update(bar, advance=rows, description=f"{PHASE_LABELS[phase]} {table_label(table)}")
 
         manifest = verify_backup(file, on_progress=advance)
-    where = settings.db_url.split("@")[-1]
+    where = settings.db_shown
     existing = sum(row_counts(engine).values())
     if existing and not force:
         raise fail(

@@ -1,7 +1,7 @@
 """Option value types every dxi command shares: 年度, dates and choices as staff type them.
 
-The spellings are the survey reader's (`inventory.survey.normalize`), so `--fy 令和7` means what
-「令和7年度」 means in a survey file. A value that cannot be read raises `OptionValueError`;
+The spellings are the survey reader's (`inventory.survey.dates`), so `--fy 令和7` means
+what 「令和7年度」 means in a survey file. A value that cannot be read raises `OptionValueError`;
 `flows.cli.ja` turns it into a Japanese message naming the option, the value and the
 accepted spellings.
 """
@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from inventory.survey.normalize import DATE_EXAMPLES, parse_date, parse_fiscal_year
+from inventory.survey.dates import DATE_EXAMPLES, parse_date, parse_fiscal_year
 
 FY_EXAMPLES = "例: 2025, 令和7, 令和7年度, R7, FY2025"
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from bpr.review.rule import DECISIONS, needs_rereview, review_problems
-from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, TOOL_LABELS, missing_short
 from flows.cli.app import (
     DeptOption,
     FyOption,
@@ -23,6 +23,7 @@ from flows.cli.app import (
     write_or_print,
 )
 from flows.cli.params import Choice, choice_option, formats
+from inventory.campaign.screening import AWAITING_LABEL
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import japan_time, task_hours
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 RANK_JSON_FIELDS = (
     "task_id", "department", "name", "annual_hours", "rpa_score", "ocr_score", "recommended_tool",
     "knocked_out", "knockout_reason", "expected_hours_saved", "ease", "quadrant", "rank", "group_id",
-    "explanation", "decision", "rereview",
+    "explanation", "missing_attributes", "screening", "decision", "rereview",
 )  # fmt: skip
 Tool = Literal["rpa", "ai-ocr", "any"]
 RANK_TOOLS = Choice(
@@ -71,7 +72,8 @@ def score(
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"
         f"削減見込み合計 {summary.expected_hours_saved:,.0f} 時間/年）"
     )
-    print_table(summary.top[:10], title="上位10件（すべては dxi rank）")
+    print_table(summary.top[:10], title="上位10件（すべては dxi rank）", optional=("RPA", "AI-OCR", "区分"))
+    _unconfirmed_note(summary.unconfirmed)
 
 
 def _ranking(
@@ -79,6 +81,7 @@ def _ranking(
 ) -> tuple[pd.DataFrame, int, int, list[dict[str, Any]]]:
     from bpr.scoring.ranking import rank
     from inventory.db.scoring_repo import latest_decisions, latest_run, stored_groups, stored_scores
+    from inventory.db.screening_repo import awaiting_screening
 
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
@@ -90,10 +93,12 @@ def _ranking(
         stored = stored_scores(session=session, run_id=run.id)
         groups = stored_groups(session=session, run_id=run.id)
         decisions = latest_decisions(session=session, task_keys=stored["task_key"].tolist())
+        awaiting = awaiting_screening(session=session, fiscal_year=run.fiscal_year)
     ranked = rank(stored, stored, tool=tool, department=dept, top=top, groups=stored[["task_id", "group_id"]])
     keys = dict(zip(stored["task_id"], stored["task_key"], strict=True))
     latest = [decisions.get(keys[t]) for t in ranked["task_id"]]
     ranked["decision"] = [d.decision if d else None for d in latest]
+    ranked["screening"] = [AWAITING_LABEL if keys[t] in awaiting else None for t in ranked["task_id"]]
     ranked["rereview"] = [
         bool(d) and needs_rereview(rpa_now=r, ocr_now=o, rpa_then=d.rpa_score, ocr_then=d.ocr_score)  # type: ignore[union-attr]
         for d, r, o in zip(latest, ranked["rpa_score"], ranked["ocr_score"], strict=True)
@@ -148,7 +153,17 @@ def rank_command(
         print_table(
             [_table_row(r) for r in records],
             title=f"{year}年度 候補順位（採点ID {run_id}）",
-            optional=("OCR", "RPA", "区分", "難易度"),
+            optional=("OCR", "RPA", "区分", "難易度", "属性未確認", "二次調査"),
+        )
+        _unconfirmed_note(sum(1 for r in records if r["missing_attributes"]))
+
+
+def _unconfirmed_note(count: int) -> None:
+    """Say, below a table, that some scores assume neutral values for blank attributes."""
+    if count:
+        console.print(
+            f"属性未確認の業務が{count:,}件あります（空欄の定型性・入力媒体などは中立の値として採点した"
+            "見込みです。属性を確認すると順位が変わることがあります。項目は --format csv / xlsx で確認できます）"
         )
 
 
@@ -159,7 +174,8 @@ def _table_row(r: dict[str, Any]) -> dict[str, object]:
         "OCR": f"{r['ocr_score']:.0f}", "削減(時間/年)": task_hours(r["expected_hours_saved"]),
         "難易度": r["ease"] or "", "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
         "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
-        "対象外": r["knockout_reason"] or "",
+        "対象外": r["knockout_reason"] or "", "属性未確認": missing_short(r["missing_attributes"]),
+        "二次調査": r["screening"] or "",
     }  # fmt: skip
 
 

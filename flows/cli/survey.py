@@ -23,8 +23,9 @@ from flows.cli.app import (
 from flows.cli.params import choice_option, formats, fy_option
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import require_current, upgrade
-from inventory.db.repository import latest_fiscal_year, list_submissions, list_tasks, previous_tasks
-from inventory.display import japan_time, task_hours
+from inventory.db.submission_repo import latest_fiscal_year, list_submissions
+from inventory.db.task_repo import list_tasks, previous_tasks
+from inventory.display import MISSING, japan_time, task_hours
 from inventory.errors import RowError
 from inventory.export import to_csv, write_xlsx
 from inventory.survey.models import TaskOut
@@ -241,12 +242,16 @@ def tasks(
         console.print(f"書き出しました: {target}（{len(found)} 件）")
     else:
         rows = [
-            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name, "定型性": t.routine,
-             "入力媒体": t.input_medium, "年間件数": f"{t.annual_volume:,.0f}", "分/件": f"{t.minutes_per_case:g}",
+            {"ID": t.id, "年度": t.fiscal_year, "課": t.department, "業務名": t.name,
+             "定型性": t.routine or MISSING, "入力媒体": t.input_medium or MISSING,
+             "年間件数": MISSING if t.annual_volume is None else f"{t.annual_volume:,.0f}",
+             "分/件": MISSING if t.minutes_per_case is None else f"{t.minutes_per_case:g}",
              "年間時間": task_hours(t.annual_hours), "警告": len(t.warnings) or ""}
             for t in found
         ]  # fmt: skip
-        print_table(rows, title=f"業務一覧（{len(found)} 件）")
+        print_table(
+            rows, title=f"業務一覧（{len(found)} 件）", optional=("年度", "分/件", "年間件数", "入力媒体")
+        )
 
 
 @app.command()
@@ -264,6 +269,7 @@ def submissions(fy: FyOption = None) -> None:
     print_table(
         [
             {"ID": s["id"], "年度": s["fiscal_year"], "課": s["department"], "ファイル": s["file_name"],
+             "様式": "二次調査票" if s["kind"] == "screening" else "業務量調査票",
              "状態": labels.get(s["status"], s["status"]), "後継ID": s["superseded_by_id"] or "",
              "業務数": s["task_count"], "受付日時": japan_time(s["received_at"])}
             for s in found

@@ -1,7 +1,8 @@
 """Survey intake as plain functions: parse workbooks, store them in input order, report.
 
-The `survey-intake` flow runs `parse_batch` as its parallel task and stores with the
-same `store_one`; `ingest` does all of it in the calling process, for a desk command.
+A returned workbook is a 業務量調査票 or a 二次調査票 (inventory.intake.dispatch). The
+`survey-intake` flow runs `parse_batch` as its parallel task and stores with the same
+`store_any`; `ingest` does all of it in the calling process, for a desk command.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from inventory.db.engine import engine_for
+from inventory.intake.dispatch import AnyParse, parse_any, store_any
 from inventory.intake.survey import (
     STATUS_LABELS,
     FileOutcome,
     find_survey_files,
-    parse_bytes,
     read_with_retries,
-    store_one,
     unreadable,
 )
-from inventory.survey.validate import IntakeOptions, ParseResult
+from inventory.screening.reader import ScreeningParse
+from inventory.survey.per_survey import IntakeOptions
 
 JOB = "survey-intake"
 # Workbooks per parse task. A Prefect task run costs ~15 ms of bookkeeping in a thread
@@ -31,17 +32,17 @@ TARGET_BATCHES = 8
 MAX_BATCH = 25
 
 
-def parse_file(path: str, options: IntakeOptions) -> ParseResult:
-    """Read (retrying only the file I/O) and validate one workbook; no database needed."""
+def parse_file(path: str, options: IntakeOptions) -> AnyParse:
+    """Read (retrying only the file I/O) and check one workbook, a survey or a screening; no database."""
     source = Path(path)
     try:
         data = read_with_retries(source)
     except OSError as exc:
         return unreadable(source.name, f"ファイルを開けません（{exc.strerror or exc}）")
-    return slim(parse_bytes(data, source.name, options))
+    return slim(parse_any(data, source.name, options))
 
 
-def parse_batch(paths: list[str], options: IntakeOptions) -> list[ParseResult]:
+def parse_batch(paths: list[str], options: IntakeOptions) -> list[AnyParse]:
     """Parse a batch of workbooks (one task of the flow)."""
     return [parse_file(path, options) for path in paths]
 
@@ -54,15 +55,14 @@ def batches(files: list[Path], size: int | None = None) -> list[list[Path]]:
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-def slim(result: ParseResult) -> ParseResult:
+def slim(result: AnyParse) -> AnyParse:
     """Drop what storing does not read, so less crosses from a worker process.
 
     The raw sheet is never needed after validation; the data rows only for a rejected
-    file's error workbook.
+    file's error workbook (a screening may still be rejected when its rows are matched).
     """
-    return replace(
-        result, raw=replace(result.raw, rows=[]), data_rows=result.data_rows if result.survey is None else []
-    )
+    keep = isinstance(result, ScreeningParse) or result.survey is None
+    return replace(result, raw=replace(result.raw, rows=[]), data_rows=result.data_rows if keep else [])
 
 
 def parameters(paths: list[str], fiscal_year: int | None, department: str | None) -> dict[str, object]:
@@ -85,7 +85,7 @@ def ingest(
     engine = engine_for(database_url)
     outcomes = []
     for source in find_survey_files([Path(p) for p in paths]):
-        outcome = store_one(
+        outcome = store_any(
             engine=engine, source=source, result=parse_file(str(source), options), actor=actor,
             errors_dir=Path(errors_dir) if errors_dir else None,
         )  # fmt: skip
@@ -99,7 +99,7 @@ def outcome_row(outcome: FileOutcome) -> dict[str, object]:
     """One line of the intake artifact and the CLI table."""
     return {
         "ファイル": outcome.file,
-        "結果": STATUS_LABELS[outcome.status],
+        "結果": STATUS_LABELS[outcome.status] + ("（二次調査票）" if outcome.kind == "screening" else ""),
         "課": outcome.department or "",
         "年度": outcome.fiscal_year or "",
         "業務数": outcome.task_count,

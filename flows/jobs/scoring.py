@@ -13,12 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from bpr.scoring.config import ScoringConfig, default_config
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_short
 from bpr.scoring.ranking import rank
 from bpr.scoring.rollout import find_rollout_groups, rank_groups
 from bpr.scoring.score import score_tasks
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.repository import latest_fiscal_year
 from inventory.db.scoring_repo import (
     inventory_frame,
     latest_run,
@@ -27,6 +26,7 @@ from inventory.db.scoring_repo import (
     run_totals,
     save_scoring_run,
 )
+from inventory.db.submission_repo import latest_fiscal_year
 from inventory.errors import NotFoundError
 
 JOB = "task-scoring"
@@ -44,6 +44,7 @@ class ScoringSummary:
     group_count: int
     expected_hours_saved: float
     top: list[dict[str, object]]
+    unconfirmed: int = 0  # tasks scored with attributes assumed neutral (属性未確認)
     skipped: bool = False  # the latest run already scored this inventory with this config
 
     def line(self) -> str:
@@ -130,6 +131,7 @@ def summarise(run_id: int, fiscal_year: int, scored: Scored, top: int) -> Scorin
             "AI-OCR": round(float(r["ocr_score"])),
             "削減見込み(時間/年)": round(float(r["expected_hours_saved"]), 1),
             "区分": QUADRANT_LABELS.get(str(r["quadrant"]), str(r["quadrant"])),
+            "属性未確認": missing_short(r["missing_attributes"]),
         }
         for r in head.to_dict("records")
     ]
@@ -137,7 +139,7 @@ def summarise(run_id: int, fiscal_year: int, scored: Scored, top: int) -> Scorin
     return ScoringSummary(
         run_id=run_id, fiscal_year=fiscal_year, task_count=len(tasks_scored), knocked_out=int((~live).sum()),
         group_count=len(group_ranking), expected_hours_saved=float(tasks_scored.loc[live, "expected_hours_saved"].sum()),
-        top=top_rows,
+        top=top_rows, unconfirmed=int(tasks_scored["missing_attributes"].map(bool).sum()),
     )  # fmt: skip
 
 

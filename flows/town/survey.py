@@ -8,28 +8,33 @@ spec and ``schema`` accept, and no ranges, since a range becomes its midpoint).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Literal, TypeVar, get_args
-
-import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from typing import TypeVar
 
 from flows.town import names
+from flows.town.answers import (
+    MEDIUM_HINTS,
+    NICE_MINUTES,
+    NOTES_ABOLITION,
+    NOTES_CHANGE,
+    NOTES_GENERAL,
+    NOTES_PAPER,
+    PEAK_PATTERNS,
+)
 from flows.town.names import KINDS, SPENDING_ORDER, Department
 from inventory.survey import schema
 
-Style = Literal["clean", "messy", "csv_sjis", "csv_utf8_bom", "fast"]
-STYLES: tuple[Style, ...] = get_args(Style)
-DATA_COLUMNS = tuple(c for c in schema.COLUMNS if c.field not in ("fiscal_year", "division", "department"))
+# The town answers with cases × minutes, as most of the template's users do: the 年間時間 and
+# 導入後の年間時間 columns (issue 13) stay out, so the town's files are the same as before them.
+DATA_COLUMNS = tuple(
+    c
+    for c in schema.COLUMNS
+    if c.field not in ("fiscal_year", "division", "department", "annual_hours", "hours_after")
+)
 _BY_NAME = {d.name: d for d in names.DEPARTMENTS}
-_CREATED = datetime(2024, 4, 1)
 T = TypeVar("T")
 
 
@@ -117,7 +122,7 @@ def _volume(dept: Department, index: int, factor: float, rng: random.Random) -> 
 
 
 def _medium(name: str, kind: str, rng: random.Random) -> str:
-    for word, medium, probability in names.MEDIUM_HINTS:
+    for word, medium, probability in MEDIUM_HINTS:
         # A form's name tells its medium only to the tasks that read the form.
         if word in name and (medium == "電子" or kind in ("apply", "entry", "review")):
             return medium if rng.random() < probability else "混在"
@@ -130,16 +135,16 @@ def _peak(hint: tuple[int, ...] | None, rng: random.Random) -> tuple[int, ...] |
     roll = rng.random()
     if roll < 0.5:
         return None
-    return tuple(range(1, 13)) if roll < 0.6 else rng.choice(names.PEAK_PATTERNS)
+    return tuple(range(1, 13)) if roll < 0.6 else rng.choice(PEAK_PATTERNS)
 
 
 def _notes(task: SyntheticTask, rng: random.Random) -> str | None:
     if task.abolition_planned:
-        return rng.choice(names.NOTES_ABOLITION)
+        return rng.choice(NOTES_ABOLITION)
     if task.change_expected and rng.random() < 0.5:
-        return rng.choice(names.NOTES_CHANGE)
+        return rng.choice(NOTES_CHANGE)
     if rng.random() < 0.12:
-        return rng.choice(names.NOTES_PAPER if task.input_medium == "紙（手書き）" else names.NOTES_GENERAL)
+        return rng.choice(NOTES_PAPER if task.input_medium == "紙（手書き）" else NOTES_GENERAL)
     return None
 
 
@@ -156,7 +161,7 @@ def _make_task(
     # Periodic work (12 a year) takes long per case; mass work can't take hours per case.
     target = kind.minutes * rng.lognormvariate(0, 0.5) * (6 if volume <= 24 else 1)
     target = min(target, 60 * rng.uniform(1000, 6000) / volume)
-    minutes = float(min(names.NICE_MINUTES, key=lambda m: abs(math.log(m / target))))
+    minutes = float(min(NICE_MINUTES, key=lambda m: abs(math.log(m / target))))
     staff = max(0.5, min(15.0, round(volume * minutes / 60 / 900 * rng.lognormvariate(0, 0.3) * 2) / 2))
     paper = medium != "電子"
     fixed = entry.common or entry.name == SPENDING_ORDER
@@ -254,297 +259,3 @@ def next_year(surveys: Sequence[SyntheticSurvey], *, seed: int) -> list[Syntheti
         tasks.sort(key=lambda t: t.task_code or "")
         out.append(replace(survey, fiscal_year=survey.fiscal_year + 1, tasks=tuple(tasks)))
     return out
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Formula:
-    text: str
-    value: float
-
-
-Cell = str | int | float | date | _Formula | None
-
-
-@dataclass
-class _Sheet:
-    name: str
-    rows: list[list[Cell]]
-    header_row: int | None = None
-    merged: tuple[int, ...] = ()  # rows merged across the table width
-    template: bool = False  # header colours, widths, dropdowns as in the official template
-
-
-_FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
-_SPELLINGS = {
-    field: {v: [v, *(s for s, c in schema.ENUM_SYNONYMS.get(field, {}).items() if c == v)] for v in choices}
-    for field, choices in ((c.field, c.choices) for c in DATA_COLUMNS if c.kind == "enum")
-}
-
-
-def _fw(text: str) -> str:
-    return text.translate(_FULL_WIDTH)
-
-
-def _clean(task: SyntheticTask, column: schema.Column) -> Cell:
-    value: object = getattr(task, column.field)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "あり" if value else "なし"
-    if isinstance(value, tuple):
-        return "通年" if len(value) == 12 else ",".join(map(str, value))
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    assert isinstance(value, str | int | float)
-    return value
-
-
-def _messy(task: SyntheticTask, column: schema.Column, rng: random.Random, bools: tuple[str, str]) -> Cell:
-    value: object = getattr(task, column.field)
-    if value is None or column.kind == "text":
-        return _clean(task, column)
-    if isinstance(value, bool):
-        yes, no = bools if rng.random() < 0.85 else rng.choice(names.BOOL_STYLES)
-        return yes if value else no
-    if isinstance(value, str):  # an enum
-        return rng.choice(_SPELLINGS[column.field][value]) if rng.random() < 0.4 else value
-    if isinstance(value, tuple):
-        return _months_messy(value, rng)
-    assert isinstance(value, int | float)
-    text = f"{value:g}"
-    forms: list[Cell] = [value, value, value, text, _fw(text)]
-    if column.kind == "count":
-        forms += [
-            float(value),
-            f"{value:,g}",
-            _fw(f"{value:,g}"),
-            f"{value:,g}件",
-            f"約{text}件",
-            _fw(text) + "件",
-        ]
-    elif column.kind == "minutes":
-        forms += [f"{text}分", _fw(text + "分"), f"約{text}分", f"{text}分/件"]
-        if value % 60 == 0:
-            forms += [f"{value // 60:g}時間"] * 2
-        elif value > 60 and value % 30 == 0:
-            forms += [f"{value // 60:g}時間30分", f"{value / 60:g}時間"]
-    elif column.kind == "staff":
-        forms += [f"{text}人", _fw(text + "人")]
-    return rng.choice(forms)
-
-
-def _months_messy(months: tuple[int, ...], rng: random.Random) -> str:
-    if len(months) == 12:
-        return "通年"
-    forms = [",".join(map(str, months))]
-    if len(months) > 1 and months == tuple(range(months[0], months[-1] + 1)):
-        forms += [f"{months[0]}月～{months[-1]}月", _fw(f"{months[0]}〜{months[-1]}") + "月"]
-    if len(months) <= 3:
-        forms.append("・".join(f"{m}月" for m in months))
-    return rng.choice(forms)
-
-
-def _wareki(fiscal_year: int, rng: random.Random) -> str:
-    if fiscal_year < 2019:
-        return f"{fiscal_year}年度"
-    n = fiscal_year - 2018
-    era = "元" if n == 1 else str(n)
-    return rng.choice(
-        (f"令和{era}年度", f"R{n}", f"㋿{n}年度", f"Ｒ{_fw(str(n))}年度", f"令和{_fw(era)}年度")
-    )
-
-
-def _answered(survey: SyntheticSurvey, rng: random.Random) -> tuple[str, date]:
-    return rng.choice(names.RESPONDENTS), date(survey.fiscal_year, 7, 1) + timedelta(days=rng.randrange(45))
-
-
-def _clean_sheets(survey: SyntheticSurvey, rng: random.Random, *, template: bool) -> list[_Sheet]:
-    who, day = _answered(survey, rng)
-    cover: list[list[Cell]] = [
-        ["年度", survey.fiscal_year],
-        ["部", survey.division],
-        ["課", survey.department],
-        ["回答者", who],
-        ["回答日", day],
-    ]
-    rows: list[list[Cell]] = [[c.header for c in DATA_COLUMNS]]
-    rows += [[_clean(t, c) for c in DATA_COLUMNS] for t in survey.tasks]
-    return [_Sheet(schema.COVER_SHEET, cover), _Sheet(schema.SURVEY_SHEET, rows, 0, template=template)]
-
-
-def _messy_header(column: schema.Column, rng: random.Random) -> str:
-    header = rng.choice(column.synonyms) if column.synonyms and rng.random() < 0.6 else column.header
-    if rng.random() < 0.2:
-        header = _fw(header)
-    if len(header) > 5 and rng.random() < 0.2:  # Alt+Enter inside a long header
-        cut = rng.randrange(2, len(header) - 2)
-        header = header[:cut] + "\n" + header[cut:]
-    return header
-
-
-def _messy_sheets(survey: SyntheticSurvey, rng: random.Random) -> list[_Sheet]:
-    columns = list(DATA_COLUMNS)
-    for _ in range(rng.randint(2, 5)):
-        i, j = rng.sample(range(len(columns)), 2)
-        columns.insert(j, columns.pop(i))
-    if columns == list(DATA_COLUMNS):
-        columns[1], columns[2] = columns[2], columns[1]
-    year = _wareki(survey.fiscal_year, rng)
-    rows: list[list[Cell]] = [[f"{year}　業務量調査票（{survey.department}）"], [names.INSTRUCTION]]
-    if rng.random() < 0.5:
-        rows.append([])
-    header_row = len(rows)
-    rows.append([_messy_header(c, rng) for c in columns])
-    bools = rng.choice(names.BOOL_STYLES)
-    body = [[_messy(t, c, rng, bools) for c in columns] for t in survey.tasks]
-    for _ in range(rng.randint(1, 3)):
-        body.insert(rng.randint(1, max(1, len(body) - 1)), [])
-    rows += body
-    name_col, volume_col = (
-        next(i for i, c in enumerate(columns) if c.field == f) for f in ("name", "annual_volume")
-    )
-    cells = (xl_rowcol_to_cell(header_row + 1, volume_col), xl_rowcol_to_cell(len(rows) - 1, volume_col))
-    numbers = sum(float(v) for row in body if row and isinstance(v := row[volume_col], int | float))
-    total: list[Cell] = [None] * len(columns)
-    total[name_col], total[volume_col] = "合計", _Formula(f"=SUM({cells[0]}:{cells[1]})", numbers)
-    rows.append(total)
-    who, day = _answered(survey, rng)
-    cover: list[list[Cell]] = [
-        [f"{year}　業務量調査 回答票"],
-        [],
-        [rng.choice(("年度", "調査年度")), year],
-        [rng.choice(("部", "部名")), survey.division],
-        [rng.choice(("課", "課名", "所属")), survey.department],
-        ["回答者", f"{survey.department}　{who}"],
-        ["回答日", day],
-    ]
-    name = schema.SURVEY_SHEET if rng.random() < 0.85 else rng.choice(("Sheet1", "業務量調査", "調査票"))
-    data = _Sheet(name, rows, header_row, merged=(0, 1), template=True)
-    cover_sheet = _Sheet(schema.COVER_SHEET, cover)
-    return [cover_sheet, data] if name == schema.SURVEY_SHEET else [data, cover_sheet]
-
-
-def _save_xlsx(path: Path, sheets: Sequence[_Sheet], *, fast: bool = False) -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": fast})
-    book.set_properties({"created": _CREATED})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    day = book.add_format({"num_format": "yyyy/m/d"})
-    for sheet in sheets:
-        ws = book.add_worksheet(sheet.name)
-        width = max(len(row) for row in sheet.rows)
-        if sheet.template and sheet.header_row is not None:
-            ws.freeze_panes(sheet.header_row + 1, 0)
-            for c, header in enumerate(sheet.rows[sheet.header_row]):
-                field = schema.HEADERS.field_for(header)
-                column = schema.COLUMNS_BY_FIELD[field] if field else None
-                ws.set_column(c, c, column.width if column else 14)
-                choices = (
-                    ("あり", "なし") if column and column.kind == "bool" else column.choices if column else ()
-                )
-                if choices and not sheet.merged:
-                    ws.data_validation(
-                        sheet.header_row + 1, c, 2000, c, {"validate": "list", "source": list(choices)}
-                    )
-        elif not fast:
-            ws.set_column(0, 1, 16)
-        for r, row in enumerate(sheet.rows):
-            if r in sheet.merged:
-                ws.merge_range(r, 0, r, width - 1, row[0], wrap)
-                continue
-            for c, value in enumerate(row):
-                fmt = head if r == sheet.header_row and not fast else None
-                if isinstance(value, _Formula):
-                    ws.write_formula(r, c, value.text, None, value.value)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value, fmt)
-                elif isinstance(value, date):
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
-                elif value is not None:
-                    ws.write_number(r, c, value)
-    book.close()
-
-
-def _save_csv(path: Path, survey: SyntheticSurvey, encoding: str) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["年度", "部", "課", *(c.header for c in DATA_COLUMNS)])
-    for task in survey.tasks:
-        cells = ("" if v is None else str(v) for v in (_clean(task, c) for c in DATA_COLUMNS))
-        writer.writerow([survey.fiscal_year, survey.division, survey.department, *cells])
-    path.write_bytes(buffer.getvalue().encode(encoding))
-
-
-def write_survey(survey: SyntheticSurvey, folder: Path, *, style: Style, rng_seed: int = 0) -> Path:
-    """Write one survey file in ``style`` into ``folder`` and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(f"write|{rng_seed}|{style}|{survey.fiscal_year}|{survey.department}")
-    stem = f"{survey.fiscal_year}_{survey.department}_業務量調査"
-    if style in ("csv_sjis", "csv_utf8_bom"):
-        path = folder / f"{stem}.csv"
-        _save_csv(path, survey, "cp932" if style == "csv_sjis" else "utf-8-sig")
-    elif style == "messy":
-        path = folder / f"【{survey.department}】{stem}票（回答）.xlsx"
-        _save_xlsx(path, _messy_sheets(survey, rng))
-    else:
-        path = folder / f"{stem}.xlsx"
-        _save_xlsx(path, _clean_sheets(survey, rng, template=style == "clean"), fast=style == "fast")
-    return path
-
-
-def town_styles(
-    count: int, *, seed: int = 0, messy_share: float = 0.5, csv_share: float = 0.1
-) -> list[Style]:
-    """Return the style of each of ``count`` files: exact shares, shuffled by ``seed``."""
-    if min(messy_share, csv_share) < 0 or messy_share + csv_share > 1:
-        raise ValueError("messy_share and csv_share must be ≥ 0 and add up to at most 1")
-    n_csv = round(count * csv_share)
-    styles: list[Style] = ["csv_sjis" if i % 2 == 0 else "csv_utf8_bom" for i in range(n_csv)]
-    styles += ["messy"] * min(count - n_csv, round(count * messy_share))
-    styles += ["clean"] * (count - len(styles))
-    random.Random(f"styles|{seed}").shuffle(styles)
-    return styles
-
-
-def write_town(
-    surveys: Sequence[SyntheticSurvey],
-    folder: Path,
-    *,
-    seed: int = 0,
-    messy_share: float = 0.5,
-    csv_share: float = 0.1,
-    style: Style | None = None,
-) -> list[Path]:
-    """Write every survey, styles mixed as ``town_styles`` says (or all in ``style``)."""
-    styles = (
-        [style] * len(surveys)
-        if style
-        else town_styles(len(surveys), seed=seed, messy_share=messy_share, csv_share=csv_share)
-    )
-    return [write_survey(s, folder, style=st, rng_seed=seed) for s, st in zip(surveys, styles, strict=True)]
-
-
-def corrupt(
-    survey: SyntheticSurvey, folder: Path, *, seed: int = 0, mistakes: int = 3
-) -> tuple[Path, list[tuple[int, str]]]:
-    """Write the clean file with a few typical mistakes, for the "rejected then corrected" demo.
-
-    Returns the path and the (Excel row, header) of every bad cell, sorted by row.
-    """
-    if not 1 <= mistakes <= len(survey.tasks):
-        raise ValueError(f"mistakes must be 1..{len(survey.tasks)}")
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(f"corrupt|{seed}|{survey.fiscal_year}|{survey.department}")
-    sheets = _clean_sheets(survey, rng, template=True)
-    start, bad = rng.randrange(len(names.MISTAKES)), []
-    for k, i in enumerate(sorted(rng.sample(range(len(survey.tasks)), mistakes))):
-        field, value = names.MISTAKES[(start + k) % len(names.MISTAKES)]
-        column = next(c for c, col in enumerate(DATA_COLUMNS) if col.field == field)
-        sheets[1].rows[i + 1][column] = value
-        bad.append((i + 2, DATA_COLUMNS[column].header))
-    path = folder / f"{survey.fiscal_year}_{survey.department}_業務量調査_誤りあり.xlsx"
-    _save_xlsx(path, sheets)
-    return path, bad

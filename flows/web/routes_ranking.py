@@ -13,14 +13,17 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bpr.review.rule import DECISIONS, needs_rereview
-from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS
+from bpr.scoring.labels import QUADRANT_LABELS, TOOL_LABELS, missing_text
 from flows.web.auth import CurrentUser, DbSession, Principal
 from flows.web.errors import Forbidden, PageNotFound
 from flows.web.views import render
+from inventory.campaign.screening import AWAITING_LABEL
+from inventory.db.screening_repo import awaiting_screening
 from inventory.db.web_repo import (
     NO_TOOL,
     PER_PAGE_CHOICES,
@@ -44,7 +47,7 @@ SORT_LABELS = {
 }  # fmt: skip
 EXPORT_HEADERS = (
     "順位", "業務ID", "課", "業務名", "年間時間", "RPA適性", "AI-OCR適性", "推奨ツール", "削減見込み(時間/年)",
-    "難易度", "優先区分", "判断", "対象外の理由", "説明",
+    "難易度", "優先区分", "判断", "対象外の理由", "属性未確認", "二次調査", "説明",
 )  # fmt: skip
 
 
@@ -79,7 +82,9 @@ def parse_filters(request: Request, user: Principal) -> RankingFilter:
     )
 
 
-def _decorate(row: dict[str, Any]) -> dict[str, Any]:
+def _decorate(row: dict[str, Any], awaiting: set[str]) -> dict[str, Any]:
+    row["missing"] = missing_text(row["missing_attributes"])
+    row["screening"] = AWAITING_LABEL if row["task_key"] in awaiting else ""
     row["rereview"] = row["decision"] is not None and needs_rereview(
         rpa_now=row["rpa_score"], ocr_now=row["ocr_score"],
         rpa_then=row["rpa_score_at_decision"], ocr_then=row["ocr_score_at_decision"],
@@ -94,9 +99,10 @@ def ranking(request: Request, user: CurrentUser, session: DbSession) -> Response
     result = ranking_page(session=session, filters=filters)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
     pages = max((result.total + filters.per_page - 1) // filters.per_page, 1)
+    awaiting = _awaiting(session, result.run.fiscal_year if result.run else None)
     return render(
         request, "ranking.html.j2", page="ranking", title="候補一覧", filters=filters, result=result,
-        rows=[_decorate(r) for r in result.rows], pages=pages, params=params,
+        rows=[_decorate(r, awaiting) for r in result.rows], pages=pages, params=params,
         page_link=lambda n: "/ranking?" + urlencode({**params, "page": n}),
         download_query=urlencode(params), years=scored_fiscal_years(session=session),
         departments=[user.department] if user.is_dept else department_names(session=session),
@@ -105,15 +111,22 @@ def ranking(request: Request, user: CurrentUser, session: DbSession) -> Response
     )  # fmt: skip
 
 
-def export_rows(rows: list[dict[str, Any]]) -> list[dict[str, object]]:
+def _awaiting(session: Session, fiscal_year: int | None) -> set[str]:
+    """Task keys of the 年度 whose screening workbook (二次調査票) has not come back applied."""
+    return set() if fiscal_year is None else awaiting_screening(session=session, fiscal_year=fiscal_year)
+
+
+def export_rows(rows: list[dict[str, Any]], awaiting: set[str] | None = None) -> list[dict[str, object]]:
     """The current view as export rows: numbers stay numbers, text is neutralised by the writers."""
+    awaiting = awaiting or set()
     return [
         {"順位": r["rank"], "業務ID": r["task_id"], "課": r["department"], "業務名": r["name"],
          "年間時間": round(r["annual_hours"], 1), "RPA適性": round(r["rpa_score"], 1),
          "AI-OCR適性": round(r["ocr_score"], 1), "推奨ツール": TOOL_LABELS.get(str(r["recommended_tool"]), "—"),
          "削減見込み(時間/年)": round(r["expected_hours_saved"], 1), "難易度": r["difficulty"],
          "優先区分": QUADRANT_LABELS.get(r["quadrant"], r["quadrant"]), "判断": r["decision"] or "",
-         "対象外の理由": r["knockout_reason"] or "", "説明": r["explanation"]}
+         "対象外の理由": r["knockout_reason"] or "", "属性未確認": missing_text(r["missing_attributes"]),
+         "二次調査": AWAITING_LABEL if r["task_key"] in awaiting else "", "説明": r["explanation"]}
         for r in rows
     ]  # fmt: skip
 
@@ -128,7 +141,7 @@ def download(fmt: str, request: Request, user: CurrentUser, session: DbSession) 
     """CSV or xlsx of every row the current filters match (not only the page shown)."""
     filters = parse_filters(request, user)
     result = ranking_page(session=session, filters=filters, export=True)
-    rows = export_rows(result.rows)
+    rows = export_rows(result.rows, _awaiting(session, result.run.fiscal_year if result.run else None))
     year = result.run.fiscal_year if result.run else "なし"
     name = f"候補一覧_{year}" + (f"_{filters.department}" if filters.department else "")
     if fmt == "csv":

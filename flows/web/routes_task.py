@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bpr.errors import ReviewError
 from bpr.review.rule import DECISIONS, MAX_REASON, checked_review
+from bpr.scoring.labels import SCORED_ATTRIBUTES
 from flows.web.auth import EDITORS, CheckedForm, CurrentUser, DbSession, Editor, Principal
 from flows.web.errors import PageNotFound
 from flows.web.views import fiscal_year_label, render
@@ -21,7 +22,8 @@ FACT_LABELS = (
     ("category_1", "大分類"), ("category_2", "中分類"), ("category_3", "小分類"), ("scope", "業務区分"),
     ("routine", "定型性"), ("judgement", "判断の有無"), ("input_medium", "入力媒体"), ("form_count", "様式数"),
     ("system_count", "使用システム数"), ("annual_volume", "年間件数"), ("minutes_per_case", "1件当たり処理時間（分）"),
-    ("annual_hours", "年間時間"), ("staff_count", "従事職員数"), ("peak_months", "繁忙月"), ("documented", "手順書"),
+    ("annual_hours", "年間時間"), ("stated_hours", "年間時間（記入値）"), ("hours_after", "導入後の年間時間"),
+    ("staff_count", "従事職員数"), ("peak_months", "繁忙月"), ("documented", "手順書"),
     ("verification", "目視確認"), ("exceptions", "例外処理"), ("change_expected", "制度改正予定"),
     ("abolition_planned", "廃止予定"), ("notes", "備考"), ("file_name", "調査票ファイル"),
 )  # fmt: skip
@@ -40,6 +42,11 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _fact(key: str, value: object) -> str:
+    """A survey value as shown; a blank suitability attribute is 未確認 (asked later, in screening)."""
+    return "未確認" if value is None and key in SCORED_ATTRIBUTES else _shown(value)
+
+
 def _page(request: Request, session: Session, user: Principal, task_id: int, *, message: str | None = None,
           status: int = 200, saved: bool = False, reason: str = "") -> Response:  # fmt: skip
     user.check_department(task_department(session=session, task_id=task_id), "この業務")
@@ -47,7 +54,7 @@ def _page(request: Request, session: Session, user: Principal, task_id: int, *, 
     if detail is None:
         raise PageNotFound(f"業務ID {task_id} は登録されていません")
     shown = {**detail.task, "fiscal_year": fiscal_year_label(detail.task.get("fiscal_year"))}
-    facts = [(label, _shown(shown.get(key))) for key, label in FACT_LABELS]
+    facts = [(label, _fact(key, shown.get(key))) for key, label in FACT_LABELS]
     factors = sorted((detail.score or {}).get("factors") or [], key=lambda f: (f["tool"], -abs(f["points"])))
     return render(
         request, "task.html.j2", page="ranking", title=f"業務詳細: {detail.task['name']}", status=status,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from inventory.campaign.status import CampaignError
 from inventory.errors import UnreadableFileError
-from inventory.survey.normalize import parse_text
+from inventory.survey.cells import parse_text
 from inventory.survey.reader import read_table_bytes
 from inventory.survey.schema import nfkc_key
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from inventory.display import japan_time
 from inventory.era import era_label
 from inventory.errors import InventoryError
-from inventory.survey.normalize import parse_date
+from inventory.survey.dates import parse_date
 
 State = Literal["sent", "received", "rejected", "resubmitted", "missing"]
 STATES: tuple[State, ...] = ("sent", "missing", "rejected", "resubmitted", "received")

@@ -213,7 +213,7 @@ def campaign_progress(
         select(SurveySubmission.department_id, Department.name, Division.name, SurveySubmission.received_at)
         .join(Department, SurveySubmission.department_id == Department.id)
         .outerjoin(Division, Department.division_id == Division.id)
-        .where(SurveySubmission.fiscal_year == campaign.fiscal_year)
+        .where(SurveySubmission.fiscal_year == campaign.fiscal_year, SurveySubmission.kind == "survey")
     ).all():
         attempts[dept_id].append(Attempt(_utc(received_at), accepted=True))
         answered[dept_id] = (name, division)

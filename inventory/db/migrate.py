@@ -8,11 +8,13 @@ migration files, so a read command does not pay alembic's import (as long as sql
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from inventory.errors import DatabaseNotReadyError
@@ -40,10 +42,40 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
     config = alembic_config()
     before = current_revision(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection, _sqlite_foreign_keys_checked_at_end(connection):
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            _check_foreign_keys(connection)
     return before, current_revision(engine)
+
+
+@contextmanager
+def _sqlite_foreign_keys_checked_at_end(connection: Connection) -> Iterator[None]:
+    """Let SQLite rebuild a table that other rows point at (its only way to change a column).
+
+    SQLite enforces foreign keys on the DROP of the old table; the pragma cannot change
+    inside a transaction, so it is set on the raw connection before, and every key is
+    checked before the migration commits (`_check_foreign_keys`).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
 
 
 def current_revision(engine: Engine) -> str | None:

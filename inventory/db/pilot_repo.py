@@ -145,8 +145,8 @@ def insert_measurement(
     return row
 
 
-def pilot_rows(*, session: Session) -> list[Row[Pilot, str, str, float]]:
-    """Every pilot with its 課 name, task name and task's annual volume, oldest first."""
+def pilot_rows(*, session: Session) -> list[Row[Pilot, str, str, float | None]]:
+    """Every pilot with its 課 name, task name and task's annual volume (None: hours only), oldest first."""
     return list(
         session.execute(
             select(Pilot, Department.name, Task.name, Task.annual_volume)
@@ -179,13 +179,18 @@ def served_departments(*, session: Session, pilot_ids: Sequence[int]) -> dict[in
     return served
 
 
-def annual_cases(*, session: Session, pilots: Sequence[Pilot], volumes: dict[int, float]) -> dict[int, float]:
-    """Cases a year per pilot: its task's annual volume, or the sum over its group's tasks."""
-    out: dict[int, float] = {}
+def annual_cases(
+    *, session: Session, pilots: Sequence[Pilot], volumes: dict[int, float | None]
+) -> dict[int, float | None]:
+    """Cases a year per pilot: its task's annual volume, or the sum over its group's tasks.
+
+    None when no task gives a case count (a survey that stated hours only).
+    """
+    out: dict[int, float | None] = {}
     for pilot in pilots:
         if pilot.group_id is not None and pilot.run_id is not None:
             tasks = _group_tasks(session, pilot.run_id, pilot.group_id)
-            out[pilot.id] = sum(t.annual_volume for t in tasks) or volumes[pilot.id]
+            out[pilot.id] = sum(t.annual_volume or 0.0 for t in tasks) or volumes[pilot.id]
         else:
             out[pilot.id] = volumes[pilot.id]
     return out

@@ -11,16 +11,17 @@ import pandas as pd
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from inventory.db.repository import audit, list_tasks, now
+from inventory.db.repository import audit, now
 from inventory.db.scoring_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.tables import Department, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks
 from inventory.errors import NotFoundError
 from inventory.export import plain_value
 
 SCORE_FIELDS = (
     "rpa_score", "ocr_score", "rpa_after_ocr_score", "recommended_tool", "knocked_out", "knockout_reason",
     "automation_rate", "checking_hours", "expected_hours_saved", "person_years", "yen_saved", "ease_score",
-    "difficulty", "quadrant", "priority", "explanation", "factors",
+    "difficulty", "quadrant", "priority", "explanation", "factors", "missing_attributes",
 )  # fmt: skip
 
 

@@ -61,6 +61,8 @@ class TaskScore(Base):
     group_id: Mapped[int | None] = mapped_column(Integer)
     explanation: Mapped[str] = mapped_column(Text)
     factors: Mapped[list[Any]] = mapped_column()
+    # 属性未確認: labels of the attributes scored neutral; NULL for runs stored before it was kept.
+    missing_attributes: Mapped[list[Any] | None] = mapped_column()
 
 
 class RolloutGroup(Base):

@@ -19,6 +19,7 @@ TABLE_LABELS: dict[str, str] = {
     "pilot_events": "実証の状態変更",
     "campaigns": "調査の実施",
     "campaign_departments": "調査の対象課",
+    "screening_sheets": "二次調査票の送付",
     "overtime_months": "時間外勤務実績（課×月）",
     "audit_log": "操作の記録",
     "web_users": "審査画面のユーザー",

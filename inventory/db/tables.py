@@ -121,6 +121,8 @@ class SurveySubmission(Base):
     status: Mapped[str] = mapped_column(String(20))  # current | superseded
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("survey_submissions.id"))
     task_count: Mapped[int] = mapped_column(Integer)
+    # survey: a 業務量調査票 | screening: a 二次調査票 that completed the previous version's attributes
+    kind: Mapped[str] = mapped_column(String(20), default="survey", server_default="survey")
 
     department: Mapped[Department] = relationship(lazy="raise")
 
@@ -144,14 +146,17 @@ class Task(Base):
     category_2: Mapped[str | None] = mapped_column(String(200))
     category_3: Mapped[str | None] = mapped_column(String(200))
     scope: Mapped[str | None] = mapped_column(String(20))
-    routine: Mapped[str] = mapped_column(String(20))
-    judgement: Mapped[str] = mapped_column(String(20))
-    input_medium: Mapped[str] = mapped_column(String(20))
+    routine: Mapped[str | None] = mapped_column(String(20))  # suitability: NULL = unknown
+    judgement: Mapped[str | None] = mapped_column(String(20))
+    input_medium: Mapped[str | None] = mapped_column(String(20))
     form_count: Mapped[int | None] = mapped_column(Integer)
     system_count: Mapped[int | None] = mapped_column(Integer)
-    annual_volume: Mapped[float] = mapped_column(Float)
-    minutes_per_case: Mapped[float] = mapped_column(Float)
+    annual_volume: Mapped[float | None] = mapped_column(Float)
+    minutes_per_case: Mapped[float | None] = mapped_column(Float)
+    # The task's hours: stated_hours when the survey stated them, else cases × minutes / 60.
     annual_hours: Mapped[float] = mapped_column(Float)
+    stated_hours: Mapped[float | None] = mapped_column(Float)  # hours as stated (人工 etc. converted)
+    hours_after: Mapped[float | None] = mapped_column(Float)  # set: the work is already automated
     staff_count: Mapped[float | None] = mapped_column(Float)
     peak_months: Mapped[list[Any] | None] = mapped_column(JSON)
     documented: Mapped[bool | None] = mapped_column(Boolean)

@@ -78,7 +78,7 @@ _ROW_COLUMNS = (
     Task.name, Task.annual_hours, TaskScore.rpa_score, TaskScore.ocr_score, TaskScore.recommended_tool,
     TaskScore.knocked_out, TaskScore.knockout_reason, TaskScore.expected_hours_saved, TaskScore.ease_score,
     TaskScore.difficulty, TaskScore.quadrant, TaskScore.priority, TaskScore.group_id, TaskScore.explanation,
-    Review.decision, Review.reviewer, Review.decided_at, Review.rpa_score_at_decision,
+    TaskScore.missing_attributes, Review.decision, Review.reviewer, Review.decided_at, Review.rpa_score_at_decision,
     Review.ocr_score_at_decision,
 )  # fmt: skip
 

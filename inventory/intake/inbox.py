@@ -13,28 +13,29 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import re
 import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from inventory.intake.claim_ids import (
+    RECOVERING,
+    STALE_AFTER_SECONDS,
+    claim_id,
+    is_stale,
+    parse_claim_id,
+    pid_alive,
+)
 from inventory.intake.survey import error_workbook_path
 from inventory.survey.error_workbook import is_untouched_error_workbook
 
 PROCESSING = ".processing"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
-RECOVERING = ".recovering-"
 SETTLE_SECONDS = 5.0  # a file modified more recently may still be being copied in
-STALE_AFTER_SECONDS = 2 * 3600.0  # a claim of another host this old is taken to be abandoned
 _TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download")
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
-_STAMP = "%Y%m%dT%H%M%SZ"
-_CLAIM_ID = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)-(?P<host>.+)-(?P<pid>\d+)-(?P<nonce>[0-9a-f]{8})$")
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,6 @@ class Candidate:
     path: Path
     size: int
     mtime: float
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who made a claim, read back from the claim id."""
-
-    host: str
-    pid: int
-    started_at: float  # seconds since the epoch
 
 
 @dataclass
@@ -95,54 +87,9 @@ def numbered_name(name: str, n: int) -> str:
     return name if n == 1 else f"{path.stem}_{n}{path.suffix}"
 
 
-def claim_id(*, now: float, host: str, pid: int, nonce: str | None = None) -> str:
-    """A claim folder name that says when, where and by which process it was made."""
-    stamp = datetime.fromtimestamp(now, UTC).strftime(_STAMP)
-    return f"{stamp}-{_safe_host(host)}-{pid}-{nonce or uuid.uuid4().hex[:8]}"
-
-
-def parse_claim_id(name: str) -> Owner | None:
-    """The owner a claim folder name records, or None for a name we did not make."""
-    match = _CLAIM_ID.match(name.removeprefix(RECOVERING))
-    if match is None:
-        return None
-    started = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC).timestamp()
-    return Owner(host=match["host"], pid=int(match["pid"]), started_at=started)
-
-
-def is_stale(
-    owner: Owner | None, *, folder_mtime: float, now: float, host: str, alive: Callable[[int], bool],
-    stale_after: float = STALE_AFTER_SECONDS,
-) -> bool:  # fmt: skip
-    """Whether a claim was abandoned: its process is gone (same host) or it is old (other host).
-
-    On this host the process table is the truth, whatever the age, so a long run is never
-    robbed of its files; another host's processes cannot be seen, so age decides there.
-    """
-    if owner is None:
-        return now - folder_mtime > stale_after
-    if owner.host == _safe_host(host):
-        return not alive(owner.pid)
-    return now - owner.started_at > stale_after
-
-
 def accepted_folder(inbox: Path, fiscal_year: int | None) -> Path:
     """`accepted/<年度>/`, e.g. accepted/2024 for 令和6年度."""
     return inbox / ACCEPTED / (str(fiscal_year) if fiscal_year is not None else "年度不明")
-
-
-def _safe_host(host: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.-]", "_", host) or "host"
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    try:
-        with contextlib.suppress(PermissionError):  # it exists, run by another user
-            os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def list_candidates(inbox: Path) -> list[Candidate]:

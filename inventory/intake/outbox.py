@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from inventory.campaign.depts import DepartmentEntry
 from inventory.campaign.status import template_file_name
-from inventory.db.repository import previous_tasks
+from inventory.db.task_repo import previous_tasks
 from inventory.survey.template import write_template
 
 

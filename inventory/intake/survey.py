@@ -15,12 +15,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import record_rejection, store_survey
+from inventory.db.submission_repo import record_rejection, store_survey
 from inventory.errors import RowError, UnreadableFileError
+from inventory.survey.cells import parse_text
 from inventory.survey.error_workbook import is_untouched_error_workbook, write_error_workbook
-from inventory.survey.normalize import parse_text
+from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.reader import RawTable, content_hash, read_survey_bytes
-from inventory.survey.validate import IntakeOptions, ParseResult, validate_table
+from inventory.survey.validate import ParseResult, validate_table
 
 ERROR_SUFFIX = "_エラー"  # 税務課.xlsx → 税務課_エラー.xlsx
 OutcomeStatus = Literal["accepted", "resubmitted", "unchanged", "rejected"]
@@ -47,6 +48,7 @@ class FileOutcome:
     errors: list[RowError] = field(default_factory=list)
     error_workbook: str | None = None
     warnings: list[RowError] = field(default_factory=list)
+    kind: str = "survey"  # survey: 業務量調査票 | screening: 二次調査票
 
 
 def unreadable(file_name: str, message: str, data: bytes = b"") -> ParseResult:

@@ -15,15 +15,9 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from inventory.survey.normalize import (
-    Cell,
-    Problem,
-    ReasonCode,
-    parse_hours,
-    parse_staff,
-    parse_text,
-    parse_year_month,
-)
+from inventory.survey.cells import Cell, Problem, ReasonCode, parse_text
+from inventory.survey.dates import parse_year_month
+from inventory.survey.numbers import parse_hours, parse_staff
 from inventory.survey.schema import nfkc_key
 
 # Canonical header first, then the spellings HR systems and clerks use. A bracketed

@@ -28,7 +28,8 @@ from inventory.overtime.columns import (
     pseudonymise,
     unknown_department_message,
 )
-from inventory.survey.normalize import ReasonCode, fiscal_year_of
+from inventory.survey.cells import ReasonCode
+from inventory.survey.dates import fiscal_year_of
 from inventory.survey.reader import RawTable, read_table_bytes
 from inventory.survey.schema import TOTAL_ROW_NAMES, nfkc_key
 

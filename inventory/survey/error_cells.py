@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from inventory.errors import RowError
 from inventory.export import SafeText, page_setup
+from inventory.export import display_width as text_width
 
 BAD_FILL = "#FFC7CE"
 BAD_FONT = "#9C0006"
@@ -51,10 +51,9 @@ def describe(error: RowError) -> str:
 
 
 def display_width(value: object) -> int:
-    """Width of the longest line in Excel columns (full-width characters count twice)."""
+    """Width of the longest line of a cell's value in Excel column units, rounded up."""
     text = "" if value is None else str(value)
-    longest = max((ln for ln in text.splitlines()), key=len, default="")
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    return math.ceil(max((text_width(line) for line in text.splitlines()), default=0.0))
 
 
 def _number_format(value: object) -> str | None:

@@ -28,6 +28,7 @@ from typing import Any
 import xlsxwriter
 
 from inventory.errors import RowError
+from inventory.export import text_lines
 from inventory.survey.error_cells import Formats, describe, display_width, print_one_page_wide, write_value
 from inventory.survey.error_list import write_cover, write_error_list
 from inventory.survey.schema import COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
@@ -169,7 +170,7 @@ def _write_rows_sheet(
         if row_errors:
             text = "\n".join(describe(e) for e in row_errors)
             formats.text.write(ws, r, messages_col, text, formats.get(bad=True, wrap=True))
-            ws.set_row(r, LINE_HEIGHT * _lines(text, MESSAGES_WIDTH))  # Excel does not grow it
+            ws.set_row(r, LINE_HEIGHT * text_lines(text, MESSAGES_WIDTH))  # Excel does not grow it
 
     for c, w in enumerate(widths):
         if c != messages_col:
@@ -178,11 +179,6 @@ def _write_rows_sheet(
     ws.freeze_panes(header_at + 1, 0)
     ws.autofilter(header_at, 0, max(last, header_at + 1), messages_col)
     print_one_page_wide(ws, first_row=0, last_row=last, last_col=messages_col, header_row=header_at)
-
-
-def _lines(text: str, width: int) -> int:
-    """Printed lines of wrapped text in a column `width` characters wide."""
-    return sum(max(1, -(-display_width(line) // width)) for line in text.splitlines())
 
 
 def is_untouched_error_workbook(path: Path) -> bool:

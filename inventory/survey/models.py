@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 
 class TaskIn(BaseModel):
-    """One normalised task row, ready to store."""
+    """One normalised task row, ready to store.
+
+    A task needs one volume: annual cases × minutes per case, or annual hours stated
+    directly. A survey or layout gives the stated figure as `annual_hours` (人工 and the
+    like already converted to hours); it is kept as `stated_hours`, and the property
+    `annual_hours` is the task's hours whichever way they were given. `hours_after` with
+    hours before marks work that is already automated.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -21,13 +28,17 @@ class TaskIn(BaseModel):
     category_2: str | None = None
     category_3: str | None = None
     scope: str | None = None
-    routine: str
-    judgement: str
-    input_medium: str
+    routine: str | None = None
+    judgement: str | None = None
+    input_medium: str | None = None
     form_count: int | None = None
     system_count: int | None = None
-    annual_volume: float
-    minutes_per_case: float
+    annual_volume: float | None = None
+    minutes_per_case: float | None = None
+    stated_hours: float | None = Field(
+        default=None, validation_alias=AliasChoices("stated_hours", "annual_hours")
+    )
+    hours_after: float | None = None
     staff_count: float | None = None
     peak_months: list[int] | None = None
     documented: bool | None = None
@@ -38,10 +49,24 @@ class TaskIn(BaseModel):
     notes: str | None = None
     warnings: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _has_volume(self) -> TaskIn:
+        if self.stated_hours is None and (self.annual_volume is None or self.minutes_per_case is None):
+            raise ValueError("a task needs annual_volume and minutes_per_case, or annual_hours")
+        return self
+
     @property
     def annual_hours(self) -> float:
-        """Annual hours = annual cases × minutes per case / 60."""
+        """Annual hours: as stated, else annual cases × minutes per case / 60."""
+        if self.stated_hours is not None:
+            return self.stated_hours
+        assert self.annual_volume is not None and self.minutes_per_case is not None  # _has_volume
         return self.annual_volume * self.minutes_per_case / 60
+
+    @property
+    def automated(self) -> bool:
+        """Hours before and after are given: the work is already automated, not a fresh candidate."""
+        return self.hours_after is not None
 
 
 class SurveyIn(BaseModel):
@@ -73,14 +98,16 @@ class TaskOut(BaseModel):
     category_2: str | None
     category_3: str | None
     scope: str | None
-    routine: str
-    judgement: str
-    input_medium: str
+    routine: str | None
+    judgement: str | None
+    input_medium: str | None
     form_count: int | None
     system_count: int | None
-    annual_volume: float
-    minutes_per_case: float
-    annual_hours: float
+    annual_volume: float | None
+    minutes_per_case: float | None
+    annual_hours: float  # as stated, else cases × minutes / 60
+    stated_hours: float | None
+    hours_after: float | None
     staff_count: float | None
     peak_months: list[int] | None
     documented: bool | None

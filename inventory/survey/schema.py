@@ -19,6 +19,7 @@ Kind = Literal[
     "int",  # whole number ≥ 0
     "count",  # number ≥ 0, units 件 and 約 allowed
     "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
+    "hours",  # number ≥ 0, 時間 / 時間分 / 分 forms → hours (年間時間)
     "staff",  # number ≥ 0, unit 人
     "months",  # 繁忙月 → sorted tuple of 1..12
 ]
@@ -120,6 +121,20 @@ BOOL_FALSE = ("なし", "無", "無し", "×", "✕", "いいえ", "no", "false"
 # Names that mark a total row: the row is skipped, not read as a task.
 TOTAL_ROW_NAMES = ("合計", "小計", "計", "総計")
 
+_HOURS_SYNONYMS = (
+    "年間時間（時間）", "年間総時間", "年間処理時間", "年間業務時間", "年間所要時間", "年間総計", "業務時間（年間）",
+    "導入前の年間時間", "導入前年間時間",
+)  # fmt: skip
+_ATTRIBUTE_HELP = "一覧から選択（分からなければ空欄: 未確認として取り込み、後の二次調査で確認します）"
+
+
+def _attribute(
+    fld: str, header: str, choices: tuple[str, ...], synonyms: tuple[str, ...], width: int
+) -> Column:
+    """A suitability column: a choice, optional (blank = 未確認, asked later in screening)."""
+    return Column(fld, header, "enum", choices=choices, synonyms=synonyms, help=_ATTRIBUTE_HELP, width=width)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("fiscal_year", "年度", "fiscal_year", help="2024, 令和6年度, R6 など", width=10),
     Column("division", "部", "text", synonyms=("部名", "部局", "部局名"), width=12),
@@ -131,33 +146,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("category_2", "中分類", "text", width=12),
     Column("category_3", "小分類", "text", width=12),
     Column("scope", "業務区分", "enum", choices=SCOPE, synonyms=("区分",), width=12),
-    Column(
-        "routine",
-        "定型性",
-        "enum",
-        required=True,
-        choices=ROUTINE,
-        synonyms=("定型/非定型", "定型・非定型"),
-        width=10,
-    ),
-    Column(
-        "judgement",
-        "判断の有無",
-        "enum",
-        required=True,
-        choices=JUDGEMENT,
-        synonyms=("判断", "判断有無", "人の判断"),
-        width=10,
-    ),
-    Column(
-        "input_medium",
-        "入力媒体",
-        "enum",
-        required=True,
-        choices=INPUT_MEDIUM,
-        synonyms=("媒体", "入力元", "処理媒体"),
-        width=12,
-    ),
+    _attribute("routine", "定型性", ROUTINE, ("定型/非定型", "定型・非定型"), 10),
+    _attribute("judgement", "判断の有無", JUDGEMENT, ("判断", "判断有無", "人の判断"), 10),
+    _attribute("input_medium", "入力媒体", INPUT_MEDIUM, ("媒体", "入力元", "処理媒体"), 12),
     Column(
         "form_count",
         "様式数",
@@ -180,7 +171,7 @@ COLUMNS: tuple[Column, ...] = (
         "count",
         required=True,
         synonyms=("件数（年間）", "年間処理件数", "処理件数（年間）", "件数", "年間処理量"),
-        help="0以上の数（1,200件 / 約1200件 も可）",
+        help="0以上の数（1,200件 / 約1200件 も可）。年間時間を書く業務は空欄で可",
         width=10,
     ),
     Column(
@@ -198,8 +189,24 @@ COLUMNS: tuple[Column, ...] = (
             "処理時間（分）",
             "処理時間",
         ),
-        help="0より大きい分（30 / 30分 / 1時間30分 も可）",
+        help="0より大きい分（30 / 30分 / 1時間30分 も可）。年間時間を書く業務は空欄で可",
         width=12,
+    ),
+    Column(
+        "annual_hours",
+        "年間時間",
+        "hours",
+        synonyms=_HOURS_SYNONYMS,
+        help="年間件数×処理時間の代わりに、年間の合計時間を書けます（120 / 約71時間 / 1時間44分）",
+        width=10,
+    ),
+    Column(
+        "hours_after",
+        "導入後の年間時間",
+        "hours",
+        synonyms=("導入後年間時間", "導入後の時間", "自動化後の年間時間", "削減後の年間時間"),
+        help="RPA・AI-OCR などで自動化済みの業務だけ: 導入後の年間時間（導入前は年間時間または件数×処理時間）",
+        width=10,
     ),
     Column(
         "staff_count",

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpr.effects.attribution import _twfe, did
+from bpr.effects.attribution import did
 from bpr.effects.measure import EffectsError, fiscal_year, full_fiscal_years, headline, kpi
+from bpr.effects.twfe import twfe
 from flows.town.panel import make_panel
 
 # 年度, 課, 職員数, hours April … March. Sums written out for the reader:
@@ -203,7 +204,7 @@ def test_bootstrap_weights_equal_duplicated_departments() -> None:
     dup["headcount"] = 1
     dup["overtime_hours"] = dup["y"]
     go = {f"{i}-{k}": (2024, 5) for i in range(2) for k in range(int(w[i]))}
-    assert _twfe(y, d, m, w[None, :])[0] == pytest.approx(dummy_regression(dup, go), abs=1e-9)
+    assert twfe(y, d, m, w[None, :])[0] == pytest.approx(dummy_regression(dup, go), abs=1e-9)
 
 
 def test_did_recovers_the_planted_effect_on_a_quiet_panel() -> None:

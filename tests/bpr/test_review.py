@@ -9,8 +9,8 @@ from bpr.errors import ReviewError
 from bpr.review.rule import MAX_REASON, review_problems
 from bpr.review.service import record_decision
 from inventory.db.engine import session_scope
-from inventory.db.repository import store_survey
 from inventory.db.scoring_tables import Review
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import Task
 from tests.factories import make_survey, make_task
 

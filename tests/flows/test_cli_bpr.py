@@ -12,8 +12,8 @@ from bpr.scoring.config import ScoringConfig
 from flows.cli.scoring import RANK_JSON_FIELDS
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import store_survey
 from inventory.db.scoring_tables import ScoringRun
+from inventory.db.submission_repo import store_survey
 from inventory.settings import get_settings
 from tests.factories import make_survey, make_task
 from tests.flows.cli_runner import dxi

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from flows.town.survey import corrupt, make_town, next_year, write_survey
+from flows.town.survey import make_town, next_year
+from flows.town.survey_files import corrupt, write_survey
 from inventory.campaign.status import template_file_name
 from inventory.db.engine import engine_for
 from inventory.intake.survey import ingest_file

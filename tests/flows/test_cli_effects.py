@@ -13,7 +13,7 @@ from bpr.effects.measure import kpi
 from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.repository import store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.factories import make_survey

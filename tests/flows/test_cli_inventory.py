@@ -125,7 +125,7 @@ def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> Non
 
     from inventory.db.engine import engine_for, session_scope
     from inventory.db.migrate import upgrade
-    from inventory.db.repository import store_survey
+    from inventory.db.submission_repo import store_survey
     from inventory.settings import get_settings
     from tests.factories import make_survey, make_task
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from flows.cli.main import app
-from flows.town.survey import make_town, write_survey
+from flows.town.survey import make_town
+from flows.town.survey_files import write_survey
 from inventory.db.engine import engine_for
 from inventory.settings import get_settings
 from tests.flows.cli_runner import dxi, runner

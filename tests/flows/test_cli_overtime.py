@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.repository import store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import AuditEntry
 from inventory.overtime.columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings

@@ -15,7 +15,7 @@ from bpr.pilots.service import production_automations
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.settings import get_settings
-from inventory.survey.normalize import parse_date
+from inventory.survey.dates import parse_date
 from tests.flows.cli_runner import assert_not_imported, dxi
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory
 

@@ -23,10 +23,11 @@ import pytest
 
 from flows.cli.serve import healthy, stop_server
 from flows.deployments import SCHEDULES, TIMEZONE
-from flows.town.survey import make_town, write_town
+from flows.town.survey import make_town
+from flows.town.survey_files import write_town
 from flows.web.local_server import free_port
 from inventory.db.engine import engine_for, session_scope
-from inventory.db.repository import list_submissions
+from inventory.db.submission_repo import list_submissions
 
 pytestmark = pytest.mark.flow
 

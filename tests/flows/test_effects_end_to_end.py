@@ -16,8 +16,8 @@ from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import inventory_frame
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import Department, Task
 from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings

@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from flows.inbox_scan import inbox_scan, overtime_scan
-from flows.town.survey import corrupt, make_town, write_town
+from flows.town.survey import make_town
+from flows.town.survey_files import corrupt, write_town
 from inventory.db.engine import session_scope
 from inventory.db.overtime_tables import OvertimeMonth
-from inventory.db.repository import store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import AuditEntry, SurveySubmission
 from inventory.errors import SettingsError
 from inventory.intake import inbox as box

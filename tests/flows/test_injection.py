@@ -23,7 +23,7 @@ from bpr.reports.xlsx import render_xlsx
 from flows.town.panel import make_panel
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import list_tasks
+from inventory.db.task_repo import list_tasks
 from inventory.export import formula_like
 from inventory.intake.survey import ingest_file, parse_bytes
 from inventory.settings import get_settings

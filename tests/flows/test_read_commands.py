@@ -24,9 +24,9 @@ from inventory.db.account_repo import add_user
 from inventory.db.account_tables import WebUser
 from inventory.db.campaign_repo import open_campaign
 from inventory.db.engine import session_scope
-from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import record_review
 from inventory.db.scoring_tables import Review
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import SurveySubmission
 from inventory.intake.overtime import import_overtime
 from inventory.settings import DEV_PSEUDONYM_KEY

@@ -17,7 +17,8 @@ from sqlalchemy import DateTime, select
 from flows.runners import RunnerSpec, build_task_runner, parse_runner_spec, with_task_runner
 from flows.survey_intake import batches, outcome_json, survey_intake
 from flows.task_scoring import task_scoring
-from flows.town.survey import corrupt, make_town, write_survey, write_town
+from flows.town.survey import make_town
+from flows.town.survey_files import corrupt, write_survey, write_town
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.tables import Base
 from inventory.errors import SettingsError

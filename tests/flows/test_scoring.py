@@ -14,7 +14,6 @@ from bpr.scoring.score import score_tasks
 from flows.task_scoring import task_scoring
 from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import upgrade
-from inventory.db.repository import store_survey
 from inventory.db.scoring_repo import (
     inventory_frame,
     latest_run,
@@ -23,6 +22,7 @@ from inventory.db.scoring_repo import (
     save_scoring_run,
 )
 from inventory.db.scoring_tables import ScoringRun, TaskScore
+from inventory.db.submission_repo import store_survey
 from tests.factories import make_survey, make_task
 
 

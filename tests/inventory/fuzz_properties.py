@@ -23,8 +23,10 @@ from inventory.era import era_label, era_year
 from inventory.errors import UnreadableFileError
 from inventory.overtime.columns import OvertimeCode
 from inventory.overtime.reader import read_overtime_bytes
-from inventory.survey import normalize
-from inventory.survey.normalize import Cell, ReasonCode, normalize_cell, parse_fiscal_year
+from inventory.survey import dates, numbers
+from inventory.survey.cells import Cell, ReasonCode
+from inventory.survey.dates import parse_fiscal_year
+from inventory.survey.normalize import normalize_cell
 from inventory.survey.reader import read_survey_bytes
 from inventory.survey.schema import COLUMNS
 from inventory.survey.validate import validate_table
@@ -72,7 +74,7 @@ def check_cell(field_and_value: tuple[str, Any]) -> None:
     elif kind == "int":
         assert isinstance(value, int) and value >= 0
     elif kind == "fiscal_year":
-        assert isinstance(value, int) and normalize.YEAR_MIN <= value <= normalize.YEAR_MAX
+        assert isinstance(value, int) and dates.YEAR_MIN <= value <= dates.YEAR_MAX
     elif kind == "months":
         assert (
             isinstance(value, tuple)
@@ -87,12 +89,12 @@ def check_cell(field_and_value: tuple[str, Any]) -> None:
 
 def check_overtime_cell(raw: Any) -> None:
     """The overtime readers (年月, hours) never raise and keep their ranges."""
-    month = normalize.parse_year_month(raw)
+    month = dates.parse_year_month(raw)
     _check_invariants(month)
     if month.value is not None:
         year, number = month.value  # type: ignore[misc]
-        assert normalize.YEAR_MIN <= year <= normalize.YEAR_MAX and 1 <= number <= 12
-    hours = normalize.parse_hours(raw)
+        assert dates.YEAR_MIN <= year <= dates.YEAR_MAX and 1 <= number <= 12
+    hours = numbers.parse_hours(raw)
     _check_invariants(hours)
     if hours.value is not None:
         assert isinstance(hours.value, float) and math.isfinite(hours.value) and hours.value >= 0
@@ -109,7 +111,7 @@ def check_era(fiscal_year: int) -> None:
     name, year = era_year(fiscal_year)
     assert year >= 1 and name in ("令和", "平成", "昭和")
     label = era_label(fiscal_year)
-    if normalize.YEAR_MIN <= fiscal_year <= normalize.YEAR_MAX:
+    if dates.YEAR_MIN <= fiscal_year <= dates.YEAR_MAX:
         assert parse_fiscal_year(label).value == fiscal_year, label
         assert parse_fiscal_year(f"{label}".replace("令和", "R").replace("平成", "H")).value == fiscal_year
 

@@ -20,8 +20,9 @@ from sqlalchemy import Engine, func, select
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
 from inventory.db.overtime_tables import OvertimeMonth
-from inventory.db.repository import list_tasks, store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import Base, Department
+from inventory.db.task_repo import list_tasks
 from inventory.errors import RowError, UnreadableFileError
 from inventory.intake.overtime import import_overtime
 from inventory.intake.survey import ingest_file, parse_bytes

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_tasks
 from inventory.db.tables import SurveySubmission
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import find_survey_files, ingest_file
 from inventory.survey.error_workbook import ERRORS_SHEET
-from inventory.survey.validate import IntakeOptions
+from inventory.survey.per_survey import IntakeOptions
 from tests.inventory.workbooks import write_csv, write_xlsx
 
 HEADER = [

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from inventory.errors import RowError
+from inventory.intake import claim_ids
 from inventory.intake import inbox as box
 from inventory.survey.error_workbook import write_error_workbook
 from tests.inventory.workbooks import HEADER
@@ -141,15 +142,15 @@ def test_release_puts_the_files_back_without_overwriting_a_newer_drop(tmp_path: 
 
 def test_claim_ids_name_their_owner() -> None:
     now = time.time()
-    name = box.claim_id(now=now, host="lg-pc-01.example", pid=4321)
-    owner = box.parse_claim_id(name)
-    assert owner == box.Owner(host="lg-pc-01.example", pid=4321, started_at=float(int(now)))
-    assert box.parse_claim_id(box.RECOVERING + name) == owner
-    assert box.parse_claim_id("写真") is None
+    name = claim_ids.claim_id(now=now, host="lg-pc-01.example", pid=4321)
+    owner = claim_ids.parse_claim_id(name)
+    assert owner == claim_ids.Owner(host="lg-pc-01.example", pid=4321, started_at=float(int(now)))
+    assert claim_ids.parse_claim_id(claim_ids.RECOVERING + name) == owner
+    assert claim_ids.parse_claim_id("写真") is None
 
 
 def _claim_folder(inbox: Path, *, host: str, pid: int, age: float, files: list[str]) -> Path:
-    folder = inbox / box.PROCESSING / box.claim_id(now=time.time() - age, host=host, pid=pid)
+    folder = inbox / box.PROCESSING / claim_ids.claim_id(now=time.time() - age, host=host, pid=pid)
     folder.mkdir(parents=True, exist_ok=True)
     for name in files:
         drop(folder, name)
@@ -203,11 +204,11 @@ def test_concurrent_recoveries_put_each_file_back_once(tmp_path: Path) -> None:
 
 def test_is_stale_rules() -> None:
     now, host = time.time(), socket.gethostname()
-    mine = box.parse_claim_id(box.claim_id(now=now, host=host, pid=1))
+    mine = claim_ids.parse_claim_id(claim_ids.claim_id(now=now, host=host, pid=1))
     later = now + 10 * HOUR
 
-    def stale(owner: box.Owner | None, *, alive: bool, at: float = later) -> bool:
-        return box.is_stale(
+    def stale(owner: claim_ids.Owner | None, *, alive: bool, at: float = later) -> bool:
+        return claim_ids.is_stale(
             owner, folder_mtime=now, now=at, host=host, alive=lambda _: alive, stale_after=HOUR
         )
 

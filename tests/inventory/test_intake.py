@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_submissions, list_tasks
+from inventory.db.submission_repo import list_submissions
 from inventory.db.tables import AuditEntry, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import find_survey_files, ingest_file
 from inventory.survey.error_workbook import write_error_workbook
 from tests.inventory.test_validate import MESSY_ROWS

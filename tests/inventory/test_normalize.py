@@ -8,24 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.survey.normalize import (
-    Cell,
-    ReasonCode,
+from inventory.survey.cells import Cell, ReasonCode, parse_text
+from inventory.survey.choices import parse_bool, parse_enum
+from inventory.survey.dates import (
     fiscal_year_of,
-    normalize_cell,
-    parse_bool,
-    parse_count,
     parse_date,
-    parse_enum,
     parse_fiscal_year,
-    parse_hours,
-    parse_int,
-    parse_minutes,
     parse_months,
-    parse_staff,
-    parse_text,
     parse_year_month,
 )
+from inventory.survey.normalize import normalize_cell
+from inventory.survey.numbers import parse_count, parse_hours, parse_int, parse_minutes, parse_staff
 from inventory.survey.schema import BOOL_FALSE, BOOL_TRUE, COLUMNS, ENUM_SYNONYMS
 
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.overtime.columns import pseudonymise
 from inventory.settings import DEV_PSEUDONYM_KEY, get_settings
 from tests.factories import make_survey

@@ -10,7 +10,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inventory.survey import schema
-from inventory.survey.template import EXAMPLES, SHEET_COLUMNS, cell_value, write_template
+from inventory.survey.template import write_template
+from inventory.survey.template_text import EXAMPLES, SHEET_COLUMNS, cell_value
 
 COVER_FIELDS = {"fiscal_year", "division", "department"}
 EXPECTED_HEADERS = [c.header for c in schema.COLUMNS if c.field not in COVER_FIELDS]
@@ -121,6 +122,7 @@ def test_validations_on_every_enum_bool_and_numeric_column(template: Workbook) -
         "count": ("decimal", "greaterThanOrEqual"),
         "staff": ("decimal", "greaterThanOrEqual"),
         "minutes": ("decimal", "greaterThan"),
+        "hours": ("decimal", "greaterThanOrEqual"),
     }
     checked = 0
     for i, col in enumerate(SHEET_COLUMNS, start=1):
@@ -205,7 +207,7 @@ def test_examples_sheet_is_marked_and_valid(template: Workbook) -> None:
                 assert value in col.choices
             if value is not None and col.kind == "bool":
                 assert value in ("あり", "なし")
-            if value is not None and col.kind in ("count", "minutes", "int", "staff"):
+            if value is not None and col.kind in ("count", "minutes", "hours", "int", "staff"):
                 assert isinstance(value, int | float) and value >= 0
     assert ws["C3"].font.color.rgb.endswith("808080")
 

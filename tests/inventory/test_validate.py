@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from inventory.intake.survey import parse_bytes
-from inventory.survey.validate import IntakeOptions, ParseResult
+from inventory.survey.per_survey import IntakeOptions
+from inventory.survey.validate import ParseResult
 from tests.inventory.workbooks import HEADER, write_csv, write_xlsx
 
 
@@ -186,12 +187,25 @@ def test_every_row_error_is_reported_in_one_pass(tmp_path: Path) -> None:
 
 def test_missing_required_column_names_it(tmp_path: Path) -> None:
     rows = [
-        ["業務名", "定型性", "判断の有無", "年間件数", "1件当たり処理時間（分）"],
-        ["業務A", "定型", "なし", 10, 10],
+        ["業務名", "定型性", "判断の有無", "入力媒体", "年間件数"],
+        ["業務A", "定型", "なし", "電子", 10],
     ]
     result = parse(write_xlsx(tmp_path / "nocol.xlsx", rows))
     assert errors_of(result) == [(1, None, "missing_column")]
-    assert "入力媒体" in result.errors[0].message
+    message = result.errors[0].message
+    assert "1件当たり処理時間（分）" in message and "年間件数" not in message.split("（")[0]
+    assert "「年間時間」の列でも構いません" in message  # the other way to give a volume
+
+
+def test_a_missing_suitability_column_is_not_an_error(tmp_path: Path) -> None:
+    rows = [
+        ["業務名", "定型性", "判断の有無", "年間件数", "1件当たり処理時間（分）"],
+        ["業務A", "定型", "なし", 10, 10],
+    ]
+    result = parse(write_xlsx(tmp_path / "nomedium.xlsx", rows), fiscal_year=2024, department="税務課")
+    assert result.errors == [] and result.survey is not None
+    task = result.survey.tasks[0]
+    assert (task.routine, task.judgement, task.input_medium) == ("定型", "なし", None)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bpr.effects.kpi import full_fiscal_years
+from bpr.effects.panel import full_fiscal_years
 from flows.town.panel import department_names, make_panel
 
 

@@ -18,18 +18,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from flows.town.names import DEPARTMENTS, NICE_MINUTES, SPENDING_ORDER
-from flows.town.survey import (
-    DATA_COLUMNS,
-    STYLES,
-    SyntheticSurvey,
-    corrupt,
-    make_town,
-    next_year,
-    town_styles,
-    write_survey,
-    write_town,
-)
+from flows.town.answers import NICE_MINUTES
+from flows.town.names import DEPARTMENTS, SPENDING_ORDER
+from flows.town.survey import DATA_COLUMNS, SyntheticSurvey, make_town, next_year
+from flows.town.survey_files import STYLES, corrupt, town_styles, write_survey, write_town
 from inventory.survey import schema
 
 FULL_WIDTH_DIGIT = re.compile(r"[０-９]")

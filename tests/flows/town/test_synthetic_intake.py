@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.town.survey import STYLES, SyntheticSurvey, SyntheticTask, corrupt, make_town, write_survey
+from flows.town.survey import SyntheticSurvey, SyntheticTask, make_town
+from flows.town.survey_files import STYLES, corrupt, write_survey
 from inventory.intake.survey import parse_bytes
-from inventory.survey.normalize import parse_text
+from inventory.survey.cells import parse_text
 
 TOWN = make_town(departments=10, tasks_per_department=25, seed=7)
 

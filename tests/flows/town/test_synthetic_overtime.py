@@ -16,7 +16,8 @@ from flows.town.overtime import (
 )
 from flows.town.panel import make_panel
 from inventory.overtime.reader import read_overtime_bytes
-from inventory.survey.normalize import parse_hours, parse_year_month
+from inventory.survey.dates import parse_year_month
+from inventory.survey.numbers import parse_hours
 
 NAMES = ["市民課", "税務課", "会計課", "福祉課"]
 KEY = b"k" * 32

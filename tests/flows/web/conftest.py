@@ -16,7 +16,7 @@ from flows.web.app import create_app
 from inventory.db.account_repo import add_user
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
-from inventory.db.repository import record_rejection
+from inventory.db.submission_repo import record_rejection
 from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.inventory.db.test_pilot_repo import seed_scored_inventory

@@ -24,7 +24,8 @@ from bpr.scoring.config import default_config
 from bpr.scoring.ranking import rank
 from bpr.scoring.rollout import find_rollout_groups, rank_groups
 from bpr.scoring.score import score_tasks
-from flows.town.survey import make_town, write_town
+from flows.town.survey import make_town
+from flows.town.survey_files import write_town
 from flows.web.local_server import free_port
 from inventory.db.account_repo import add_user
 from inventory.db.engine import session_scope

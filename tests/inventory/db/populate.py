@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, select
 
 from bpr.pilots.service import add_measurement, advance_pilot, create_pilot
-from flows.town.survey import corrupt, make_town, write_survey
+from flows.town.survey import make_town
+from flows.town.survey_files import corrupt, write_survey
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import replace_overtime
 from inventory.db.scoring_repo import record_review

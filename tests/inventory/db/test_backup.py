@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from flows.town.survey import make_town, write_survey
+from flows.town.survey import make_town
+from flows.town.survey_files import write_survey
 from inventory.db.backup import row_counts, write_backup
 from inventory.db.backup_format import BackupError, Manifest
 from inventory.db.engine import make_engine, session_scope
 from inventory.db.migrate import current_revision, head_revision, upgrade
-from inventory.db.repository import store_survey
 from inventory.db.restore import restore_backup
+from inventory.db.submission_repo import store_survey
 from inventory.intake.survey import ingest_file
 from tests.factories import make_survey
 from tests.inventory.db.populate import dump, populate

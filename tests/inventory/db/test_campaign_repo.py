@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from flows.town.survey import corrupt, make_town, next_year, write_survey
+from flows.town.survey import make_town, next_year
+from flows.town.survey_files import corrupt, write_survey
 from inventory.campaign.status import CampaignError, template_file_name
 from inventory.db.campaign_repo import (
     campaign_progress,

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_tasks
 from inventory.db.tables import Department, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks
 from tests.inventory.db.race_worker import TIMEOUT, intake_rounds, overtime_rounds
 from tests.inventory.workbooks import HEADER, write_xlsx
 
@@ -132,7 +132,7 @@ def test_two_overtime_imports_of_the_same_months_at_once_keep_one_file_whole(
     engine: Engine, tmp_path: Path
 ) -> None:
     from inventory.db.overtime_repo import overtime_panel
-    from inventory.db.repository import store_survey
+    from inventory.db.submission_repo import store_survey
     from tests.factories import make_survey
 
     with session_scope(engine) as session:

@@ -26,8 +26,9 @@ from sqlalchemy import Engine, select
 
 from inventory.db.engine import session_scope
 from inventory.db.overtime_repo import overtime_panel, replace_overtime
-from inventory.db.repository import list_submissions, list_tasks, store_survey
+from inventory.db.submission_repo import list_submissions, store_survey
 from inventory.db.tables import AuditEntry
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import ingest_file
 from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, select, text
 
 from inventory.db.engine import make_engine, session_scope
 from inventory.db.migrate import current_revision, head_revision, upgrade
-from inventory.db.repository import list_tasks
 from inventory.db.tables import Base
+from inventory.db.task_repo import list_tasks
 from inventory.intake.survey import ingest_file
 from tests.inventory.workbooks import HEADER, write_xlsx
 

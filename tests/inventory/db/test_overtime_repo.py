@@ -16,7 +16,8 @@ from inventory.db.overtime_repo import (
     replace_overtime,
 )
 from inventory.db.overtime_tables import OvertimeMonth
-from inventory.db.repository import ensure_department, store_survey
+from inventory.db.repository import ensure_department
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import AuditEntry
 from inventory.errors import NotFoundError
 from inventory.overtime.reader import OvertimeMonthIn

@@ -18,7 +18,7 @@ from bpr.pilots.service import (
 )
 from inventory.db.engine import session_scope
 from inventory.db.pilot_repo import pilot_events
-from inventory.db.repository import store_survey
+from inventory.db.submission_repo import store_survey
 from inventory.db.tables import AuditEntry, Task
 from inventory.errors import NotFoundError
 from tests.factories import make_survey, make_task, score_year

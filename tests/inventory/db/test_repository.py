@@ -7,8 +7,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from inventory.db.engine import session_scope
-from inventory.db.repository import list_submissions, list_tasks, previous_tasks, store_survey
+from inventory.db.submission_repo import list_submissions, store_survey
 from inventory.db.tables import AuditEntry, Department, FiscalYear, Section, SurveySubmission, Task
+from inventory.db.task_repo import list_tasks, previous_tasks
 from tests.factories import make_survey, make_task
 
 

@@ -1,7 +1,7 @@
 """run history (job_runs)
 
-Revision ID: 0007c15
-Revises: 0006
+Revision ID: 0009c15
+Revises: 0008_screening
 Create Date: 2026-12-10
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007c15"  # unique across the branches of issue 15; the lead re-chains at merge
-down_revision = "0006"
+revision = "0009c15"  # unique across the branches of issue 15; the lead re-chains at merge
+down_revision = "0008_screening"
 branch_labels = None
 depends_on = None
 
