@@ -37,7 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.town.survey import make_town, write_survey  # noqa: E402
+from flows.town.survey import make_town  # noqa: E402
+from flows.town.survey_files import write_survey  # noqa: E402
 
 DXI = str(Path(sys.executable).parent / "dxi")
 FLOOR = [sys.executable, "-c", "import sqlalchemy, pandas"]

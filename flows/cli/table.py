@@ -102,17 +102,20 @@ def render(console: Console, columns: Sequence[Column], title: str | None) -> Te
     titled = (
         [line.plain for line in Text(title).wrap(console, table_width, justify="center")] if title else []
     )
-    head = _row(console, [c.header for c in columns], widths, columns, BOX.head_vertical, header=True)
+    frame = BOX.substitute(
+        console.options, safe=console.safe_box
+    )  # ASCII where the terminal needs it, as rich
+    head = _row(console, [c.header for c in columns], widths, columns, frame.head_vertical, header=True)
     body = [
         line for i in range(len(columns[0].cells))
-        for line in _row(console, [c.cells[i] for c in columns], widths, columns, BOX.mid_vertical)
+        for line in _row(console, [c.cells[i] for c in columns], widths, columns, frame.mid_vertical)
     ]  # fmt: skip
     limit = console.width
-    top = _join([BOX.top * w for w in widths], BOX.top_left, BOX.top_divider, BOX.top_right, limit)
-    rule = [BOX.head_row_horizontal * w for w in widths]
-    middle = _join(rule, BOX.head_row_left, BOX.head_row_cross, BOX.head_row_right, limit)
+    top = _join([frame.top * w for w in widths], frame.top_left, frame.top_divider, frame.top_right, limit)
+    rule = [frame.head_row_horizontal * w for w in widths]
+    middle = _join(rule, frame.head_row_left, frame.head_row_cross, frame.head_row_right, limit)
     bottom = _join(
-        [BOX.bottom * w for w in widths], BOX.bottom_left, BOX.bottom_divider, BOX.bottom_right, limit
+        [frame.bottom * w for w in widths], frame.bottom_left, frame.bottom_divider, frame.bottom_right, limit
     )
     text = Text()
     for line in titled:

@@ -76,3 +76,27 @@ def test_the_fast_table_is_riches_table(case: tuple[list[Column], str | None, in
     assert printed(render(console, columns, title), width, soft_wrap=True, highlight=False) == printed(
         reference, width
     )
+
+
+class Cp932(io.StringIO):
+    """A Windows console or pipe that cannot encode every box character: rich falls back to ASCII."""
+
+    encoding = "cp932"
+
+
+def test_a_terminal_without_utf8_gets_the_ascii_box_rich_would_use() -> None:
+    columns = [
+        Column("課", ["税務課", "上下水道課"], "left", 3),
+        Column("時間", ["1,200.0", "35.5"], "right", 7),
+    ]
+    fast, reference = Console(file=Cp932(), width=40), Console(file=Cp932(), width=40)
+    fast.print(render(fast, columns, "業務一覧"), soft_wrap=True, highlight=False)
+    table = Table(title="業務一覧")
+    for column in columns:
+        table.add_column(column.header, overflow="fold", justify=column.justify, min_width=column.min_width)
+    for i in range(2):
+        table.add_row(*(column.cells[i] for column in columns))
+    reference.print(table)
+    out = fast.file.getvalue()  # type: ignore[attr-defined]
+    assert out == reference.file.getvalue() and "┏" not in out and "+" in out  # type: ignore[attr-defined]
+    out.encode("cp932")  # nothing a cp932 terminal cannot show
