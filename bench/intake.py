@@ -12,6 +12,8 @@ one run measures:
   full-warm   the same flow again in-process with Prefect already up (new database),
               i.e. the steady cost once `dxi serve` or a worker keeps Prefect running
 and prints rows/s for each with the ratio to the floor (goal: full ≥ 1/3 of floor).
+Then intake through a layout against the default template on the same rows
+(bench/layout_intake.py; target: layout within 1.5×). `--layout-only` runs just that.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import python_calamine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.layout_intake import compare  # noqa: E402
 from flows.town.survey import make_town  # noqa: E402
 from flows.town.survey_files import write_town  # noqa: E402
 from inventory.intake.survey import find_survey_files, parse_bytes  # noqa: E402
@@ -69,7 +72,11 @@ def main() -> None:
     parser.add_argument("--departments", type=int, default=40)
     parser.add_argument("--tasks", type=int, default=150)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--layout-only", action="store_true", help="only layout vs template")
     args = parser.parse_args()
+    if args.layout_only:
+        compare(departments=args.departments, tasks=args.tasks, seed=args.seed)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="dxi-bench-"))
     inbox = work / "inbox"
@@ -123,6 +130,7 @@ def main() -> None:
     print(line("parse", parse_rows, parse_s))
     print(line("full", expected, full_s) + "   (dxi ingest, fresh process: includes Prefect start-up)")
     print(line("full-warm", warm_rows, warm_s) + "   (same flow, Prefect already running)")
+    compare(departments=args.departments, tasks=args.tasks, seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
     ├── InputError          the task table handed to a scoring function is unusable
     ├── EffectsError        the overtime panel or baseline year cannot support KPI/effects
     ├── PilotError          a pilot change the lifecycle forbids, or a bad measurement
+    │   └── PilotGateError  本格導入 of a pilot that saved ≤ 0 or under half its estimate, unforced
     └── ReviewError         a review decision or reason that cannot be recorded
 
 Entry points (CLI, flows) translate these into exit codes or HTTP status; the domain
@@ -40,6 +41,14 @@ class EffectsError(BprError):
 
 class PilotError(BprError):
     """A pilot transition the lifecycle forbids, or a measurement it cannot record."""
+
+
+class PilotGateError(PilotError):
+    """本格導入 of a pilot whose realised saving is ≤ 0 or below half its estimate, without force and reason."""
+
+    def __init__(self, message: str, concern: str) -> None:
+        super().__init__(message)
+        self.concern = concern
 
 
 class ReviewError(BprError):

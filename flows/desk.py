@@ -25,6 +25,7 @@ from flows.runner_spec import parse_runner_spec
 from flows.runtime import configured_api, healthy, prepare_prefect
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
+from inventory.layouts.store import resolve_layout
 from inventory.settings import Settings, get_settings
 from inventory.survey.per_survey import IntakeOptions
 
@@ -91,12 +92,14 @@ def _ready(settings: Settings) -> str:
 def ingest_surveys(
     *, paths: list[str], fiscal_year: int | None = None, department: str | None = None,
     division: str | None = None, errors_dir: str | None = None, actor: str = "cli",
-    on_progress: Callable[[FileOutcome], None] | None = None, notice: Notice = _quiet,
+    on_progress: Callable[[FileOutcome], None] | None = None, layout: str | None = None,
+    notice: Notice = _quiet,
 ) -> list[FileOutcome]:  # fmt: skip
-    """Ingest survey files: the `survey-intake` flow's work, here or on the Prefect server."""
+    """Ingest survey files (through `layout`, a layout file or saved name, when given): the
+    `survey-intake` flow's work, here or on the Prefect server."""
     settings = get_settings()
     request = {"paths": paths, "fiscal_year": fiscal_year, "department": department, "division": division,
-               "errors_dir": errors_dir, "actor": actor}  # fmt: skip
+               "errors_dir": errors_dir, "actor": actor, "layout": layout}  # fmt: skip
     if api := flow_server(settings, notice):
         from flows.survey_intake import survey_intake
 
@@ -105,8 +108,10 @@ def ingest_surveys(
         )
         return outcomes
     url = _ready(settings)
-    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
-    asked = intake.parameters(paths, fiscal_year, department)
+    if layout:
+        resolve_layout(layout, home=settings.home)  # a bad layout stops the run before any file is read
+    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
+    asked = {**intake.parameters(paths, fiscal_year, department), "layout": layout}
     with recorded(database_url=url, job=intake.JOB, actor=actor, parameters=asked) as note:
         outcomes = intake.ingest(
             paths=paths, options=options, database_url=url, actor=actor, errors_dir=errors_dir,

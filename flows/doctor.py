@@ -168,10 +168,10 @@ def check_folders(settings: Settings) -> list[CheckResult]:
 def check_font() -> CheckResult:
     """matplotlib finds the IPAex Gothic font the reports are drawn with."""
     name = "日本語フォント（報告書）"
-    hint = "japanize-matplotlib を入れ直してください（README のインストール手順）"
-    if importlib.util.find_spec("japanize_matplotlib") is None:
+    hint = "matplotlib-fontja を入れ直してください（README のインストール手順）"
+    if importlib.util.find_spec("matplotlib_fontja") is None:
         return CheckResult(
-            name, "error", "japanize-matplotlib（IPAex ゴシック）がインストールされていません", hint
+            name, "error", "matplotlib-fontja（IPAex ゴシック）がインストールされていません", hint
         )
     from matplotlib import font_manager
 

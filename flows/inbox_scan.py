@@ -20,7 +20,8 @@ from prefect.runtime import flow_run
 from flows.jobs.journal import recorded
 from flows.runners import with_task_runner
 from flows.survey_intake import outcome_row, survey_intake
-from inventory.db.engine import engine_for
+from inventory.db.campaign_repo import open_campaign_layout
+from inventory.db.engine import engine_for, session_scope
 from inventory.db.migrate import ensure_schema
 from inventory.errors import RowError, UnreadableFileError
 from inventory.intake import claim_ids
@@ -96,9 +97,12 @@ def inbox_scan(
     database_url: str | None = None,
     settle_seconds: float = box.SETTLE_SECONDS,
     stale_after: float = claim_ids.STALE_AFTER_SECONDS,
+    layout: str | None = None,
 ) -> ScanSummary:
     """Ingest the survey workbooks that arrived in the inbox and file them as accepted or rejected.
 
+    Files are read through `layout` (a saved layout's name or a layout file), else through
+    the layout of the open campaign, if it names one; our own template always reads as is.
     The run history gets the intake's own run (actor inbox-scan); an empty scan records nothing.
     """
     folder = Path(inbox) if inbox else get_settings().inbox_dir
@@ -109,6 +113,7 @@ def inbox_scan(
             outcomes = with_task_runner(survey_intake)(  # DXI_TASK_RUNNER: threads, processes or Dask
                 paths=[str(p) for p in taken.files], errors_dir=str(taken.folder),
                 actor=SURVEY_ACTOR, database_url=database_url,
+                layout=layout or campaign_layout(database_url),
             )  # fmt: skip
         except BaseException:
             box.release(taken)  # the next run tries them again; stored files come back "unchanged"
@@ -123,6 +128,14 @@ def inbox_scan(
         rows = []
     _publish("inbox-scan", "業務量調査の受付フォルダ", summary, rows)
     return summary
+
+
+def campaign_layout(database_url: str | None) -> str | None:
+    """The saved layout of the open campaign (`dxi campaign open --layout`), if any."""
+    engine = engine_for(database_url or get_settings().db_url)
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        return open_campaign_layout(session=session)
 
 
 @task(name="import-overtime-file", cache_policy=NO_CACHE)

@@ -30,6 +30,7 @@ from flows.runner_spec import ACCEPTED_FORMS as ACCEPTED_FORMS
 from flows.runner_spec import MAX_WORKERS as MAX_WORKERS
 from flows.runner_spec import RunnerSpec as RunnerSpec
 from flows.runner_spec import parse_runner_spec as parse_runner_spec
+from inventory.errors import SettingsError
 from inventory.settings import get_settings
 
 F = TypeVar("F", bound=Flow[Any, Any])
@@ -42,7 +43,13 @@ def build_task_runner(spec: str | RunnerSpec | None = None) -> TaskRunner[Any]:
         return ThreadPoolTaskRunner(max_workers=parsed.workers)
     if parsed.kind == "process":
         return ProcessPoolTaskRunner(max_workers=parsed.workers)
-    from prefect_dask.task_runners import DaskTaskRunner  # imports distributed: only when asked for
+    try:  # imports distributed: only when asked for
+        from prefect_dask.task_runners import DaskTaskRunner
+    except ImportError:
+        raise SettingsError(
+            f"DXI_TASK_RUNNER の {parsed.kind.removesuffix('-address')} には追加のパッケージが必要です: "
+            "pip install 'dx-task-inventory[dask]'（オフライン用のインストールには含まれません）"
+        ) from None
 
     # Dask logs every scheduler and worker start at INFO; our users see warnings and errors.
     logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger("distributed").level))

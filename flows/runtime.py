@@ -19,10 +19,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psutil
 
 from inventory.logs import configure_logging
 from inventory.settings import Settings, get_settings
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SERVE_FILE = "dxi-serve.json"
 HEALTH_TIMEOUT = 2.0  # seconds; a local server answers in milliseconds, a busy team server in well under 2
 
@@ -32,8 +36,21 @@ def prepare_prefect(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
     settings.ensure_home()
     settings.apply_prefect_env()
+    keep_loopback_off_proxies()
     configure_logging(settings.log_format)  # DXI_LOG_FORMAT=json also reformats Prefect's logs
     return settings
+
+
+def keep_loopback_off_proxies() -> None:
+    """Reach the Prefect server on this PC directly, even where an HTTP proxy is configured.
+
+    LGWAN PCs often set HTTP(S)_PROXY, or on Windows a proxy in the Internet settings that
+    Python reads from the registry. Prefect's client (httpx) would send its requests for
+    127.0.0.1 to that proxy, and the temporary server would seem never to start.
+    """
+    for key in ("NO_PROXY", "no_proxy"):  # one variable on Windows, two elsewhere
+        hosts = [h.strip() for h in os.environ.get(key, "").split(",") if h.strip()]
+        os.environ[key] = ",".join([*hosts, *(h for h in LOOPBACK if h not in hosts)])
 
 
 @dataclass(frozen=True)
@@ -45,9 +62,15 @@ class PrefectApi:
 
 
 def healthy(api: str, timeout: float = HEALTH_TIMEOUT) -> bool:
-    """Whether a Prefect API answers its health check."""
+    """Whether a Prefect API answers its health check (one on this PC is asked past any proxy)."""
+    local = urlsplit(api).hostname in LOOPBACK
+    opener = (
+        urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if local
+        else urllib.request.build_opener()
+    )
     try:
-        with urllib.request.urlopen(f"{api.rstrip('/')}/health", timeout=timeout) as response:  # noqa: S310
+        with opener.open(f"{api.rstrip('/')}/health", timeout=timeout) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -96,18 +119,6 @@ def _served(path: Path) -> tuple[str | None, int | None]:
     return (url if isinstance(url, str) else None), (pid if isinstance(pid, int) else None)
 
 
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows: trust the health check
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def configured_api(settings: Settings | None = None) -> PrefectApi | None:
     """The Prefect API desk commands should run their flows on, or None (see the module docstring)."""
     settings = settings or get_settings()
@@ -121,7 +132,7 @@ def configured_api(settings: Settings | None = None) -> PrefectApi | None:
     url, pid = _served(path)
     if url is None:
         return None
-    if pid is not None and not _alive(pid):  # `dxi serve` ended without tidying up
+    if pid is not None and not psutil.pid_exists(pid):  # `dxi serve` ended without tidying up
         path.unlink(missing_ok=True)
         return None
     return PrefectApi(url, "dxi serve")

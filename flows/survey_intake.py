@@ -27,6 +27,7 @@ from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.intake.dispatch import store_any
 from inventory.intake.survey import FileOutcome, find_survey_files
+from inventory.layouts.store import resolve_layout
 from inventory.settings import get_settings
 from inventory.survey.per_survey import IntakeOptions
 
@@ -46,17 +47,22 @@ def survey_intake(
     database_url: str | None = None,
     on_progress: Callable[[FileOutcome], None] | None = None,
     batch_size: int | None = None,
+    layout: str | None = None,
 ) -> list[FileOutcome]:
     """Ingest survey files or folders: accepted files are stored, rejected ones get an error workbook.
 
     `batch_size` workbooks go to one parse task (default: about 8 tasks, at most 25 each);
-    a bigger Dask cluster wants smaller batches.
+    a bigger Dask cluster wants smaller batches. `layout` (a layout file or a saved
+    layout's name) reads a municipality's own workbooks; a bad one stops the run first.
     """
     logger = get_run_logger()
-    url = database_url or get_settings().db_url
+    settings = get_settings()
+    url = database_url or settings.db_url
+    if layout:
+        resolve_layout(layout, home=settings.home)
     engine = engine_for(url)
     ensure_schema(engine)
-    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division)
+    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
     files = find_survey_files([Path(p) for p in paths])
     logger.info("%d 件のファイルを取り込みます", len(files))
     asked = parameters([str(f) for f in files], fiscal_year, department)

@@ -2,6 +2,7 @@
 
 InventoryError               base; .message is Japanese and shown to the user
 ├── SettingsError            a setting is missing or unsafe
+├── LayoutError              a layout file (様式) is malformed, or no saved layout has that name
 ├── UnreadableFileError      not a workbook/CSV we can open (corrupt, encrypted, wrong type)
 ├── SurveyRejectedError      the file was read but has row errors; nothing was stored
 ├── DatabaseNotReadyError    the database is missing tables or needs `dxi init`
@@ -25,6 +26,14 @@ class InventoryError(Exception):
 
 class SettingsError(InventoryError):
     """A setting is missing, malformed or unsafe."""
+
+
+class LayoutError(InventoryError):
+    """A layout file cannot be used: bad TOML, unknown keys, wrong types, or no such saved layout."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class UnreadableFileError(InventoryError):

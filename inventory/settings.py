@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     web_trusted_proxies: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "::1"], description="addresses allowed to send that header"
     )
+    web_upload_max_mb: int = Field(
+        default=10, ge=1, le=200, description="largest file the web room's 提出 page takes, in MB"
+    )
     small_cell_threshold: int = Field(
         default=3, ge=1, description="overtime of a 課 with fewer staff is hidden from dept-role users"
     )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from bpr.errors import PilotError
+from bpr.errors import PilotError, PilotGateError
 from bpr.scoring.config import default_config
 
 CANDIDATE: Final = "候補"
@@ -54,6 +54,7 @@ PHASES: Final = ("before", "after")
 METHODS: Final = ("実測", "実績記入", "推定")
 PHASE_LABELS: Final = {"before": "導入前", "after": "導入後"}
 DAYS_PER_YEAR: Final = 365.0
+GATE_SHARE: Final = 0.5  # 本格導入 below this share of the estimate needs --force and a reason
 
 Phase = Literal["before", "after"]
 
@@ -84,6 +85,38 @@ def check_transition(state: str, to: str, *, before_count: int, after_count: int
             f"（現在: 導入前 {before_count} 件、導入後 {after_count} 件）。"
             "`dxi pilot measure` で記録してください。"
         )
+
+
+def gate_concern(*, realised: float | None, estimate: float | None) -> str | None:
+    """Why 本格導入 needs a second look: realised ≤ 0, or below half a positive estimate; None if fine.
+
+    Why a gate: a pilot that made the work slower (久慈市: 1.6 → 16.2 時間) could
+    otherwise go to production with no warning, and the 本部 would read it as a success.
+    """
+    if realised is None:
+        return None
+    if realised <= 0:
+        return f"実測の削減が {realised:,.1f} 時間/年で、導入前より作業時間が減っていません"
+    if estimate is not None and estimate > 0 and realised < GATE_SHARE * estimate:
+        return (
+            f"実測の削減 {realised:,.1f} 時間/年が見込み {estimate:,.1f} 時間/年の半分未満です"
+            f"（見込みの {realised / estimate:.0%}）"
+        )
+    return None
+
+
+def check_gate(concern: str | None, *, force: bool, reason: str | None) -> None:
+    """Raise PilotGateError for a concern unless the move is forced with a reason."""
+    if concern is None:
+        return
+    how = "CLI では --force と --reason、画面では「見込みを下回っても本格導入する」にチェックして理由を記入"
+    if not force:
+        raise PilotGateError(
+            f"本格導入にするには確認が必要です: {concern}。それでも本格導入する場合は、理由を添えて強制してください（{how}）。",
+            concern,
+        )
+    if not (reason and reason.strip()):
+        raise PilotGateError(f"強制して本格導入するには理由が必要です: {concern}（{how}）。", concern)
 
 
 def check_tool(tool: str) -> None:

@@ -39,6 +39,8 @@ class PilotSummary:
     payback_months: float | None
     go_live_month: date | None
     departments: list[str] = field(default_factory=list)
+    gate_concern: str | None = None  # why 本格導入 needs --force (realised ≤ 0 or < half the estimate)
+    production_reason: str | None = None  # the reason given when it was moved to 本格導入
 
 
 def create_pilot(
@@ -84,6 +86,24 @@ def create_pilot(
     )  # fmt: skip
 
 
+def _samples(stored: list[PilotMeasurement]) -> list[rules.Measurement]:
+    return [
+        rules.Measurement(phase=m.phase, cases=m.cases, minutes=m.minutes, check_minutes=m.check_minutes,
+                          method=m.method, measured_on=m.measured_on)
+        for m in stored
+    ]  # fmt: skip
+
+
+def _realised(session: Session, pilot: Pilot) -> float | None:
+    """Realised annual hours of one pilot over a year of its task's (or group's) cases."""
+    stored = repo.measurements_by_pilot(session=session, pilot_ids=[pilot.id]).get(pilot.id, [])
+    volume = repo.get_task(session=session, task_id=pilot.task_id).annual_volume
+    cases = repo.annual_cases(session=session, pilots=[pilot], volumes={pilot.id: volume})[pilot.id]
+    if cases is None:  # the survey stated hours only: no cases a year to multiply
+        return None
+    return rules.realised_hours(_samples(stored), annual_cases=cases)
+
+
 def advance_pilot(
     *,
     session: Session,
@@ -92,11 +112,14 @@ def advance_pilot(
     on: date | None = None,
     reason: str | None = None,
     actor: str = "system",
+    force: bool = False,
 ) -> Pilot:
     """Move a pilot to `to` if the lifecycle allows it, effective on `on` (default today).
 
     実証中 sets the start date when none was given; 効果検証 sets the end date;
     本格導入 records the go-live month (the first of `on`'s month) and the 課 served.
+    本格導入 of a pilot whose realised saving is ≤ 0 or below half its estimate needs
+    `force` and a reason (`rules.check_gate`); the audit entry records that it was forced.
     The pilot row is locked first, so two people advancing it at once serialise.
     """
     pilot = repo.get_pilot(session=session, pilot_id=pilot_id, lock=True)
@@ -104,6 +127,14 @@ def advance_pilot(
     rules.check_transition(
         pilot.state, to, before_count=counts.get("before", 0), after_count=counts.get("after", 0)
     )
+    gate: dict[str, Any] = {}
+    if to == rules.PRODUCTION:
+        realised = _realised(session, pilot)
+        concern = rules.gate_concern(realised=realised, estimate=pilot.estimate_hours)
+        rules.check_gate(concern, force=force, reason=reason)
+        if concern is not None:
+            gate = {"forced": True, "gate_concern": concern, "realised_hours": realised,
+                    "estimate_hours": pilot.estimate_hours}  # fmt: skip
     day = on or date.today()
     departments: list[int] = []
     if to == rules.PILOTING:
@@ -115,8 +146,9 @@ def advance_pilot(
         pilot.go_live_month = day.replace(day=1)
         departments = repo.served_department_ids(session=session, pilot=pilot)
     return repo.save_transition(
-        session=session, pilot=pilot, to=to, on=day, department_ids=departments, reason=reason, actor=actor
-    )
+        session=session, pilot=pilot, to=to, on=day, department_ids=departments, reason=reason, actor=actor,
+        **gate,
+    )  # fmt: skip
 
 
 def add_measurement(
@@ -165,12 +197,9 @@ def list_pilots(
     pilots = [row[0] for row in rows]
     ids = [p.id for p in pilots]
     stored = repo.measurements_by_pilot(session=session, pilot_ids=ids)
-    samples = {
-        pilot_id: [rules.Measurement(phase=m.phase, cases=m.cases, minutes=m.minutes, check_minutes=m.check_minutes,
-                                     method=m.method, measured_on=m.measured_on) for m in rows_]
-        for pilot_id, rows_ in stored.items()
-    }  # fmt: skip
+    samples = {pilot_id: _samples(rows_) for pilot_id, rows_ in stored.items()}
     served = repo.served_departments(session=session, pilot_ids=ids)
+    reasons = repo.transition_reasons(session=session, pilot_ids=ids, to_state=rules.PRODUCTION)
     cases = repo.annual_cases(session=session, pilots=pilots, volumes={row[0].id: row[3] for row in rows})
     out = []
     for pilot, department, name, _volume in rows:
@@ -203,6 +232,8 @@ def list_pilots(
                 payback_months=money.payback_months,
                 go_live_month=pilot.go_live_month,
                 departments=served.get(pilot.id, []),
+                gate_concern=rules.gate_concern(realised=realised, estimate=pilot.estimate_hours),
+                production_reason=reasons.get(pilot.id),
             )  # fmt: skip
         )
     return out

@@ -33,14 +33,15 @@ BASE, KPI, TARGET, REAL = "#9DB4CF", "#1F4E78", "#C00000", "#2E8B57"
 
 
 def font_path() -> Path:
-    """The IPAex Gothic file shipped by japanize-matplotlib.
+    """The IPAex Gothic file shipped by matplotlib-fontja.
 
-    The package is located, never imported: importing it runs distutils code and
-    rewrites matplotlib's global settings.
+    The package is located, never imported: importing it rewrites matplotlib's global
+    settings. (It replaced japanize-matplotlib, which PyPI has only as a source archive:
+    the offline bundle needs a wheel for every dependency.)
     """
-    spec = importlib.util.find_spec("japanize_matplotlib")
+    spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("japanize-matplotlib (IPAex Gothic font) is not installed")
+        raise RuntimeError("matplotlib-fontja (IPAex Gothic font) is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
 
 

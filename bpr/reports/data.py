@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from bpr.effects.measure import DidResult, KpiResult, Treated, did, headline, kpi, prepare_panel
+from bpr.reports.accuracy import AccuracyRow, accuracy_by_tool
 from bpr.scoring.labels import TOOL_LABELS
 
 PILOT_STATES: tuple[str, ...] = ("候補", "選定", "実証中", "効果検証", "本格導入", "見送り")
@@ -36,6 +37,7 @@ _STATE_CODES = {
 }
 FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 DROPPED = "見送り"
+PRODUCTION = "本格導入"
 # Shown under every pilot table (HTML, PDF, xlsx) so the three formats explain the same way.
 ACCURACY_NOTE = (
     "的中率 = 実測 ÷ 見込み。100%を下回る案件は、採点時の見込みが楽観的だったことを示します。"
@@ -75,6 +77,13 @@ class PilotLine(BaseModel):
     estimated_hours: float | None
     realised_hours: float | None
     accuracy_pct: float | None  # realised / estimated × 100: how far the scoring can be trusted
+    gate_concern: str | None = None  # realised ≤ 0 or < half the estimate (bpr.pilots.rules.gate_concern)
+    production_reason: str | None = None  # the reason given for 本格導入
+
+    @property
+    def forced(self) -> bool:
+        """True for a 本格導入 pilot that went live although the gate flagged it."""
+        return self.state == PRODUCTION and self.gate_concern is not None
 
     @property
     def dropped(self) -> bool:
@@ -100,6 +109,12 @@ class EffectReport(BaseModel):
     # the 実測 total is compared with measured_estimated_total, never with estimated_total.
     measured_estimated_total: float | None
     realised_total: float | None
+    accuracy_by_tool: tuple[AccuracyRow, ...] = ()
+
+    @property
+    def forced(self) -> tuple[PilotLine, ...]:
+        """The 本格導入 pilots that went live below the gate, with the reason given."""
+        return tuple(p for p in self.pilots if p.forced)
 
     @property
     def measured_accuracy_pct(self) -> float | None:
@@ -132,6 +147,8 @@ class EffectReport(BaseModel):
             "pilots_measured_count": self.measured_count,
             "pilots_measured_estimated_total": self.measured_estimated_total,
             "pilots_realised_total": self.realised_total,
+            "accuracy_by_tool": [row.model_dump(mode="json") for row in self.accuracy_by_tool],
+            "forced_production": [p.id for p in self.forced],
         }
 
 
@@ -173,6 +190,8 @@ def pilot_line(pilot: Mapping[str, object]) -> PilotLine:
         estimated_hours=estimated,
         realised_hours=realised,
         accuracy_pct=accuracy,
+        gate_concern=str(pilot["gate_concern"]) if pilot.get("gate_concern") else None,
+        production_reason=str(pilot["production_reason"]) if pilot.get("production_reason") else None,
     )
 
 
@@ -250,4 +269,5 @@ def build_report(
         measured_count=len(measured),
         measured_estimated_total=sum(p.estimated_hours or 0.0 for p in measured) if measured else None,
         realised_total=sum(p.realised_hours or 0.0 for p in measured) if measured else None,
+        accuracy_by_tool=accuracy_by_tool(lines, seed=seed),
     )

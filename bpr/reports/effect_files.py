@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 ReportFormat = Literal["html", "pdf", "xlsx"]
 NO_OVERTIME = "時間外勤務実績がありません。先に dxi overtime import を実行してください"
-PILOT_KEYS = ("id", "department", "name", "tool", "state", "estimated_hours", "realised_hours")
+PILOT_KEYS = ("id", "department", "name", "tool", "state", "estimated_hours", "realised_hours", "gate_concern",
+              "production_reason")  # fmt: skip
 
 
 def load_inputs(

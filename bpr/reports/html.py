@@ -10,6 +10,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from bpr.reports.accuracy import ACCURACY_BY_TOOL_NOTE, GATE_NOTE
 from bpr.reports.charts import report_charts
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport, PilotLine
 from inventory.display import hours, pct, signed
@@ -29,7 +30,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(hours=hours, pct=pct, signed=signed, accuracy=accuracy)
-    env.globals.update(ACCURACY_NOTE=ACCURACY_NOTE, DROPPED_NOTE=DROPPED_NOTE)
+    env.globals.update(
+        ACCURACY_NOTE=ACCURACY_NOTE,
+        DROPPED_NOTE=DROPPED_NOTE,
+        ACCURACY_BY_TOOL_NOTE=ACCURACY_BY_TOOL_NOTE,
+        GATE_NOTE=GATE_NOTE,
+    )
     return env
 
 

@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, NotAtTopPageBreak, SimpleDocTemplate, Spacer
 
+from bpr.reports.accuracy import ACCURACY_BY_TOOL_NOTE, GATE_NOTE
 from bpr.reports.charts import KPI, draw_monthly, draw_pilots, draw_pipeline
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport
 from bpr.reports.html import accuracy
@@ -132,8 +133,8 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
         return [*parts, para("実証案件はまだ登録されていません。"), chart(draw_pipeline, report, (7.2, 2.6))]
     header = ["課", "業務・案件", "ツール", "状態", "見込み\n（時間/年）", "実測\n（時間/年）", "的中率"]
     rows = [
-        [p.department, p.name, p.tool_label, p.state, hours(p.estimated_hours), hours(p.realised_hours),
-         accuracy(p)]
+        [p.department, p.name, p.tool_label, p.state + ("※" if p.forced else ""), hours(p.estimated_hours),
+         hours(p.realised_hours), accuracy(p)]
         for p in shown
     ]  # fmt: skip
     rows += [
@@ -144,12 +145,43 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
     notes = [para(ACCURACY_NOTE, 8)]
     if report.has_dropped:
         notes.append(para(DROPPED_NOTE, 8))
+    notes += [para(GATE_NOTE, 8)] if report.forced else []
+    notes += [para(f"ID {p.id} {p.department}「{p.name}」: {p.gate_concern}。理由: {p.production_reason or '（記入なし）'}", 8)
+              for p in report.forced]  # fmt: skip
     return [
         *parts,
         Spacer(0, 4),
         table(header, rows, (0.2, 0.27, 0.12, 0.09, 0.11, 0.11, 0.1), text_columns=4, total_rows=2),
-        KeepTogether([Spacer(0, 4), *notes, Spacer(0, 8), chart(draw_pipeline, report, (7.2, 2.3))]),
+        KeepTogether([Spacer(0, 4), *notes]),
+        *_accuracy_part(report),
+        KeepTogether([Spacer(0, 8), chart(draw_pipeline, report, (7.2, 2.3))]),
     ]
+
+
+def _accuracy_part(report: EffectReport) -> list[Flowable]:
+    """見込みの精度（ツール別）: realised ÷ estimated per tool with its interval."""
+    if not report.accuracy_by_tool:
+        return []
+    header = [
+        "ツール",
+        "実証\n（測定済み）",
+        "見込み\n（時間/年）",
+        "実測\n（時間/年）",
+        "実績÷見込み",
+        "95%区間",
+    ]
+    rows = [
+        [a.tool_label, f"{a.count}件", hours(a.estimated_total), hours(a.realised_total), pct(a.ratio_pct, 0),
+         "—" if a.low_pct is None else f"{pct(a.low_pct, 0)}〜{pct(a.high_pct, 0)}"]
+        for a in report.accuracy_by_tool
+    ]  # fmt: skip
+    return [
+        KeepTogether(
+            [Spacer(0, 8), para("見込みの精度（ツール別）", 10), Spacer(0, 2),
+             table(header, rows, (0.2, 0.14, 0.16, 0.16, 0.14, 0.2), text_columns=1), Spacer(0, 2),
+             para(ACCURACY_BY_TOOL_NOTE, 8)]
+        )
+    ]  # fmt: skip
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no type hints

@@ -3,7 +3,7 @@
 Why ReportLab's platypus: the pages are filled from the measured size of each piece, so
 a long pilot list flows on to the next page (with its header row repeated) instead of
 being drawn over by the next chart, and a long 課 name wraps inside its cell. Text uses
-the IPAex Gothic file that japanize-matplotlib ships, embedded as a subset, with
+the IPAex Gothic file that matplotlib-fontja ships, embedded as a subset, with
 Japanese line breaking (wordWrap CJK); charts are matplotlib PNGs, so the PDF needs no
 font, network or HTML engine on the PC that opens it.
 """

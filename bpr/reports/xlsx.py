@@ -13,6 +13,7 @@ from typing import Any
 
 import xlsxwriter
 
+from bpr.reports.accuracy import ACCURACY_BY_TOOL_NOTE, GATE_NOTE
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport
 from inventory.export import SafeText, page_setup
 
@@ -84,7 +85,7 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
         pilots.set_column(col, col, width)
     rows: list[list[Cell]] = [
         [str(p.id), p.department, p.name, p.tool_label, p.state, p.estimated_hours, p.realised_hours,
-         p.accuracy_pct, "※ 的中率は参考値" if p.dropped else None]
+         p.accuracy_pct, "※ 的中率は参考値" if p.dropped else _forced_note(p)]
         for p in report.pilots
     ]  # fmt: skip
     header = [
@@ -114,7 +115,11 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
     for r in (m + 1, m + 2):  # a total's label spans the text columns
         pilots.merge_range(r, 0, r, 4, str(rows[r - 1][0]), label)
     width = sum(PILOT_COLUMNS)
-    notes = [ACCURACY_NOTE, *([DROPPED_NOTE] if report.has_dropped else [])]
+    notes = [
+        ACCURACY_NOTE,
+        *([DROPPED_NOTE] if report.has_dropped else []),
+        *([GATE_NOTE] if report.forced else []),
+    ]
     for offset, note in enumerate(notes):
         _paragraph(pilots, book, m + 4 + offset, 8, note, width)
     bars = book.add_chart({"type": "bar"})
@@ -130,8 +135,33 @@ def _pilot_sheet(book: Any, report: EffectReport) -> None:
     pilots.insert_chart(chart_row, 0, bars)
 
 
+def _forced_note(p: Any) -> str | None:
+    """The 備考 of a pilot that went live below the gate: why, and the reason given."""
+    if not p.forced:
+        return None
+    return f"※ 見込み未達で本格導入（理由: {p.production_reason or '記入なし'}）"
+
+
+def _accuracy_sheet(book: Any, report: EffectReport) -> None:
+    """見込みの精度: realised ÷ estimated per tool with its interval, and the note."""
+    if not report.accuracy_by_tool:
+        return
+    sheet = book.add_worksheet("見込みの精度")
+    for col, width in enumerate((14, 16, 17, 16, 15, 17, 17)):
+        sheet.set_column(col, col, width)
+    header = ["ツール", "実証（測定済み）", "見込み（時間/年）", "実測（時間/年）", "実績÷見込み（%）", "95%区間 下限（%）",
+              "95%区間 上限（%）"]  # fmt: skip
+    rows: list[list[Cell]] = [
+        [a.tool_label, a.count, a.estimated_total, a.realised_total, a.ratio_pct, a.low_pct, a.high_pct]
+        for a in report.accuracy_by_tool
+    ]
+    _write_rows(sheet, book, 0, header, rows)
+    _print_setup(sheet)
+    _paragraph(sheet, book, len(rows) + 2, 6, ACCURACY_BY_TOOL_NOTE, 90)
+
+
 def render_xlsx(report: EffectReport) -> bytes:
-    """Render the workbook (sheets 概要, 月別, 年度別, 実証案件, 状態別) and return its bytes."""
+    """Render the workbook (sheets 概要, 月別, 年度別, 実証案件, 見込みの精度, 状態別) and return its bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
@@ -147,6 +177,7 @@ def render_xlsx(report: EffectReport) -> bytes:
     _monthly_sheet(book, report)
     _years_sheet(book, report)
     _pilot_sheet(book, report)
+    _accuracy_sheet(book, report)
     _states_sheet(book, report)
     book.close()
     return buffer.getvalue()

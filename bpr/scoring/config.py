@@ -20,10 +20,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from bpr.errors import ConfigError
+from bpr.scoring.config_costs import AutomatableConfig, CalibrationConfig, CheckingConfig, CostsConfig
 from bpr.scoring.config_messages import validation_problems
 from bpr.scoring.config_sections import (
     BandConfig,
-    CheckingConfig,
     EaseConfig,
     EconomicsConfig,
     KnockoutConfig,
@@ -51,7 +51,10 @@ class ScoringConfig(Section):
     bands: BandConfig = BandConfig()
     recommend: RecommendConfig = RecommendConfig()
     rates: RatesConfig = RatesConfig()
+    automatable: AutomatableConfig = AutomatableConfig()
     checking: CheckingConfig = CheckingConfig()
+    costs: CostsConfig = CostsConfig()
+    calibration: CalibrationConfig = CalibrationConfig()
     economics: EconomicsConfig = EconomicsConfig()
     ease: EaseConfig = EaseConfig()
     quadrant: QuadrantConfig = QuadrantConfig()

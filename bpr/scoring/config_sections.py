@@ -142,7 +142,7 @@ class RecommendConfig(Section):
 
 
 class _RateBand(Section):
-    """Share of a task's time a tool removes, per band (non-decreasing, so more is never worse)."""
+    """Share of the automatable part a tool removes, per band (non-decreasing, so more is never worse)."""
 
     @model_validator(mode="after")
     def _order(self) -> Self:
@@ -151,39 +151,20 @@ class _RateBand(Section):
 
 
 class RpaRates(_RateBand):
-    high: float = Field(0.8, ge=0, le=1)
-    mid: float = Field(0.55, ge=0, le=1)
-    low: float = Field(0.3, ge=0, le=1)
+    high: float = Field(0.95, ge=0, le=1)
+    mid: float = Field(0.75, ge=0, le=1)
+    low: float = Field(0.45, ge=0, le=1)
 
 
 class OcrRates(_RateBand):
-    high: float = Field(0.4, ge=0, le=1)
-    mid: float = Field(0.25, ge=0, le=1)
-    low: float = Field(0.1, ge=0, le=1)
+    high: float = Field(0.85, ge=0, le=1)
+    mid: float = Field(0.6, ge=0, le=1)
+    low: float = Field(0.35, ge=0, le=1)
 
 
 class RatesConfig(Section):
     rpa: RpaRates = RpaRates()
     ai_ocr: OcrRates = OcrRates()
-
-
-class RpaChecking(Section):
-    """Minutes per case of visual checking RPA leaves (目視確認 必須 / 一部; unknown = 一部)."""
-
-    required: float = Field(0.5, ge=0)
-    partial: float = Field(0.2, ge=0)
-
-
-class OcrChecking(Section):
-    """Minutes per case of checking AI-OCR output (久慈市 lesson; unknown = 一部)."""
-
-    required: float = Field(2.0, ge=0)
-    partial: float = Field(0.5, ge=0)
-
-
-class CheckingConfig(Section):
-    rpa: RpaChecking = RpaChecking()
-    ai_ocr: OcrChecking = OcrChecking()
 
 
 class EconomicsConfig(Section):

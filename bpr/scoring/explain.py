@@ -20,6 +20,7 @@ from bpr.scoring.factors import Factor, ObjArray
 from bpr.scoring.inputs import FloatArray, TaskArrays
 from bpr.scoring.labels import TOOL_LABELS
 from bpr.scoring.savings import COMBO, NONE, OCR, RPA, TOOLS, Savings
+from bpr.scoring.share import DEFAULT_LABEL
 from bpr.scoring.unknowns import assumed_sentence
 
 # Factors whose note only repeats the volume line, so they stay out of the sentence.
@@ -125,36 +126,66 @@ def _tool_line(o: Outcome) -> list[str]:
     return out
 
 
+def _share_text(share: float, source: str | None, reach: float) -> str:
+    origin = (
+        "調査票"
+        if source is None
+        else f"仮定: {source}"
+        if source == DEFAULT_LABEL
+        else f"仮定: {source}の既定値"
+    )
+    part = f"、混在のためその {reach:.0%}" if reach < 1.0 else ""
+    return f"自動化対象 {share:.0%}（{origin}{part}）"
+
+
+def _why_not(gross: float, check: float, net: float, min_saved: float) -> str:
+    if gross - check <= 0:
+        return "目視確認が削減を上回るため推奨せず（久慈市の例）"
+    if net <= 0:
+        return "ロボット作成・保守・ライセンスの固定費が削減を上回るため推奨せず"
+    return f"最低 {min_saved:g} 時間に届かず推奨せず"
+
+
 def _savings_line(a: TaskArrays, o: Outcome) -> list[str]:
     s = o.savings
     out = []
     rows = zip(
-        s.best.tolist(),
-        s.tool.tolist(),
-        a.hours.tolist(),
-        s.rate.tolist(),
-        s.gross.tolist(),
-        s.checking.tolist(),
-        s.check_minutes.tolist(),
-        s.best_saved.tolist(),
-        o.person_years.tolist(),
-        o.yen.tolist(),
+        s.best.tolist(), s.tool.tolist(), a.hours.tolist(), s.share.tolist(), s.share_source.tolist(),
+        s.reach.tolist(), s.rate.tolist(), s.gross.tolist(), s.checking.tolist(), s.check_minutes.tolist(),
+        s.fixed.tolist(), s.best_saved.tolist(), s.payback.tolist(), o.person_years.tolist(), o.yen.tolist(),
         strict=True,
-    )
-    for best, tool, hours, rate, gross, check, minutes, saved, years, yen in rows:
+    )  # fmt: skip
+    for (
+        best,
+        tool,
+        hours,
+        share,
+        source,
+        reach,
+        rate,
+        gross,
+        check,
+        minutes,
+        fixed,
+        net,
+        payback,
+        years,
+        yen,
+    ) in rows:
         if best == NONE:
             out.append("")
             continue
-        check_text = f" − 目視確認 {check:,.0f} 時間（1 件あたり {minutes:g} 分）" if check > 0 else ""
-        calc = f"{TOOL_LABELS[TOOLS[best]]} で {hours:,.0f} 時間 × {rate:.0%} = {gross:,.0f} 時間{check_text}"
+        check_text = f" − 目視確認 {check:,.0f} 時間（1 件 {minutes:.2g} 分）" if check > 0 else ""
+        fixed_text = f" − 固定費 {fixed:,.0f} 時間（作成・保守・ライセンス）" if fixed > 0 else ""
+        calc = (
+            f"{TOOL_LABELS[TOOLS[best]]} で {hours:,.0f} 時間 × {_share_text(share, source, reach)} × {rate:.0%}"
+            f" = {gross:,.0f} 時間{check_text}{fixed_text} → 純削減 {net:,.0f} 時間/年"
+        )
         if tool != NONE:
-            out.append(
-                f"{calc} → 削減見込 {saved:,.0f} 時間/年（{years:.2f} 人年, 約 {yen / 10_000:,.0f} 万円）"
-            )
-        elif check >= gross / 2:
-            out.append(f"{calc} → 目視確認で効果が相殺されるため推奨せず（久慈市の例）")
+            back = f"、作成費の回収 {payback:,.1f} か月" if payback == payback else ""
+            out.append(f"{calc}（{years:.2f} 人年, 約 {yen / 10_000:,.0f} 万円{back}）")
         else:
-            out.append(f"{calc} → 削減見込 {saved:,.0f} 時間/年が最低 {o.min_saved:g} 時間に届かず推奨せず")
+            out.append(f"{calc}: {_why_not(gross, check, net, o.min_saved)}")
     return out
 
 

@@ -55,6 +55,9 @@ class TaskArrays:
     hours_after: FloatArray  # NaN unless the work is already automated
     forms: FloatArray
     systems: FloatArray
+    share: FloatArray  # 自動化できる割合 0–1, NaN unknown
+    check_minutes: FloatArray  # 目視確認時間 (minutes per case), NaN unknown
+    text: npt.NDArray[np.object_]  # name, categories and notes: what the kind of work is read from
 
     @property
     def n(self) -> int:
@@ -85,6 +88,14 @@ def _floats(tasks: pd.DataFrame, column: str) -> FloatArray:
     values = np.asarray(numbers.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
     values[~np.isfinite(values) | (values < 0)] = np.nan
     return values
+
+
+def _text(tasks: pd.DataFrame) -> npt.NDArray[np.object_]:
+    joined = pd.Series("", index=tasks.index, dtype=object)
+    for column in ("name", "category_1", "category_2", "category_3", "notes"):
+        if column in tasks:
+            joined = joined + " " + tasks[column].astype(object).where(tasks[column].notna(), "").astype(str)
+    return np.asarray(joined.to_numpy(dtype=object), dtype=object)
 
 
 def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -130,4 +141,7 @@ def task_arrays(tasks: pd.DataFrame) -> TaskArrays:
         hours_after=_floats(tasks, "hours_after"),
         forms=_floats(tasks, "form_count"),
         systems=_floats(tasks, "system_count"),
+        share=_floats(tasks, "automatable_share"),
+        check_minutes=_floats(tasks, "check_minutes"),
+        text=_text(tasks),
     )

@@ -33,7 +33,7 @@ TOOL_LABELS: dict[str, str] = {
 DIFFICULTY: tuple[str, ...] = ("低", "中", "高")
 
 # Roles of the web screen's accounts (web_users.role), for the 管理 page and `dxi user list`.
-ROLE_LABELS: dict[str, str] = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧）"}
+ROLE_LABELS: dict[str, str] = {"admin": "管理者", "reviewer": "審査担当", "dept": "課（閲覧・提出）"}
 
 # The suitability attributes the scores read, in the survey's column order (bpr.scoring.unknowns).
 # 繁忙月 is not among them: no factor uses it, so nothing is assumed when it is blank.

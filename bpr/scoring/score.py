@@ -21,7 +21,7 @@ from bpr.scoring.ease import difficulty, ease_factors
 from bpr.scoring.explain import Outcome, explanations, factor_lists
 from bpr.scoring.factors import ObjArray, ocr_factors, rpa_factors, total
 from bpr.scoring.inputs import FloatArray, TaskArrays, task_arrays
-from bpr.scoring.savings import NONE, TOOLS, expected_savings
+from bpr.scoring.savings import NONE, TOOLS, expected_savings, fit_scores, options
 from bpr.scoring.unknowns import missing_attributes
 
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -35,6 +35,11 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "automation_rate",
     "checking_hours",
     "expected_hours_saved",
+    "net_hours",
+    "fixed_hours",
+    "payback_months",
+    "automatable_share",
+    "share_source",
     "person_years",
     "yen_saved",
     "ease_score",
@@ -117,7 +122,8 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
     rpa, ocr = total(rpa_f), total(ocr_f)
     # After AI-OCR the data is digital: the same RPA factors with full input points.
     rpa_after = total([f for f in rpa_f if f.name != "input"], base=cfg.rpa.weights.input)
-    savings = expected_savings(a, cfg, rpa=rpa, ocr=ocr, rpa_after_ocr=rpa_after, knocked_out=knocked)
+    every = options(a, cfg, rpa=rpa, ocr=ocr, rpa_after_ocr=rpa_after, fit=fit_scores(rpa_f, cfg))
+    savings = expected_savings(every, cfg, knocked_out=knocked)
 
     econ = cfg.economics
     person_years = np.round(savings.saved / econ.hours_per_person_year, 3)
@@ -156,9 +162,16 @@ def score_tasks(tasks: pd.DataFrame, config: ScoringConfig | None = None) -> pd.
             "ocr_score": ocr,
             "rpa_after_ocr_score": rpa_after,
             "recommended_tool": pd.Series(tool_names, dtype=object),
-            "automation_rate": np.round(np.where(has_tool, savings.rate, 0.0), 4),
+            "automation_rate": np.round(
+                np.where(has_tool, savings.share * savings.reach * savings.rate, 0.0), 4
+            ),
             "checking_hours": np.round(np.where(has_tool, savings.checking, 0.0), 1),
             "expected_hours_saved": savings.saved,
+            "net_hours": np.where(savings.best != NONE, savings.best_saved, np.nan),
+            "fixed_hours": np.round(np.where(savings.best != NONE, savings.fixed, np.nan), 1),
+            "payback_months": np.round(savings.payback, 1),
+            "automatable_share": np.round(savings.share, 3),
+            "share_source": pd.Series(savings.share_source, dtype=object),
             "person_years": person_years,
             "yen_saved": yen.astype(np.int64),
             "ease_score": ease,

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 
 from bpr.errors import BprError
 from flows.cli.ja import JaTyper
@@ -42,6 +43,29 @@ class _Group(LazyGroup):
         except (InventoryError, BprError) as exc:
             err_console.print(f"[bold red]エラー:[/] {exc.message}", markup=True, highlight=False)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            if (locked := locked_file(exc)) is None:
+                raise
+            raise fail(
+                f"{locked} に書き込めません（使用中か、書き込みの権限がありません）。"
+                "Excel などで開いていれば閉じてから、もう一度実行してください。"
+            ) from None
+
+
+def locked_file(exc: BaseException) -> str | None:
+    """The file behind a PermissionError in `exc`'s chain, e.g. a workbook open in Excel.
+
+    Windows refuses to write or replace a file another program holds open; xlsxwriter
+    wraps that PermissionError in its own FileCreateError.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, PermissionError):
+            target = seen.filename2 if seen.filename2 is not None else seen.filename
+            return "ファイル" if target is None else escape(str(target))
+        # `raise … from None` (an error already reported) ends the chain
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    return None
 
 
 err_console = Console(stderr=True)
@@ -150,6 +174,8 @@ def write_or_print(text: str, output: Path | None) -> None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8-sig")
+        except PermissionError:
+            raise  # open in Excel, say: the app's handler says so
         except OSError as exc:
             raise fail(f"{output} に書き出せません（{exc.strerror or exc}）") from None
         console.print(f"書き出しました: {output}")

@@ -76,6 +76,21 @@ def _department_entries(depts: Path | None, all_known: bool, fy: int) -> list[De
     return read_department_list(data, depts.name)
 
 
+def _saved_layout(name: str | None, home: Path) -> str | None:
+    """The saved layout a campaign names, checked now; 標準 (our template) is no layout."""
+    from inventory.layouts.store import BUILTIN, check_name, resolve_layout
+
+    if name is None or name.strip() == BUILTIN:
+        return None
+    if name.strip().lower().endswith(".toml"):  # the campaign keeps a name; a file may move
+        raise fail(
+            f"調査で使う様式は保存済みの名前で指定してください（先に dxi layout save {name} --name 名前）"
+        )
+    name = check_name(name)
+    resolve_layout(name, home=home)
+    return name
+
+
 @campaign_app.command("open")
 def open_(
     fy: Annotated[int, fy_option("--fy", help="調査する年度")],
@@ -94,11 +109,21 @@ def open_(
         ),
     ] = None,
     by: ByOption = "cli",
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            "--layout",
+            help="独自様式で回収するときの保存済みの様式の名前（受付フォルダのファイルをこの様式で読みます）",
+        ),
+    ] = None,
 ) -> None:
     """業務量調査を開始します: 課ごとに前年度の回答を記入済みの調査票を作り、調査を登録します。
 
+    --layout を付けると、受付フォルダに届いた独自様式のファイルをその様式で読みます
+    （本製品の調査票は様式なしでそのまま読めます）。
     例: dxi campaign open --fy 2025 --deadline 2025-06-30 --depts 課一覧.csv
     例: dxi campaign open --fy 2025 --deadline 2025-06-30 --all-known --outbox 送付用/
+    例: dxi campaign open --fy 2025 --deadline 2025-06-30 --all-known --layout 〇〇市様式
     """
     from inventory.db.campaign_repo import known_departments, open_campaign, refuse_if_open
     from inventory.intake.outbox import staging_folder, write_templates
@@ -106,6 +131,7 @@ def open_(
     due = parse_deadline(deadline, fiscal_year=fy)
     entries = _department_entries(depts, all_known, fy)
     settings = settings_or_exit()
+    layout = _saved_layout(layout, settings.home)
     engine = engine_for(settings.db_url)
     require_current(engine)
     target = (outbox.expanduser().resolve() if outbox else settings.outbox_dir) / str(fy)
@@ -123,7 +149,7 @@ def open_(
         sent = write_templates(session=session, fiscal_year=fy, entries=entries, folder=staging)
         campaign = open_campaign(
             session=session, fiscal_year=fy, deadline=due, outbox=target, actor=by,
-            departments=[(s.department, s.division, s.file_name) for s in sent],
+            departments=[(s.department, s.division, s.file_name) for s in sent], layout=layout,
         )  # fmt: skip
     print_table(
         [
@@ -133,6 +159,8 @@ def open_(
         title=f"{era_label(fy)} 業務量調査票（{len(sent)} 課）",
     )
     console.print(f"調査を開始しました（ID {campaign.id}、期限 {due.isoformat()}）。調査票の出力先: {target}")
+    if layout:
+        console.print(f"受付フォルダに届いた独自様式のファイルは様式「{layout}」で読みます", markup=False)
     if due < today_in_japan():
         console.print(f"[yellow]注意:[/] 期限 {due.isoformat()} はすでに過ぎています")
 
@@ -179,7 +207,7 @@ def status(
         doc = {
             "fiscal_year": campaign.fiscal_year, "status": campaign.status, "deadline": campaign.deadline.isoformat(),
             "days_left": summary.days_left, "summary": summary.counts, "outbox": campaign.outbox,
-            "departments": [s.model_dump(mode="json") for s in statuses],
+            "layout": campaign.layout, "departments": [s.model_dump(mode="json") for s in statuses],
             "screening": [s.model_dump(mode="json") for s in screening],
         }  # fmt: skip
         write_or_print(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
@@ -199,6 +227,10 @@ def status(
         ]  # fmt: skip
         print_table(rows, title=f"{era_label(campaign.fiscal_year)} 業務量調査（{state}）")
         console.print(summary.line())
+        if campaign.layout:
+            console.print(
+                f"独自様式: {campaign.layout}（受付フォルダのファイルをこの様式で読みます）", markup=False
+            )
         if screening:
             console.print()
             _print_screening(screening, campaign.fiscal_year)

@@ -138,11 +138,21 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
         out(f"  {line}", markup=False, soft_wrap=True)
 
 
-def web_commands(database_url: str) -> list[str]:
-    """The exact commands that open the demo database in `dxi web`, for this shell and this dxi."""
+def web_commands(database_url: str, *, windows: bool = os.name == "nt") -> list[str]:
+    """The exact commands that open the demo database in `dxi web`, for this shell and this dxi.
+
+    On Windows the shell is PowerShell (what docs/インストールの手引き.md uses), where cmd's
+    `set NAME=value` would set no environment variable at all.
+    """
     program = sys.argv[0] if Path(sys.argv[0]).name in ("dxi", "dxi.exe") else "dxi"
-    if os.name == "nt":
-        env = f"set DXI_DATABASE_URL={database_url}"
+    if windows:
+        env = f"$env:DXI_DATABASE_URL = {_powershell_quote(database_url)}"
+        program = "dxi" if program == "dxi" else f"& {_powershell_quote(program)}"
     else:
         env, program = f"export DXI_DATABASE_URL={shlex.quote(database_url)}", shlex.quote(program)
     return [env, f"{program} user add kanri --role 管理者", f"{program} web"]
+
+
+def _powershell_quote(text: str) -> str:
+    """A PowerShell literal string: single quotes, a quote inside doubled."""
+    return "'" + text.replace("'", "''") + "'"

@@ -142,11 +142,12 @@ class JaCommand(_JaMixin, TyperCommand):
 
 # dxi --help lists the commands in the order of the year's work, in these panels.
 PANELS: dict[str, str] = {
-    "init": "準備", "doctor": "準備", "template": "準備", "campaign": "準備",
+    "init": "準備", "doctor": "準備", "template": "準備", "layout": "準備", "campaign": "準備",
     "ingest": "回収と確認", "tasks": "回収と確認", "submissions": "回収と確認",
     "score": "候補選定（検討会議）", "rank": "候補選定（検討会議）", "screening": "候補選定（検討会議）",
     "review": "候補選定（検討会議）",
     "pilot": "実証と効果検証", "overtime": "実証と効果検証", "effects": "実証と効果検証",
+    "calibrate": "実証と効果検証",
     "web": "審査画面と自動実行", "user": "審査画面と自動実行", "serve": "審査画面と自動実行",
     "runs": "運用", "backup": "運用", "restore": "運用", "demo": "運用",
 }  # fmt: skip

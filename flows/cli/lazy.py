@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": (SURVEY, "データベースを作成、または最新の構造に更新します。"),
     "doctor": (OPS, "動作環境を点検し、問題があれば直し方を表示します。"),
     "template": (SURVEY, "業務量調査票（Excel）を作成します。"),
+    "layout": ("flows.cli.layout", "調査票の様式（各自治体の独自の調査票の読み方）を推定・保存・一覧・表示します。"),
     "campaign": ("flows.cli.campaign", "業務量調査の実施（調査票の一括作成・提出状況・督促・締め切り）。"),
     "ingest": (SURVEY, "業務量調査票を取り込みます。エラーのあるファイルは丸ごと差し戻し、エラー票を書き出します。"),
     "tasks": (SURVEY, "現在の業務一覧（差し替え前の古い提出は除く）を表示・出力します。"),
@@ -34,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pilot": (
         "flows.cli.pilot",
         "実証（トライアル導入）の登録・状態変更・効果測定・一覧。状態: 候補 → 選定 → 実証中 → 効果検証 → 本格導入（または見送り）",
+    ),
+    "calibrate": (
+        "flows.cli.calibrate",
+        "導入前・導入後を測定した実証について、見込みと実績の比をツール・適性の帯ごとに表示します。",
     ),
     "overtime": ("flows.cli.overtime", "時間外勤務実績（人事・給与システムの月次データ）の取り込みと一覧。"),
     "effects": (

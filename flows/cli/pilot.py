@@ -113,17 +113,27 @@ def advance(
     to: Annotated[str, typer.Option("--to", help="変更先の状態: " + " / ".join(STATES))],
     day: DateOption = None,
     reason: Annotated[str | None, typer.Option("--reason", help="理由（監査ログに記録）")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="実測の削減が 0 以下または見込みの半分未満でも本格導入する（--reason 必須、監査ログに記録）",
+        ),
+    ] = False,
     by: ByOption = "cli",
 ) -> None:
     """実証の状態を進めます。本格導入には導入前・導入後の測定がそれぞれ1件以上必要です。
 
     本格導入の日付（--date）の月が本格導入月になり、効果検証（残業の比較）で使われます。
+    実測の削減が 0 以下、または見込みの半分未満の実証を本格導入にするには --force と --reason が必要です。
     例: dxi pilot advance 3 --to 本格導入 --date 2025/10/1 --reason 効果を確認 --by 佐藤
     """
     from bpr.pilots.service import advance_pilot
 
     with session_scope(_engine()) as session:
-        pilot = advance_pilot(session=session, pilot_id=pilot_id, to=to, on=day, reason=reason, actor=by)
+        pilot = advance_pilot(
+            session=session, pilot_id=pilot_id, to=to, on=day, reason=reason, actor=by, force=force
+        )
         state, go_live = pilot.state, pilot.go_live_month
     extra = f"（本格導入月 {go_live:%Y-%m}）" if go_live and state == "本格導入" else ""
     console.print(f"実証ID {pilot_id} を「{state}」にしました{extra}", highlight=False)
@@ -164,7 +174,8 @@ def measure(
 def _json_row(summary: Any) -> dict[str, Any]:
     row = asdict(summary)
     keys = ("id", "task_id", "department", "name", "tool", "state", "estimated_hours", "realised_hours",
-            "accuracy", "net_saving_yen", "payback_months", "go_live_month", "departments")  # fmt: skip
+            "accuracy", "net_saving_yen", "payback_months", "go_live_month", "departments", "gate_concern",
+            "production_reason")  # fmt: skip
     out = {key: row[key] for key in keys}
     out["go_live_month"] = f"{row['go_live_month']:%Y-%m}" if row["go_live_month"] else None
     return out
@@ -195,6 +206,11 @@ def list_command(
         typer.echo(json.dumps([_json_row(p) for p in pilots], ensure_ascii=False, indent=2))
         return
     print_table([_table_row(p) for p in pilots], title=f"実証一覧（{len(pilots)} 件）")
+    if any(p.gate_concern for p in pilots):
+        console.print(
+            "※ 実測の削減が 0 以下、または見込みの半分未満（本格導入の理由は --format json と監査ログ）",
+            highlight=False,
+        )
 
 
 def _table_row(p: Any) -> dict[str, Any]:
@@ -205,7 +221,7 @@ def _table_row(p: Any) -> dict[str, Any]:
         "ID": p.id,
         "課・業務": f"{p.department} {p.name}",
         "ツール": TOOL_LABELS.get(p.tool, "AI-OCR+RPA"),
-        "状態": p.state,
+        "状態": p.state + ("※" if p.gate_concern else ""),
         "見込み→実績(時間/年)": f"{task_hours(p.estimated_hours)} → {task_hours(p.realised_hours)}{ratio}",
         "純削減(円/年)": _num(p.net_saving_yen, "{:,.0f}"),
         "回収(月)": _num(p.payback_months),

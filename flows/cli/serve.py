@@ -3,13 +3,15 @@
 With no Prefect server configured it starts one (`prefect server start` in a child
 process; SQLite and its home under DXI_HOME/prefect, telemetry off), waits for its
 health endpoint, serves the deployments with their schedules active, and stops the
-server it started when it is itself stopped (Ctrl+C, or SIGTERM from systemd). The
+server it started when it is itself stopped (Ctrl+C; SIGTERM from systemd; Ctrl+Break on
+Windows, where the server gets its own process group and CTRL_BREAK_EVENT). The
 schedules are left active on shutdown (`pause_on_shutdown=False`): a restart picks up
 where it left off. `--api-url` (or PREFECT_API_URL) uses a server that runs elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import psutil
 import typer
 
 from flows.cli.app import app, console, fail, print_table, settings_or_exit
@@ -58,7 +61,7 @@ def serve(
     例: dxi serve --api-url http://prefect.example.lg.jp:4200/api
     """
     settings = settings_or_exit()
-    signal.signal(signal.SIGTERM, _interrupt)  # until the runner takes over: stop cleanly, server too
+    _stop_on_terminate()
     prepare_prefect(settings)
     from prefect.settings import get_current_settings
 
@@ -109,10 +112,23 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_on_terminate() -> None:
+    """Until the runner takes over, stop cleanly (the server too) on the platform's stop signal."""
+    if sys.platform == "win32":
+        signal.signal(signal.SIGBREAK, _interrupt)  # Ctrl+Break
+    else:
+        signal.signal(signal.SIGTERM, _interrupt)  # noqa: TID251 (POSIX branch: systemd's stop)
+
+
 def port_free(host: str, port: int) -> bool:
-    """Whether a server could listen on host:port (SO_REUSEADDR, as uvicorn binds)."""
+    """Whether a server could listen on host:port, binding as uvicorn does.
+
+    SO_REUSEADDR on POSIX only (asyncio's default too): on Windows it would let this socket
+    share a port another server already listens on, and a taken port would look free.
+    """
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if sys.platform != "win32":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # noqa: TID251 (POSIX branch)
         try:
             sock.bind((host, port))
         except OSError:
@@ -150,7 +166,7 @@ def start_server(*, host: str, port: int, home: Path) -> tuple[subprocess.Popen[
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
             env=server_env(home), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl+C reaches us only; we stop the server in order
+            **own_process_group(),  # Ctrl+C reaches us only; we stop the server in order
         )  # fmt: skip
     try:
         _wait_until_healthy(server, api, log_path)
@@ -176,18 +192,46 @@ def _wait_until_healthy(server: subprocess.Popen[bytes], api: str, log_path: Pat
         time.sleep(0.5)
 
 
+def own_process_group() -> dict[str, Any]:
+    """Popen options that start the child in a process group of its own."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
 def stop_server(server: subprocess.Popen[Any]) -> None:
-    """Stop the server we started (its own process group): SIGTERM, then SIGKILL if it hangs."""
+    """Stop the server we started (its own process group), and kill it if it hangs.
+
+    POSIX: SIGTERM, then SIGKILL, to the group. Windows: CTRL_BREAK_EVENT to the group
+    (uvicorn stops on it), then the whole process tree is killed.
+    """
     if server.poll() is not None:
         return
     try:
-        os.killpg(server.pid, signal.SIGTERM)
+        _ask_to_stop(server)
         server.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
+        _kill(server)
         server.wait()
     except ProcessLookupError:
         server.wait()
+
+
+def _ask_to_stop(server: subprocess.Popen[Any]) -> None:
+    if sys.platform == "win32":
+        server.send_signal(signal.CTRL_BREAK_EVENT)
+    else:
+        os.killpg(server.pid, signal.SIGTERM)  # noqa: TID251 (POSIX branch)
+
+
+def _kill(server: subprocess.Popen[Any]) -> None:
+    if sys.platform == "win32":
+        with contextlib.suppress(psutil.NoSuchProcess):  # gone meanwhile
+            for child in psutil.Process(server.pid).children(recursive=True):
+                child.kill()
+        server.kill()
+    else:
+        os.killpg(server.pid, signal.SIGKILL)  # noqa: TID251 (POSIX branch)
 
 
 def _tail(path: Path, lines: int = 15) -> str:

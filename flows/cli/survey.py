@@ -118,17 +118,30 @@ def ingest(
     fmt: Annotated[
         Literal["table", "json"], choice_option("--format", choice=formats("table", "json"), default="table")
     ] = "table",
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            "--layout", help="独自様式の読み方: 様式ファイル（.toml）か保存済みの名前（dxi layout list）"
+        ),
+    ] = None,
 ) -> None:
     """業務量調査票を取り込みます。エラーのあるファイルは丸ごと差し戻し、エラー票を書き出します。
 
     終了コード: 0 = すべて受理、1 = 差し戻しあり。
     例: dxi ingest 回収/ --fy 2024
+    例: dxi ingest 〇〇市_業務量調査.xlsx --layout 〇〇市様式
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"ファイルまたはフォルダが見つかりません: {', '.join(missing)}")
     settings = settings_or_exit()
     settings.ensure_home()
+    if layout is not None:  # a bad layout stops here, before any file is read
+        from inventory.layouts.store import layout_path, resolve_layout
+
+        resolve_layout(layout, home=settings.home)
+        found = layout_path(layout, home=settings.home)  # absolute: workers may run elsewhere
+        layout = str(found) if found is not None else None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.desk import ingest_surveys  # here, or as a flow run when a Prefect server runs
@@ -148,7 +161,8 @@ def ingest(
 
         outcomes = ingest_surveys(
             paths=[str(f) for f in files], fiscal_year=fy, department=dept, division=division,
-            errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance, notice=notice,
+            errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance,
+            layout=layout, notice=notice,
         )  # fmt: skip
     accepted = [o for o in outcomes if o.status != "rejected"]
     rejected = [o for o in outcomes if o.status == "rejected"]

@@ -64,6 +64,8 @@ class SyntheticTask:
     change_expected: bool | None
     abolition_planned: bool | None
     notes: str | None
+    check_minutes: float | None = None  # optional columns (issue 14) the synthetic 課 leave blank
+    automatable_share: float | None = None
 
     @property
     def annual_hours(self) -> float:

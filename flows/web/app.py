@@ -26,9 +26,11 @@ from flows.web import (
     routes_admin,
     routes_auth,
     routes_dashboard,
+    routes_history,
     routes_pilots,
     routes_ranking,
     routes_submissions,
+    routes_submit,
     routes_task,
 )
 from flows.web.errors import CsrfRefused, Forbidden, LoginRequired, PageNotFound
@@ -44,8 +46,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 def font_dir() -> Path | None:
-    """The IPAex Gothic shipped by japanize-matplotlib (found without importing matplotlib)."""
-    spec = importlib.util.find_spec("japanize_matplotlib")
+    """The IPAex Gothic shipped by matplotlib-fontja (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
         return None
     folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
@@ -80,7 +82,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _server_error)
     for module in (routes_auth, routes_dashboard, routes_ranking, routes_task, routes_pilots,
-                   routes_submissions, routes_admin):  # fmt: skip
+                   routes_submissions, routes_submit, routes_history, routes_admin):  # fmt: skip
         app.include_router(module.router)
     return app
 

@@ -3,7 +3,7 @@
 When a campaign was opened for the 年度 (`dxi campaign open`), its states are used
 (sent / received / rejected / resubmitted / missing, with deadlines); without one,
 the states are derived from the submissions and rejected files alone, with no
-deadline.
+deadline (a 課 without a file is then "sent": not submitted, not overdue).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from inventory.db.web_status_repo import submission_status
 
 STATE_LABELS = {
-    "received": "受領",
-    "resubmitted": "再提出",
-    "sent": "送付済み",
-    "rejected": "差戻し",
-    "missing": "未提出",
+    "received": "受理",
+    "resubmitted": "受理（再提出）",
+    "sent": "未提出",
+    "rejected": "差し戻し",
+    "missing": "未提出（期限超過）",
 }
 
 
@@ -46,7 +46,8 @@ def progress(*, session: Session, fiscal_year: int, department: str | None = Non
     ]
     if not rows:
         rows = [
-            ProgressRow(s.department, s.division, s.state,
+            # No campaign, so no deadline: a 課 without a file is not yet "past the deadline".
+            ProgressRow(s.department, s.division, "sent" if s.state == "missing" else s.state,
                         int(s.rejections[0]["errors"] or 0) if s.rejections else 0, None, None)
             for s in submission_status(session=session, fiscal_year=fiscal_year)
         ]  # fmt: skip

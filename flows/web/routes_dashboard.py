@@ -73,10 +73,10 @@ def dashboard(request: Request, user: CurrentUser, session: DbSession) -> Respon
     return render(
         request, "dashboard.html.j2", page="dashboard", title="ダッシュボード", year=year, rows=rows,
         state_labels=STATE_LABELS,
-        progress_chart=charts.horizontal([(label, n, f"{n} 課") for label, n in counts], label_width=110),
+        progress_chart=charts.horizontal([(label, n, f"{n} 課") for label, n in counts], label_width=130),
         top=top, top_rows=top_rows,
         top_chart=charts.horizontal([(r["name"], r["expected_hours_saved"], f"{r['expected_hours_saved']:,.0f} 時間")
                                      for r in top_rows], label_width=260),
-        pipeline_chart=charts.horizontal([(s, n, f"{n} 件") for s, n in pipeline], label_width=110),
+        pipeline_chart=charts.horizontal([(s, n, f"{n} 件") for s, n in pipeline], label_width=130),
         kpi=kpi, cells=cells,
     )  # fmt: skip

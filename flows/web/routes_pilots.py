@@ -42,13 +42,14 @@ def advance(
     user: Editor,
     session: DbSession,
 ) -> Response:
-    """Move a pilot to the state of the button pressed, if the lifecycle allows it."""
+    """Move a pilot to the state of the button pressed, if the lifecycle (and the 本格導入 gate) allows it."""
     if pilot_department(session=session, pilot_id=pilot_id) is None:
         raise PageNotFound(f"実証ID {pilot_id} は登録されていません")
     to = str(form.get("to") or "")
     reason = str(form.get("reason") or "").strip()[:2000] or None
+    force = form.get("force") == "1"
     try:
-        advance_pilot(session=session, pilot_id=pilot_id, to=to, reason=reason, actor=user.name)
+        advance_pilot(session=session, pilot_id=pilot_id, to=to, reason=reason, actor=user.name, force=force)
     except PilotError as exc:
         return _page(request, session, user, message=f"実証ID {pilot_id}: {exc.message}", status=400)
     return RedirectResponse(f"/pilots?done={pilot_id}#pilot-{pilot_id}", status_code=303)

@@ -1,44 +1,83 @@
-"""提出状況: per 課 submission status and the error report of each rejected file."""
+"""提出状況: the campaign live for the DX team (per 課 state, errors, deadline), the 督促 button, error reports."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from flows.web.auth import CurrentUser, DbSession
+from flows.web.auth import CheckedForm, CurrentUser, DbSession, Editor, Principal
 from flows.web.errors import Forbidden, PageNotFound
 from flows.web.progress import STATE_LABELS, progress
+from flows.web.reminders import remind
 from flows.web.views import render
+from inventory.campaign.status import outstanding, summarise, today_in_japan
+from inventory.db.campaign_repo import campaign_progress, find_open_campaign, get_campaign
+from inventory.db.campaign_tables import Campaign
 from inventory.db.web_status_repo import rejection, submission_status, submission_years
 from inventory.display import japan_time
 from inventory.export import to_csv
 
 router = APIRouter()
 REPORT_HEADERS = ("課", "年度", "ファイル", "差戻し日時", "エラー件数", "エラーの種類")
+REFRESH_SECONDS = 30
 
 
-@router.get("/submissions")
-def submissions(request: Request, user: CurrentUser, session: DbSession) -> Response:
-    """Every 課's file for the 年度 (a dept user: its own), with rejected files to download."""
+def _years(session: Session) -> list[int]:
+    campaigns = session.scalars(select(Campaign.fiscal_year).distinct()).all()
+    return sorted({*submission_years(session=session), *campaigns}, reverse=True)
+
+
+def _page(request: Request, session: Session, user: Principal, *, message: str | None = None,
+          status: int = 200) -> Response:  # fmt: skip
     department = request.query_params.get("dept") or None
     if user.is_dept:
         if department is not None and department != user.department:
             raise Forbidden(f"{user.department}以外の課の提出状況は表示できません")
         department = user.department
-    years = submission_years(session=session)
-    try:
-        year = int(request.query_params.get("fy") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
+    years = _years(session)
+    asked = request.query_params.get("fy") or ""
+    open_campaign = find_open_campaign(session=session)
+    default = open_campaign.fiscal_year if open_campaign else (years[0] if years else 0)
+    year = int(asked) if asked.isdigit() else default
+    campaign = get_campaign(session=session, fiscal_year=year)
     rows = submission_status(session=session, fiscal_year=year, department=department)
     states = {r.department: r for r in progress(session=session, fiscal_year=year, department=department)}
+    summary = None
+    if campaign is not None and not user.is_dept:
+        statuses = campaign_progress(session=session, fiscal_year=year)
+        summary = summarise(statuses, deadline=campaign.deadline, today=today_in_japan())
     return render(
-        request, "submissions.html.j2", page="submissions", title="提出状況", rows=rows, states=states,
-        state_labels=STATE_LABELS, years=years, year=year,
+        request, "submissions.html.j2", page="submissions", title="提出状況", status=status, rows=rows,
+        states=states, state_labels=STATE_LABELS, years=years, year=year, campaign=campaign, summary=summary,
+        message=message, done=request.query_params.get("reminded"), refresh=REFRESH_SECONDS,
+        can_remind=user.can_edit and campaign is not None and campaign.status == "open",
+        now=japan_time(datetime.now(UTC)),
     )  # fmt: skip
+
+
+@router.get("/submissions")
+def submissions(request: Request, user: CurrentUser, session: DbSession) -> Response:
+    """Every 課's state in the 年度's campaign (a dept user: its own), refreshed every 30 seconds."""
+    return _page(request, session, user)
+
+
+@router.post("/submissions/remind")
+def send_reminders(request: Request, _form: CheckedForm, user: Editor, session: DbSession) -> Response:
+    """Write the 督促リスト of the open campaign's outstanding 課, as the reminder flow does."""
+    campaign = find_open_campaign(session=session)
+    if campaign is None:
+        return _page(request, session, user, message="実施中の調査がないため、督促は行いません", status=409)
+    if not outstanding(campaign_progress(session=session, fiscal_year=campaign.fiscal_year)):
+        return _page(request, session, user, message="すべての課から提出済みです。督促は不要です", status=409)
+    done = remind(session=session, campaign=campaign, today=today_in_japan(), actor=user.name)
+    return RedirectResponse(f"/submissions?fy={campaign.fiscal_year}&reminded={len(done.departments)}",
+                            status_code=303)  # fmt: skip
 
 
 @router.get("/submissions/errors/{entry_id}.csv")

@@ -19,12 +19,15 @@ from bpr.scoring.labels import QUADRANT_LABELS, REVIEW_SOURCES, ROLE_LABELS, TOO
 from flows.web.auth import Principal
 from inventory.display import hours, japan_time
 from inventory.era import era_label
+from inventory.intake.upload import KIND_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV = (
     ("dashboard", "/", "ダッシュボード", ("admin", "reviewer", "dept")),
     ("ranking", "/ranking", "候補一覧", ("admin", "reviewer", "dept")),
     ("pilots", "/pilots", "実証", ("admin", "reviewer", "dept")),
+    ("submit", "/submit", "提出", ("admin", "reviewer", "dept")),
+    ("history", "/history", "提出履歴", ("admin", "reviewer", "dept")),
     ("submissions", "/submissions", "提出状況", ("admin", "reviewer", "dept")),
     ("admin", "/admin", "管理", ("admin",)),
 )
@@ -64,6 +67,7 @@ def _environment() -> Environment:
         ROLE_LABELS=ROLE_LABELS,
         NAV=NAV,
         REVIEW_SOURCES=REVIEW_SOURCES,
+        KIND_LABELS=KIND_LABELS,
     )
     return env
 

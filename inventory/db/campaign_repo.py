@@ -94,8 +94,12 @@ def open_campaign(
     departments: Sequence[tuple[str, str | None, str]],
     outbox: Path,
     actor: str = "system",
+    layout: str | None = None,
 ) -> Campaign:
-    """Record a campaign sent to `departments` as (課, 部, template file); one open per 年度."""
+    """Record a campaign sent to `departments` as (課, 部, template file); one open per 年度.
+
+    `layout` names the saved layout the inbox reads this campaign's files through.
+    """
     refuse_if_open(session=session, fiscal_year=fiscal_year)
     if not departments:
         raise CampaignError("調査票を送る課がありません")
@@ -108,6 +112,7 @@ def open_campaign(
         status="open",
         opened_at=at,
         opened_by=actor,
+        layout=layout,
     )
     session.add(campaign)
     try:
@@ -139,8 +144,19 @@ def open_campaign(
         deadline=deadline.isoformat(),
         outbox=str(outbox),
         departments=[d[0] for d in departments],
+        layout=layout,
     )
     return campaign
+
+
+def open_campaign_layout(*, session: Session) -> str | None:
+    """The saved layout of the open campaign with the latest 年度 that names one, if any."""
+    return session.scalars(
+        select(Campaign.layout)
+        .where(Campaign.status == "open", Campaign.layout.is_not(None))
+        .order_by(Campaign.fiscal_year.desc())
+        .limit(1)
+    ).first()
 
 
 def close_campaign(*, session: Session, fiscal_year: int, actor: str = "system") -> Campaign:

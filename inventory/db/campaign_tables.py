@@ -41,6 +41,7 @@ class Campaign(Base):
     opened_by: Mapped[str] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str | None] = mapped_column(String(200))
+    layout: Mapped[str | None] = mapped_column(String(100))  # saved layout name; None = our template
 
     departments: Mapped[list[CampaignDepartment]] = relationship(lazy="raise", back_populates="campaign")
 

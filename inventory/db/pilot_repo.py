@@ -69,6 +69,11 @@ def _group_tasks(session: Session, run_id: int, group_id: int) -> list[Task]:
     return list(session.scalars(query))
 
 
+def group_task_ids(*, session: Session, run_id: int, group_id: int) -> list[int]:
+    """The task ids of a 横展開 group in a scoring run."""
+    return [t.id for t in _group_tasks(session, run_id, group_id)]
+
+
 def insert_pilot(
     *, session: Session, task: Task, state: str, actor: str, reason: str | None, **values: Any
 ) -> Pilot:
@@ -109,11 +114,12 @@ def served_department_ids(*, session: Session, pilot: Pilot) -> list[int]:
 
 def save_transition(
     *, session: Session, pilot: Pilot, to: str, on: date, department_ids: Sequence[int] = (),
-    reason: str | None = None, actor: str = "system",
+    reason: str | None = None, actor: str = "system", **details: Any,
 ) -> Pilot:  # fmt: skip
     """Store a state change decided by the caller: the new state, the 課 served, an event and an audit entry.
 
-    The caller sets the pilot's dates (start, end, go-live month) before calling.
+    The caller sets the pilot's dates (start, end, go-live month) before calling;
+    `details` go into the audit entry as they are (e.g. that a gate was forced).
     """
     if department_ids:
         session.execute(
@@ -127,7 +133,8 @@ def save_transition(
                            at=stamp, by=actor, reason=reason))  # fmt: skip
     audit(session=session, actor=actor, action="pilot.advanced", entity="pilot", entity_id=pilot.id,
           from_state=before_state, to_state=to, effective_on=on.isoformat(), reason=reason,
-          go_live_month=pilot.go_live_month.isoformat() if pilot.go_live_month else None)  # fmt: skip
+          go_live_month=pilot.go_live_month.isoformat() if pilot.go_live_month else None,
+          **details)  # fmt: skip
     session.flush()
     return pilot
 
@@ -194,6 +201,20 @@ def annual_cases(
         else:
             out[pilot.id] = volumes[pilot.id]
     return out
+
+
+def transition_reasons(*, session: Session, pilot_ids: Sequence[int], to_state: str) -> dict[int, str]:
+    """The reason given on each pilot's latest move to `to_state`, where one was given."""
+    query = (
+        select(PilotEvent.pilot_id, PilotEvent.reason)
+        .where(
+            PilotEvent.pilot_id.in_(pilot_ids),
+            PilotEvent.to_state == to_state,
+            PilotEvent.reason.is_not(None),
+        )
+        .order_by(PilotEvent.id)
+    )
+    return {int(pilot_id): str(reason) for pilot_id, reason in session.execute(query).all()}
 
 
 def pilot_events(*, session: Session, pilot_id: int) -> list[PilotEvent]:

@@ -161,6 +161,8 @@ class Task(Base):
     peak_months: Mapped[list[Any] | None] = mapped_column(JSON)
     documented: Mapped[bool | None] = mapped_column(Boolean)
     verification: Mapped[str | None] = mapped_column(String(20))
+    check_minutes: Mapped[float | None] = mapped_column(Float)  # 目視確認時間 (minutes per case)
+    automatable_share: Mapped[float | None] = mapped_column(Float)  # 自動化できる割合 0–1
     exceptions: Mapped[str | None] = mapped_column(String(20))
     change_expected: Mapped[bool | None] = mapped_column(Boolean)
     abolition_planned: Mapped[bool | None] = mapped_column(Boolean)

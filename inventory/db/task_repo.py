@@ -17,8 +17,9 @@ _TASK_COLUMNS = (
     Task.scope, Task.routine, Task.judgement, Task.input_medium, Task.form_count, Task.system_count,
     Task.annual_volume, Task.minutes_per_case, Task.annual_hours, Task.stated_hours, Task.hours_after,
     Task.staff_count, Task.peak_months,
-    Task.documented, Task.verification, Task.exceptions, Task.change_expected, Task.abolition_planned,
-    Task.notes, Task.warnings, Task.submission_id, SurveySubmission.received_at,
+    Task.documented, Task.verification, Task.check_minutes, Task.automatable_share, Task.exceptions,
+    Task.change_expected, Task.abolition_planned, Task.notes, Task.warnings, Task.submission_id,
+    SurveySubmission.received_at,
 )  # fmt: skip
 
 

@@ -169,3 +169,30 @@ def overtime_years(*, session: Session) -> list[int]:
             select(OvertimeMonth.fiscal_year).distinct().order_by(OvertimeMonth.fiscal_year.desc())
         )
     )
+
+
+UNKEPT_SCANNED = 2_000  # newest upload entries looked at for files that could not be opened
+
+
+def unkept_uploads(
+    *, session: Session, department: str | None = None, fiscal_year: int | None = None
+) -> list[dict[str, Any]]:
+    """Uploads the 提出 page could not open (kept nowhere but the audit log), newest first."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "web.upload")
+        .order_by(AuditEntry.id.desc())
+        .limit(UNKEPT_SCANNED)
+    )
+    out = []
+    for e in entries:
+        d = e.details or {}
+        if d.get("kept") is not False:
+            continue
+        if department is not None and d.get("department") != department:
+            continue
+        if fiscal_year is not None and d.get("fiscal_year") != fiscal_year:
+            continue
+        out.append({"at": e.at, "actor": e.actor, "file": d.get("file"), "size": d.get("size"),
+                    "department": d.get("department"), "fiscal_year": d.get("fiscal_year")})  # fmt: skip
+    return out

@@ -7,13 +7,13 @@ run still at work.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import psutil
 
 RECOVERING = ".recovering-"
 STALE_AFTER_SECONDS = 2 * 3600.0  # a claim of another host this old is taken to be abandoned
@@ -66,10 +66,8 @@ def safe_host(host: str) -> str:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    try:
-        with contextlib.suppress(PermissionError):  # it exists, run by another user
-            os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Whether a process with this id runs on this machine.
+
+    Not os.kill(pid, 0): on Windows that sends Ctrl+C to the process group `pid`.
+    """
+    return bool(psutil.pid_exists(pid))

@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from inventory.errors import RowError, UnreadableFileError
+from inventory.intake.layout import is_own_template
 from inventory.intake.screening import store_screening_one
-from inventory.intake.survey import FileOutcome, store_one, unreadable
+from inventory.intake.survey import FileOutcome, parse_bytes, store_one, unreadable
 from inventory.screening.fields import SCREENING_SHEET
 from inventory.screening.reader import ScreeningParse, parse_screening
 from inventory.survey.per_survey import IntakeOptions
@@ -32,7 +33,13 @@ def pick_sheet(names: list[str]) -> str:
 
 
 def parse_any(data: bytes, file_name: str, options: IntakeOptions | None = None) -> AnyParse:
-    """Read and check a returned workbook of either kind; an unreadable file is a file-level error."""
+    """Read and check a returned workbook of either kind; an unreadable file is a file-level error.
+
+    With a layout in the options, a municipality's own workbook is read through it; a
+    workbook we wrote (survey template, screening workbook, error workbook) is read as itself.
+    """
+    if options is not None and options.layout and not is_own_template(data):
+        return parse_bytes(data, file_name, options)
     try:
         raw = read_table_bytes(data, file_name, pick_sheet=pick_sheet, with_cover=True)
     except UnreadableFileError as exc:

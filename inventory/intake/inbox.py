@@ -128,7 +128,7 @@ def claim_files(inbox: Path, candidates: list[Candidate], *, now: float | None =
             continue
         target = folder / candidate.path.name
         try:
-            os.rename(candidate.path, target)
+            os.replace(candidate.path, target)  # target is in our new folder: nothing to replace
         except FileNotFoundError:
             continue  # the other run won the race
         except PermissionError:
@@ -155,19 +155,23 @@ def move_no_replace(source: Path, folder: Path) -> Path:
     """Move a file into folder under its own name, or the first free numbered name; never overwrite.
 
     A hard link fails when the name exists, which makes "is it free?" and "take it" one
-    step; where hard links are not supported we fall back to check-then-rename.
+    step; where hard links are not supported (FAT, exFAT, some SMB shares) we fall back to
+    check-then-rename, and there os.rename is what we want: Windows refuses an existing name.
     """
     folder.mkdir(parents=True, exist_ok=True)
     for n in itertools.count(1):
         target = folder / numbered_name(source.name, n)
         try:
-            os.link(source, target)
+            os.link(source, target)  # noqa: TID251 (falls back below)
         except FileExistsError:
             continue
         except OSError:
             if target.exists():
                 continue
-            os.rename(source, target)
+            try:
+                os.rename(source, target)  # noqa: TID251 (no replace wanted, see above)
+            except FileExistsError:  # Windows: taken since the check
+                continue
             return target
         os.unlink(source)
         return target
@@ -186,7 +190,7 @@ def reject(claim: Claim, path: Path, error_workbook: Path | None) -> tuple[Path,
         return moved, None
     paired = error_workbook_path(moved, None)
     if paired.name != error_workbook.name:
-        error_workbook = error_workbook.rename(error_workbook.with_name(paired.name))
+        error_workbook = error_workbook.replace(error_workbook.with_name(paired.name))  # ours, in the claim
     return moved, move_no_replace(error_workbook, moved.parent)
 
 
@@ -229,7 +233,7 @@ def recover_stale_claims(
             continue
         grabbed = root / (RECOVERING + claim_id(now=now, host=host, pid=os.getpid()))
         try:
-            os.rename(folder, grabbed)
+            os.replace(folder, grabbed)  # grabbed is a new name of ours
         except OSError:
             continue  # another run recovered it first, or its owner just finished
         restored.extend(_put_back(grabbed, inbox))

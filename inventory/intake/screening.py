@@ -71,28 +71,44 @@ def _apply(*, session: Session, result: ScreeningParse, screening: ScreeningIn, 
 
 
 def store_screening_parsed(*, engine: Engine, result: ScreeningParse, actor: str = "system") -> FileOutcome:
-    """Apply an accepted screening (or record the rejection), each in one transaction."""
+    """Apply an accepted screening (or record the rejection) in one transaction."""
+    for attempt in range(3):
+        try:
+            with session_scope(engine) as session:
+                return store_screening_result(session=session, result=result, actor=actor)
+        except (IntegrityError, OperationalError):
+            if attempt == 2:  # a concurrent intake of the same 課 or file; the retry sees its row
+                raise
+    raise AssertionError("unreachable")
+
+
+def store_screening_result(
+    *,
+    session: Session,
+    result: ScreeningParse,
+    actor: str,
+    department: str | None = None,
+    fiscal_year: int | None = None,
+) -> FileOutcome:
+    """Apply an accepted screening, or record the rejection, inside the caller's transaction.
+
+    `department` and `fiscal_year` name what the file was sent for (the web's 提出 page):
+    a rejection is recorded against them rather than against what the file claims.
+    """
     screening = result.screening
     if screening is None:
         outcome = FileOutcome(result.raw.file_name, "rejected", errors=result.errors, kind=KIND)
     else:
-        for attempt in range(3):
-            try:
-                with session_scope(engine) as session:
-                    outcome = _apply(session=session, result=result, screening=screening, actor=actor)
-                break
-            except (IntegrityError, OperationalError):
-                if attempt == 2:  # a concurrent intake of the same 課 or file; the retry sees its row
-                    raise
+        outcome = _apply(session=session, result=result, screening=screening, actor=actor)
     if outcome.status == "rejected":
         result.errors = outcome.errors
-        with session_scope(engine) as session:
-            record_screening_rejection(
-                session=session, file_name=result.raw.file_name, content_hash=result.raw.content_hash,
-                error_count=len(outcome.errors), department=_cover_text(result, "department"),
-                fiscal_year=screening.fiscal_year if screening else None,
-                codes=[e.code for e in outcome.errors], actor=actor,
-            )  # fmt: skip
+        stated_year = screening.fiscal_year if screening else None
+        record_screening_rejection(
+            session=session, file_name=result.raw.file_name, content_hash=result.raw.content_hash,
+            error_count=len(outcome.errors), department=department or _cover_text(result, "department"),
+            fiscal_year=fiscal_year if fiscal_year is not None else stated_year,
+            codes=[e.code for e in outcome.errors], actor=actor,
+        )  # fmt: skip
     return outcome
 
 
@@ -110,16 +126,19 @@ def store_screening_one(
     outcome = store_screening_parsed(engine=engine, result=result, actor=actor)
     if outcome.status == "rejected":
         target = error_workbook_path(source, errors_dir)
-        outcome.error_workbook = str(
-            write_error_workbook(
-                target,
-                headers=result.headers,
-                rows=result.data_rows,
-                errors=outcome.errors,
-                sheet_name=SCREENING_SHEET,
-                source_name=result.raw.file_name,
-                header_row=result.header_row,
-                cover=result.resubmission_cover(),
-            )  # fmt: skip
-        )
+        outcome.error_workbook = str(write_screening_errors(result, outcome.errors, target))
     return outcome
+
+
+def write_screening_errors(result: ScreeningParse, errors: list[RowError], target: Path) -> Path:
+    """The error workbook of a rejected screening file: its rows, the bad cells marked, every error."""
+    return write_error_workbook(
+        target,
+        headers=result.headers,
+        rows=result.data_rows,
+        errors=errors,
+        sheet_name=SCREENING_SHEET,
+        source_name=result.raw.file_name,
+        header_row=result.header_row,
+        cover=result.resubmission_cover(),
+    )

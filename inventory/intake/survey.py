@@ -13,12 +13,18 @@ from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from inventory.db.engine import session_scope
-from inventory.db.submission_repo import record_rejection, store_survey
+from inventory.db.submission_repo import StoreOutcome, record_rejection, store_survey
 from inventory.errors import RowError, UnreadableFileError
+from inventory.intake.layout import is_own_template, parse_with_layout
+from inventory.layouts.model import Layout
+from inventory.layouts.store import resolve_layout
+from inventory.settings import get_settings
 from inventory.survey.cells import parse_text
 from inventory.survey.error_workbook import is_untouched_error_workbook, write_error_workbook
+from inventory.survey.models import SurveyIn
 from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.reader import RawTable, content_hash, read_survey_bytes
 from inventory.survey.validate import ParseResult, validate_table
@@ -74,8 +80,19 @@ def read_with_retries(path: Path, *, attempts: int = 3, delay: float = 0.5) -> b
     raise AssertionError("unreachable")
 
 
-def parse_bytes(data: bytes, file_name: str, options: IntakeOptions | None = None) -> ParseResult:
-    """Read and validate a file's bytes; an unreadable file becomes a file-level error."""
+def parse_bytes(
+    data: bytes, file_name: str, options: IntakeOptions | None = None, layout: Layout | None = None
+) -> ParseResult:
+    """Read and validate a file's bytes; an unreadable file becomes a file-level error.
+
+    With a layout (given, or named by `options.layout`), the file is read through it,
+    unless it is a workbook we wrote (the product's own template always takes the default
+    path). A layout named in the options that cannot be read raises LayoutError.
+    """
+    if layout is None and options is not None and options.layout:
+        layout = resolve_layout(options.layout, home=get_settings().home)
+    if layout is not None and not is_own_template(data):
+        return parse_with_layout(data, file_name, layout, options)
     try:
         raw = read_survey_bytes(data, file_name)
     except UnreadableFileError as exc:
@@ -85,40 +102,72 @@ def parse_bytes(data: bytes, file_name: str, options: IntakeOptions | None = Non
 
 def store_parsed(*, engine: Engine, result: ParseResult, actor: str = "system") -> FileOutcome:
     """Store an accepted survey (or record the rejection) in one transaction."""
-    if result.survey is None:
-        outcome = FileOutcome(result.raw.file_name, "rejected", errors=result.errors)
-        with session_scope(engine) as session:
-            record_rejection(
-                session=session,
-                file_name=result.raw.file_name,
-                content_hash=result.raw.content_hash,
-                error_count=len(result.errors),
-                department=_label(result.raw.cover.get("department")),
-                fiscal_year=None,
-                codes=[e.code for e in result.errors],
-                actor=actor,
-            )
-        return outcome
-    survey = result.survey
     for attempt in range(3):
         try:
             with session_scope(engine) as session:
-                stored = store_survey(session=session, survey=survey, actor=actor)
-            break
+                return store_result(session=session, result=result, actor=actor)
         except (IntegrityError, OperationalError):
             # A concurrent intake created the same 課 or file first; the retry sees its row.
             if attempt == 2:
                 raise
+    raise AssertionError("unreachable")
+
+
+def store_result(
+    *,
+    session: Session,
+    result: ParseResult,
+    actor: str,
+    department: str | None = None,
+    fiscal_year: int | None = None,
+) -> FileOutcome:
+    """Store an accepted survey, or record the rejection, inside the caller's transaction.
+
+    Every (課, 年度) of a file read through a layout is stored, or none. `department` and
+    `fiscal_year` name what the file was sent for (the web's 提出 page knows them): a
+    rejection is then recorded against them, not against whatever its 表紙 claims, so a
+    課 cannot mark another 課's survey as rejected.
+    """
+    if result.survey is None:
+        record_rejection(
+            session=session,
+            file_name=result.raw.file_name,
+            content_hash=result.raw.content_hash,
+            error_count=len(result.errors),
+            department=department or _label(result.raw.cover.get("department")),
+            fiscal_year=fiscal_year,
+            codes=[e.code for e in result.errors],
+            actor=actor,
+        )
+        return FileOutcome(
+            result.raw.file_name, "rejected", department=department, fiscal_year=fiscal_year,
+            errors=result.errors,
+        )  # fmt: skip
+    surveys = [result.survey, *result.others]
+    stored = [store_survey(session=session, survey=s, actor=actor) for s in surveys]
+    return _outcome(result, surveys, stored)
+
+
+def _outcome(result: ParseResult, surveys: list[SurveyIn], stored: list[StoreOutcome]) -> FileOutcome:
+    """One line per file: a file with several 課 names them all and adds up their tasks."""
+    statuses = {s.status for s in stored}
+    status: OutcomeStatus = (
+        "unchanged"
+        if statuses == {"unchanged"}
+        else "resubmitted"
+        if "resubmitted" in statuses
+        else "accepted"
+    )
     return FileOutcome(
-        file=survey.file_name,
-        status=stored.status,
-        department=survey.department,
-        fiscal_year=survey.fiscal_year,
-        task_count=stored.task_count,
+        file=surveys[0].file_name,
+        status=status,
+        department="、".join(dict.fromkeys(s.department for s in surveys)),
+        fiscal_year=surveys[0].fiscal_year,
+        task_count=sum(s.task_count for s in stored),
         warning_count=len(result.warnings),
         warnings=result.warnings,
-        submission_id=stored.submission_id,
-        superseded_id=stored.superseded_id,
+        submission_id=stored[0].submission_id,
+        superseded_id=next((s.superseded_id for s in stored if s.superseded_id is not None), None),
     )
 
 
@@ -154,6 +203,7 @@ def write_errors(result: ParseResult, target: Path) -> Path:
         source_name=result.raw.file_name,
         header_row=result.header_row,
         cover=result.resubmission_cover(),
+        errors_only=result.layout is not None,
     )
 
 
@@ -164,8 +214,9 @@ def ingest_file(
     options: IntakeOptions | None = None,
     errors_dir: Path | None = None,
     actor: str = "system",
+    layout: Layout | None = None,
 ) -> FileOutcome:
-    """Ingest one file end to end; a rejected file gets its error workbook written."""
+    """Ingest one file end to end (through `layout` if given); a rejected file gets its error workbook."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -176,7 +227,7 @@ def ingest_file(
     return store_one(
         engine=engine,
         source=path,
-        result=parse_bytes(data, path.name, options),
+        result=parse_bytes(data, path.name, options, layout),
         actor=actor,
         errors_dir=errors_dir,
     )
@@ -188,8 +239,21 @@ def store_one(
     """Store one parsed file, or record its rejection and write its error workbook."""
     outcome = store_parsed(engine=engine, result=result, actor=actor)
     if outcome.status == "rejected":
-        outcome.error_workbook = str(write_errors(result, error_workbook_path(source, errors_dir)))
+        target = error_workbook_path(source, errors_dir)
+        try:
+            written = write_errors(result, target)
+        except PermissionError:  # the last one is open in Excel, which locks it on Windows
+            written = write_errors(result, next_free_name(target))
+        outcome.error_workbook = str(written)
     return outcome
+
+
+def next_free_name(path: Path) -> Path:
+    """`name_2.xlsx`, `name_3.xlsx` …: the first that does not exist yet."""
+    number = 2
+    while (candidate := path.with_name(f"{path.stem}_{number}{path.suffix}")).exists():
+        number += 1
+    return candidate
 
 
 SURVEY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from inventory.errors import RowError
+from inventory.export import fit_row
 from inventory.survey.error_cells import Formats, describe, print_one_page_wide, write_value
 
 ERROR_LIST_HEADERS = ("行", "列", "値", "内容")
@@ -21,6 +22,9 @@ SEND_BACK_DETAIL = (
     "年度・課などは「表紙」シートで直せます。直したら、この「エラー一覧」シートは残したままで構いません。"
 )
 RESUBMIT_ORIGINAL = "ファイル全体に関わるエラーです。元のファイルを直して、もう一度提出してください。"
+FIX_ORIGINAL = (
+    "次のエラーを元のファイル（シート・行・セルは下の一覧のとおり）で直して、もう一度提出してください。"
+)
 # 表紙 rows: (field, label), in the order the template's 表紙 has them.
 COVER_ROWS = (
     ("fiscal_year", "年度"),
@@ -30,6 +34,7 @@ COVER_ROWS = (
     ("answered_on", "回答日"),
 )
 _MISSING_CODES = {"missing_fiscal_year": "年度", "missing_department": "課"}
+_WIDTHS = (8, 22, 22, 80)  # 行, 列, 値, 内容
 
 
 def cover_errors(errors: Sequence[RowError]) -> dict[str, list[RowError]]:
@@ -70,18 +75,23 @@ def write_error_list(
     source_name: str,
     rows_sheet: str,
     fixable_here: bool,
+    in_original: bool = False,
 ) -> None:
-    """Write what to do, the summary, then every error in row order."""
+    """Write what to do, the summary, then every error in row order.
+
+    `in_original`: the file was read through a layout, so every error is fixed in the
+    department's own file (its sheet, row and cell are in the list), not in this workbook.
+    """
     if fixable_here:
         ws.write_string(0, 0, SEND_BACK, formats.banner)
         ws.write_string(1, 0, SEND_BACK_DETAIL.format(sheet=rows_sheet))
     else:
-        ws.write_string(0, 0, RESUBMIT_ORIGINAL, formats.banner)
+        ws.write_string(0, 0, FIX_ORIGINAL if in_original else RESUBMIT_ORIGINAL, formats.banner)
     bad_rows = {e.row for e in errors if e.row is not None}
     summary = f"エラー {len(errors)}件（{len(bad_rows)}行）"
     formats.text.write(ws, 2, 0, f"元のファイル: {source_name}　{summary}" if source_name else summary)
     row = 3
-    if unplaced:
+    if unplaced and not in_original:
         ws.write_string(row, 0, "ファイル全体、または表の外のエラー:", formats.bold)
         on_cover = {id(e) for group in cover_errors(errors).values() for e in group}
         for error in unplaced:
@@ -95,7 +105,9 @@ def write_error_list(
         row += 1
     row += 1
     header_row = row
-    for i, head in enumerate(ERROR_LIST_HEADERS):
+    headings = ("シート・行", *ERROR_LIST_HEADERS[1:]) if in_original else ERROR_LIST_HEADERS
+    widths = (16, 22, 18, 76) if in_original else _WIDTHS
+    for i, head in enumerate(headings):
         ws.write_string(row, i, head, formats.header)
     order = {str(h): i for i, h in reversed(list(enumerate(headers)))}
     ranked = sorted(
@@ -103,7 +115,10 @@ def write_error_list(
     )
     plain = formats.get(wrap=True)
     for r, error in enumerate(ranked, start=row + 1):
-        if error.row is None:
+        if in_original:
+            place = " ".join(p for p in (error.sheet, f"{error.row}行" if error.row else "") if p) or "全体"
+            ws.write_string(r, 0, place, formats.get(wrap=True, centre=True))
+        elif error.row is None:
             where = "表紙" if error.column or error.code in _MISSING_CODES else "全体"
             ws.write_string(r, 0, where, formats.get(wrap=True, centre=True))
         else:
@@ -111,7 +126,9 @@ def write_error_list(
         for c, text in enumerate((error.column, error.value, error.message), start=1):
             if text:
                 formats.text.write(ws, r, c, text, plain)
-    for c, w in enumerate((8, 22, 22, 80)):
+        texts = zip((error.column or "", error.value or "", error.message), widths[1:], strict=True)
+        fit_row(ws, r, texts)  # LibreOffice does not grow a row to its wrapped text
+    for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(header_row + 1, 0)
     last = header_row + max(len(ranked), 1)

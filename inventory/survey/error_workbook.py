@@ -56,6 +56,7 @@ def write_error_workbook(
     source_name: str = "",
     header_row: int | None = None,
     cover: Mapping[str, object] | None = None,
+    errors_only: bool = False,
 ) -> Path:
     """Write the department's rows with the bad cells marked, its 表紙 and a list of all errors.
 
@@ -88,10 +89,11 @@ def write_error_workbook(
         unplaced = [e for e in errors if e.row is None or e.row not in shown]
         write_error_list(
             wb.add_worksheet(ERRORS_SHEET), formats, headers=headers, errors=errors, unplaced=unplaced,
-            source_name=source_name, rows_sheet=name, fixable_here=bool(rows),
+            source_name=source_name, rows_sheet=name, fixable_here=bool(rows), in_original=errors_only,
         )  # fmt: skip
-        write_cover(wb.add_worksheet(COVER_SHEET), formats, cover or {}, errors)
-        _write_rows_sheet(wb.add_worksheet(name), formats, headers, rows, errors, max(top, 1) - 1)
+        if not errors_only:  # a file read through a layout is fixed in the original, not here
+            write_cover(wb.add_worksheet(COVER_SHEET), formats, cover or {}, errors)
+            _write_rows_sheet(wb.add_worksheet(name), formats, headers, rows, errors, max(top, 1) - 1)
         wb.close()
         os.replace(partial, path)
     finally:

@@ -43,6 +43,8 @@ class TaskIn(BaseModel):
     peak_months: list[int] | None = None
     documented: bool | None = None
     verification: str | None = None
+    check_minutes: float | None = None
+    automatable_share: float | None = None
     exceptions: str | None = None
     change_expected: bool | None = None
     abolition_planned: bool | None = None
@@ -112,6 +114,8 @@ class TaskOut(BaseModel):
     peak_months: list[int] | None
     documented: bool | None
     verification: str | None
+    check_minutes: float | None = None
+    automatable_share: float | None = None
     exceptions: str | None
     change_expected: bool | None
     abolition_planned: bool | None

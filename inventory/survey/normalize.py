@@ -15,7 +15,14 @@ from collections.abc import Callable
 from inventory.survey.cells import BLANK, Cell, is_blank, parse_text
 from inventory.survey.choices import parse_bool, parse_enum
 from inventory.survey.dates import parse_fiscal_year, parse_months
-from inventory.survey.numbers import parse_annual_hours, parse_count, parse_int, parse_minutes, parse_staff
+from inventory.survey.numbers import (
+    parse_annual_hours,
+    parse_count,
+    parse_int,
+    parse_minutes,
+    parse_share,
+    parse_staff,
+)
 from inventory.survey.schema import COLUMNS_BY_FIELD
 
 _PARSERS: dict[str, Callable[[object], Cell]] = {
@@ -28,6 +35,7 @@ _PARSERS: dict[str, Callable[[object], Cell]] = {
     "hours": parse_annual_hours,
     "staff": parse_staff,
     "months": parse_months,
+    "share": parse_share,
 }
 
 

@@ -132,6 +132,32 @@ def parse_minutes(raw: object) -> Cell:
     return cell
 
 
+_SHARE = re.compile(rf"({_NUM})(%|パーセント|割)?")
+
+
+def _share_amount(s: str) -> float | None:
+    """60% → 0.6, 6割 → 0.6, 0.6 → 0.6; a bare number above 1 is read as a percentage (60 → 0.6)."""
+    if (m := _SHARE.fullmatch(s)) is None:
+        return None
+    value = _f(m[1])
+    if m[2] == "割":
+        return value / 10
+    return value / 100 if m[2] or value > 1 else value
+
+
+def parse_share(raw: object) -> Cell:
+    """Read 自動化できる割合: a share 0–1 (60%, ６０％, 6割, 0.6, 60; an Excel 60% cell holds 0.6)."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 1:
+        raw = f"{raw}%"
+    cell = _number(raw, _share_amount, "60%, 6割, 0.6")
+    if isinstance(cell.value, float) and cell.value > 1:
+        return problem_cell(
+            ReasonCode.NOT_A_NUMBER,
+            f"{show(raw)} は 100% を超えています。0〜100% で入力してください（例: 60%, 6割）",
+        )
+    return cell
+
+
 def _annual_hours_amount(s: str) -> float | None:
     core = s.removeprefix("年間").removesuffix("/年間").removesuffix("/年")
     return _hours_amount(core)

@@ -19,11 +19,16 @@ PER_SURVEY = ("fiscal_year", "department", "division")
 
 @dataclass(frozen=True)
 class IntakeOptions:
-    """Values given at intake, used when neither a column nor 表紙 gives them."""
+    """Values given at intake, used when neither a column nor 表紙 gives them.
+
+    `layout` names how to read a municipality's own workbook (a layout file or a saved
+    layout's name, see inventory.layouts); None reads the product's own template.
+    """
 
     fiscal_year: int | None = None
     department: str | None = None
     division: str | None = None
+    layout: str | None = None
 
 
 def survey_values(

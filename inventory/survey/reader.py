@@ -11,10 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
-import zipfile
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +20,10 @@ import python_calamine
 
 from inventory.errors import UnreadableFileError
 from inventory.survey.schema import COVER_LABELS, COVER_SHEET, ERRORS_SHEET, SURVEY_SHEET, nfkc_key
+from inventory.survey.zip_checks import check_zip
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, or a legacy .xls
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a real survey is a few MB; more is a zip bomb
-MAX_COMPRESSION_RATIO = 200
-# calamine lays a sheet out densely (32 bytes a cell) from its furthest value cell: one cell
-# at XFD1048576 asks for 512 GiB and aborts the process, so the extent is checked first.
-MAX_SHEET_CELLS = 10_000_000
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -85,17 +79,27 @@ def read_table_bytes(
     Refuses empty, encrypted, corrupt and zip-bomb files with UnreadableFileError; the
     表紙 pairs are read only when `with_cover` is set.
     """
-    suffix = Path(file_name).suffix.lower()
     digest = content_hash(data)
+    file_format = sniff_format(data, file_name)
+    if file_format == "csv":
+        return _read_csv(data, file_name, digest)
+    return _read_workbook(data, file_name, digest, file_format, pick_sheet, with_cover)
+
+
+def sniff_format(data: bytes, file_name: str) -> str:
+    """xlsx, xlsm, xls or csv, by content rather than by name; refuse anything else.
+
+    Raises UnreadableFileError for empty, encrypted, corrupt and zip-bomb files.
+    """
+    suffix = Path(file_name).suffix.lower()
     if not data:
         raise UnreadableFileError(f"{file_name}: ファイルが空です（0バイト）")
     if data.startswith(ZIP_MAGIC):
-        _check_zip(data, file_name)
-        file_format = "xlsm" if suffix == ".xlsm" else "xlsx"
-        return _read_workbook(data, file_name, digest, file_format, pick_sheet, with_cover)
+        check_zip(data, file_name)
+        return "xlsm" if suffix == ".xlsm" else "xlsx"
     if data.startswith(OLE_MAGIC):
         if suffix == ".xls":
-            return _read_workbook(data, file_name, digest, "xls", pick_sheet, with_cover)
+            return "xls"
         raise UnreadableFileError(
             f"{file_name}: パスワードで保護されたブックは読み込めません。パスワードを解除して保存し直してください。"
         )
@@ -105,125 +109,33 @@ def read_table_bytes(
             "Excelで開いて .xlsx 形式で保存し直してください。"
         )
     if suffix in CSV_SUFFIXES:
-        return _read_csv(data, file_name, digest)
+        return "csv"
     raise UnreadableFileError(
         f"{file_name}: 対応していないファイル形式です（.xlsx / .xlsm / .csv が使えます）"
     )
 
 
-def _check_zip(data: bytes, file_name: str) -> None:
-    """Refuse corrupt zips and zip bombs before any XML is parsed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（ZIP構造を読めません）") from exc
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1) + 10_000_000:
-        raise UnreadableFileError(
-            f"{file_name}: 展開後のサイズが大きすぎるため読み込みを中止しました（{total // 1_000_000} MB）"
-        )
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise UnreadableFileError(f"{file_name}: 暗号化されたファイルは読み込めません")
-    if not any(info.filename == "xl/workbook.xml" for info in infos):
-        raise UnreadableFileError(
-            f"{file_name}: Excelブック（.xlsx / .xlsm）ではありません（ODS・XLSB などは .xlsx で保存し直してください）"
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in infos:  # reading checks every member's CRC: a damaged part is a damaged file
-                part = _read_member(archive, info)
-                if any(marker in part[:65536] for marker in _DOCTYPES):
-                    raise UnreadableFileError(
-                        f"{file_name}: 外部参照などの定義（DOCTYPE）を含むため読み込みを中止しました。"
-                        "Excelで開いて保存し直してください"
-                    )
-                height, width = sheet_extent(part)
-                if height * width > MAX_SHEET_CELLS:
-                    raise UnreadableFileError(
-                        f"{file_name}: シートの使用範囲が大きすぎるため読み込みを中止しました（{height:,}行 × {width:,}列）。"
-                        "不要な行・列を削除して保存し直してください"
-                    )
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
-        raise UnreadableFileError(f"{file_name}: ファイルが壊れています（{type(exc).__name__}）") from exc
-
-
-_DOCTYPES = tuple(
-    "<!DOCTYPE".encode(e) for e in ("ascii", "utf-16-le", "utf-16-be")
-)  # Excel never writes one
-_CHUNK = 1024 * 1024
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read one member in bounded chunks: `ZipFile.read` inflates a member whose header lies
-    about its size all at once (2 GiB for a 2 MB bomb) before noticing."""
-    chunks = []
-    with archive.open(info) as member:
-        while chunk := member.read(_CHUNK):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-_ROW_REF = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
-_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,})\d+"[^>]*(?<!/)>')
-_IRREGULAR = re.compile(rb"<\w+:(?:row|c)\b|<row(?=[\s>])(?![^>]*\br=)|<c(?=[\s>])(?![^>]*\br=)")
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + char - 64
-    return number
-
-
-def sheet_extent(xml: bytes) -> tuple[int, int]:
-    """Rows × columns of the value cells in a worksheet part (0 × 0 for any other part).
-
-    Excel writes every row and cell with its reference, so the fast path only looks at
-    the rare large references; anything else (no references, namespace prefixes) is
-    walked tag by tag the way calamine places cells.
-    """
-    if b"<c" not in xml and b":c" not in xml:
-        return 0, 0
-    if _IRREGULAR.search(xml):
-        return _walk_extent(xml)
-    height = max((int(r) for r in set(_ROW_REF.findall(xml))), default=0)
-    deeper = re.compile(rb'<c r="[A-Z]+(\d{%d,})"[^>]*(?<!/)>' % len(str(height)))
-    height = max([height, *(int(r) for r in set(deeper.findall(xml)))])
-    width = max((_column_number(c) for c in set(_WIDE_REF.findall(xml))), default=26)
-    return height, width
-
-
-def _walk_extent(xml: bytes) -> tuple[int, int]:
-    row = col = height = width = 0
-    for tag in _TAG.finditer(xml):
-        ref = _R_ATTR.search(tag[2])
-        if tag[1] == b"row":
-            row = int(ref[2]) if ref and ref[2] else row + 1
-            col = 0
-            continue
-        col = _column_number(ref[1]) if ref and ref[1] else col + 1
-        cell_row = int(ref[2]) if ref and ref[2] else row
-        if not tag[3]:  # a self-closing cell holds only a style: calamine skips it
-            height, width = max(height, cell_row), max(width, col)
-    return height, width
-
-
 def _read_workbook(
     data: bytes, file_name: str, digest: str, file_format: str, pick_sheet: SheetPicker, with_cover: bool
 ) -> RawTable:
-    try:
+    with calamine_errors(file_name):
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
         if not names:
             raise UnreadableFileError(f"{file_name}: シートがありません")
         task_sheet = pick_sheet(names)
-        rows = _sheet_rows(workbook, task_sheet)
+        rows = sheet_rows(workbook, task_sheet)
         cover: dict[str, object] = {}
         if with_cover and COVER_SHEET in names and COVER_SHEET != task_sheet:
-            cover = _cover_pairs(_sheet_rows(workbook, COVER_SHEET))
+            cover = _cover_pairs(sheet_rows(workbook, COVER_SHEET))
+    return RawTable(file_name, file_format, digest, task_sheet, rows, cover)
+
+
+@contextmanager
+def calamine_errors(file_name: str) -> Iterator[None]:
+    """Turn whatever calamine raises (a Rust panic included) into UnreadableFileError."""
+    try:
+        yield
     except UnreadableFileError:
         raise
     except python_calamine.PasswordError as exc:
@@ -234,10 +146,9 @@ def _read_workbook(
         raise UnreadableFileError(
             f"{file_name}: ブックを読み込めません（ファイルが壊れている可能性があります）"
         ) from exc
-    return RawTable(file_name, file_format, digest, task_sheet, rows, cover)
 
 
-def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[list[object]]:
+def sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[list[object]]:
     """A sheet's rows from A1; an empty sheet is no rows (calamine panics on a 0-wide range)."""
     sheet = workbook.get_sheet_by_name(name)
     if not sheet.height or not sheet.width:

@@ -7,42 +7,11 @@ prints it on its instructions sheet, so the three can never disagree.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
 
-Kind = Literal[
-    "fiscal_year",  # 2024, 令和6年度, R6 → 2024
-    "text",
-    "enum",
-    "bool",  # あり/なし, ○/× → True/False; blank → None
-    "int",  # whole number ≥ 0
-    "count",  # number ≥ 0, units 件 and 約 allowed
-    "minutes",  # number > 0, 分 / 時間 / 時間分 forms → minutes
-    "hours",  # number ≥ 0, 時間 / 時間分 / 分 forms → hours (年間時間)
-    "staff",  # number ≥ 0, unit 人
-    "months",  # 繁忙月 → sorted tuple of 1..12
-]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One survey column: canonical header, field name, kind and spellings."""
-
-    field: str
-    header: str
-    kind: Kind
-    required: bool = False
-    synonyms: tuple[str, ...] = ()
-    choices: tuple[str, ...] = ()
-    help: str = ""
-    width: int = 14
-
-
-def nfkc_key(text: str) -> str:
-    """Return the matching key of a header or enum spelling: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
+from inventory.survey.column import Column as Column
+from inventory.survey.column import Kind as Kind
+from inventory.survey.column import nfkc_key as nfkc_key
 
 # Canonical enum values, in the order the template's dropdowns show them.
 SCOPE = ("マネジメント", "全庁共通", "各課固有")
@@ -233,6 +202,22 @@ COLUMNS: tuple[Column, ...] = (
         "enum",
         choices=VERIFICATION,
         synonyms=("目視確認の要否", "目視チェック"),
+        width=10,
+    ),
+    Column(
+        "check_minutes",
+        "目視確認時間（分/件）",
+        "minutes",
+        synonyms=("目視確認時間", "確認時間（分/件）", "1件あたり確認時間", "1件当たり確認時間"),
+        help="自動化した後も残る1件あたりの確認時間（分）。空欄なら目視確認の欄から推定",
+        width=12,
+    ),
+    Column(
+        "automatable_share",
+        "自動化できる割合",
+        "share",
+        synonyms=("自動化割合", "自動化可能割合", "自動化対象割合", "入力・転記の割合"),
+        help="作業時間のうちロボットが担える入力・転記などの割合（60% / 6割 / 0.6）。空欄なら業務の種類の既定値",
         width=10,
     ),
     Column(

@@ -45,9 +45,16 @@ NUMERIC_RULES = {  # kind → xlsxwriter validation against 0
     "count": {"validate": "decimal", "criteria": ">=", "error_message": "0以上の数を入力してください。"},
     "staff": {"validate": "decimal", "criteria": ">=", "error_message": "0以上の数を入力してください。"},
     "minutes": {"validate": "decimal", "criteria": ">", "error_message": "0より大きい数を入力してください。"},
+    "share": {
+        "validate": "decimal",
+        "criteria": ">=",
+        "error_message": "0以上の割合（60% / 0.6）を入力してください。",
+    },
     "hours": {"validate": "decimal", "criteria": ">=", "error_message": "0以上の時間数を入力してください。"},
 }
-NUM_FORMATS = {"int": "0", "count": "#,##0", "minutes": "General", "staff": "General", "hours": "#,##0.0"}
+NUM_FORMATS = {
+    "int": "0", "count": "#,##0", "minutes": "General", "staff": "General", "share": "General", "hours": "#,##0.0",
+}  # fmt: skip
 
 
 def write_template(

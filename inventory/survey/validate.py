@@ -39,6 +39,10 @@ class ParseResult:
     data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
     options: IntakeOptions = field(default_factory=IntakeOptions)
     warnings: list[RowError] = field(default_factory=list)  # file, row, column, value, what was assumed
+    # A layout file may hold several 課 or 年度: the further surveys, stored with `survey` in one
+    # transaction (all or none).
+    others: list[SurveyIn] = field(default_factory=list)
+    layout: str | None = None  # the name of the layout the file was read through, if any
 
     def resubmission_cover(self) -> dict[str, object]:
         """The 表紙 values an error workbook carries: the file's own, else the intake options.

@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+import tomlkit
 
 from bpr.errors import ConfigError
 from bpr.scoring.config import ScoringConfig, default_config, default_toml_text
-
-
-def to_toml(data: dict[str, Any], prefix: str = "") -> str:
-    """Write nested tables of scalars and string lists as TOML (enough for the config)."""
-
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, (list, tuple)):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return repr(v)
-
-    scalars = [f"{k} = {value(v)}" for k, v in data.items() if not isinstance(v, dict)]
-    text = (f"[{prefix}]\n" if prefix and scalars else "") + "".join(line + "\n" for line in scalars)
-    for key, sub in data.items():
-        if isinstance(sub, dict):
-            text += "\n" + to_toml(sub, f"{prefix}.{key}" if prefix else key)
-    return text
 
 
 def test_shipped_toml_equals_model_defaults() -> None:
@@ -54,7 +34,7 @@ def test_round_trip_through_toml(tmp_path: Path) -> None:
         }
     )
     path = tmp_path / "weights.toml"
-    path.write_text(to_toml(changed.model_dump(mode="json")), encoding="utf-8")
+    path.write_text(tomlkit.dumps(changed.model_dump(mode="json")), encoding="utf-8")
     loaded = ScoringConfig.from_toml(path)
     assert loaded == changed
     assert loaded.config_hash() == changed.config_hash() != ScoringConfig().config_hash()
@@ -62,8 +42,8 @@ def test_round_trip_through_toml(tmp_path: Path) -> None:
 
 
 def test_left_out_keys_keep_their_defaults() -> None:
-    config = ScoringConfig.from_toml_text("[rates.ai_ocr]\nhigh = 0.5\n")
-    assert config.rates.ai_ocr.high == 0.5
+    config = ScoringConfig.from_toml_text("[rates.ai_ocr]\nhigh = 0.7\n")
+    assert config.rates.ai_ocr.high == 0.7
     assert config.rates.ai_ocr.mid == ScoringConfig().rates.ai_ocr.mid
     assert config.rpa == ScoringConfig().rpa
 
@@ -115,5 +95,5 @@ def test_config_is_frozen_and_dump_is_json_ready() -> None:
     with pytest.raises(ValueError):
         config.bands.low = 10.0  # type: ignore[misc]
     dumped = config.model_dump(mode="json")
-    assert dumped["rates"]["rpa"] == {"high": 0.8, "mid": 0.55, "low": 0.3}
+    assert dumped["rates"]["rpa"] == {"high": 0.95, "mid": 0.75, "low": 0.45}
     assert dumped["economics"] == {"hours_per_person_year": 1920.0, "hourly_cost_yen": 2650.0}

@@ -95,26 +95,45 @@ def test_printed_beats_handwritten_and_fewer_forms_beat_many() -> None:
 
 def test_mandatory_visual_check_can_cancel_ai_ocr() -> None:
     """久慈市: every AI-OCR entry checked by eye ate the whole gain."""
-    easy = one(input_medium="紙（活字）", annual_volume=2000, minutes_per_case=3, verification="不要")
-    checked = one(input_medium="紙（活字）", annual_volume=2000, minutes_per_case=3, verification="必須")
-    assert easy["recommended_tool"] == "ai-ocr+rpa" and easy["expected_hours_saved"] > 50
+    case = {"input_medium": "紙（活字）", "annual_volume": 12_000, "minutes_per_case": 1.0}
+    easy = one(**case, verification="不要")
+    checked = one(**case, verification="必須")
+    assert easy["recommended_tool"] in ("ai-ocr", "ai-ocr+rpa") and easy["expected_hours_saved"] > 50
     assert checked["recommended_tool"] is None and checked["expected_hours_saved"] == 0
-    assert "久慈市" in checked["explanation"]
+    assert checked["net_hours"] < 0  # shown, not floored
+    assert "久慈市" in checked["explanation"] and "推奨せず" in checked["explanation"]
+
+
+def _fixed_hours(cfg: ScoringConfig, tool: str = "rpa") -> float:
+    c = cfg.costs.rpa if tool == "rpa" else cfg.costs.ai_ocr
+    years = cfg.costs.amortisation_years
+    return c.maintenance_hours + c.build_hours / years + c.licence_yen / cfg.economics.hourly_cost_yen
 
 
 def test_hours_person_years_and_yen() -> None:
+    cfg = ScoringConfig()
     row = one(annual_volume=19_200, minutes_per_case=6, system_count=2, verification="不要")  # 1,920 h
-    assert row["recommended_tool"] == "rpa" and row["automation_rate"] == 0.8
-    assert row["expected_hours_saved"] == 1536.0
-    assert row["person_years"] == 0.8
-    assert row["yen_saved"] == 1536 * 2650
-    assert "削減見込 1,536 時間/年（0.80 人年, 約 407 万円）" in row["explanation"]
+    rate = cfg.automatable.default * cfg.rates.rpa.high  # the name 業務 names no kind of work
+    net = round(1920 * rate - _fixed_hours(cfg), 1)
+    assert row["recommended_tool"] == "rpa" and row["automation_rate"] == pytest.approx(rate)
+    assert row["expected_hours_saved"] == pytest.approx(net)
+    assert row["person_years"] == round(net / 1920, 3)
+    assert row["yen_saved"] == round(net * 2650)
+    years = row["person_years"]
+    assert (
+        f"純削減 {net:,.0f} 時間/年（{years:.2f} 人年, 約 {net * 2650 / 10_000:,.0f} 万円"
+        in row["explanation"]
+    )
+    assert "自動化対象 75%（仮定: 既定値）" in row["explanation"]
 
 
 def test_checking_time_is_subtracted() -> None:
-    row = one(annual_volume=6000, minutes_per_case=10, verification="必須")  # RPA check 0.5 min
-    assert row["checking_hours"] == 50.0
-    assert row["expected_hours_saved"] == pytest.approx(1000 * row["automation_rate"] - 50.0)
+    cfg = ScoringConfig()
+    row = one(annual_volume=6000, minutes_per_case=10, verification="必須")
+    check = 6000 * max(cfg.checking.rpa.required_share * 10, cfg.checking.rpa.required_minutes) / 60
+    assert row["checking_hours"] == pytest.approx(check)
+    expected = 1000 * row["automation_rate"] - check - _fixed_hours(cfg)
+    assert row["expected_hours_saved"] == pytest.approx(expected, abs=0.06)
 
 
 def test_config_changes_the_numbers() -> None:

@@ -21,7 +21,7 @@ from tests.inventory.db.test_pilot_repo import seed_scored_inventory
 
 JSON_KEYS = [
     "id", "task_id", "department", "name", "tool", "state", "estimated_hours", "realised_hours", "accuracy",
-    "net_saving_yen", "payback_months", "go_live_month", "departments",
+    "net_saving_yen", "payback_months", "go_live_month", "departments", "gate_concern", "production_reason",
 ]  # fmt: skip
 
 
@@ -122,3 +122,51 @@ def test_pilot_list_does_not_import_prefect_or_pandas(tmp_path: Path) -> None:
     script = "import sys\nimport flows.cli.pilot\nassert 'pandas' not in sys.modules, 'pandas was imported'\n"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_below_half_the_estimate_needs_force_and_a_reason(
+    task_ids: dict[tuple[str, str], int],
+) -> None:
+    """久慈市: the pilot made every case slower; 本格導入 asks for --force and a reason, and says so later."""
+    from sqlalchemy import select
+
+    from inventory.db.tables import AuditEntry
+
+    task = task_ids[("税務課", "住民税の申告書入力")]
+    code, out = dxi("pilot", "create", "--task", str(task), "--tool", "both")
+    assert code == 0, out
+    pilot_id = out.split()[1]
+    assert (
+        dxi("pilot", "measure", pilot_id, "--phase", "before", "--cases", "100", "--minutes", "1.6")[0] == 0
+    )
+    for state in ("選定", "実証中"):
+        assert dxi("pilot", "advance", pilot_id, "--to", state)[0] == 0
+    assert dxi("pilot", "measure", pilot_id, "--phase", "after", "--cases", "100", "--minutes", "1",
+               "--check-minutes", "15")[0] == 0  # fmt: skip
+    assert dxi("pilot", "advance", pilot_id, "--to", "効果検証")[0] == 0
+
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入")
+    assert code == 2, out
+    assert "本格導入にするには確認が必要です" in out and "導入前より作業時間が減っていません" in out
+    assert "--force" in out
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入", "--force")
+    assert code == 2 and "理由が必要です" in out, out
+    (row,) = listing()
+    assert row["state"] == "効果検証" and "減っていません" in str(row["gate_concern"])
+
+    code, out = dxi("pilot", "advance", pilot_id, "--to", "本格導入", "--force", "--reason", "法改正対応で継続",
+                    "--by", "佐藤")  # fmt: skip
+    assert code == 0, out
+    (row,) = listing()
+    assert row["state"] == "本格導入" and row["production_reason"] == "法改正対応で継続"
+    assert row["realised_hours"] < 0  # type: ignore[operator]
+    code, out = dxi("pilot", "list")
+    assert code == 0 and out.count("※") == 2 and "※ 実測の削減が 0 以下、または見込みの半分未満" in out, out
+    with session_scope(engine_for(get_settings().db_url)) as session:
+        details = session.scalars(
+            select(AuditEntry.details)
+            .where(AuditEntry.action == "pilot.advanced")
+            .order_by(AuditEntry.id.desc())
+        ).first()
+    assert details is not None and details["forced"] is True and details["to_state"] == "本格導入"
+    assert details["reason"] == "法改正対応で継続" and details["realised_hours"] < 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -84,6 +85,16 @@ def test_built_runners() -> None:
     }  # fmt: skip
     remote = build_task_runner("dask://10.0.0.5:8786")
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
+
+
+def test_dask_without_its_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "prefect_dask.task_runners", None)  # as in the runtime install
+    for spec in ("dask", "dask://10.0.0.5:8786"):
+        with pytest.raises(
+            SettingsError,
+            match=r"dask には追加のパッケージが必要です: pip install 'dx-task-inventory\[dask\]'",
+        ):
+            build_task_runner(spec)
 
 
 def test_with_task_runner_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

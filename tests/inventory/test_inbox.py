@@ -218,6 +218,16 @@ def test_is_stale_rules() -> None:
     assert not stale(None, alive=True, at=now + 60)
 
 
+def test_a_process_is_alive_while_it_runs_and_not_after() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert claim_ids.pid_alive(os.getpid()) and claim_ids.pid_alive(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    assert not claim_ids.pid_alive(child.pid)
+
+
 def untouched_error_workbook(path: Path) -> Path:
     """An error workbook exactly as intake writes it."""
     error = RowError(

@@ -15,6 +15,7 @@ from inventory.intake.survey import find_survey_files, ingest_file
 from inventory.survey.error_workbook import write_error_workbook
 from tests.inventory.test_validate import MESSY_ROWS
 from tests.inventory.workbooks import HEADER, write_xlsx
+from tests.locking import open_in_excel
 
 
 def table_counts(engine: Engine) -> tuple[int, int]:
@@ -73,6 +74,21 @@ def test_rejected_file_stores_nothing_and_gets_an_error_workbook(engine: Engine,
     assert "エラー内容" in header and "年間件数" in header
     bad_row = next(r for r in values if "業務B" in r)
     assert "不明" in bad_row and any(isinstance(v, str) and "数値" in v for v in bad_row)
+
+
+def test_an_error_workbook_open_in_excel_is_kept_and_the_new_one_numbered(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [HEADER, ["業務B", "定型", "なし", "電子", "不明", 10]]
+    path = write_xlsx(tmp_path / "市民課.xlsx", rows, cover=[("年度", 2024), ("課", "市民課")])
+    first = ingest_file(engine=engine, path=path)
+    assert first.error_workbook == str(tmp_path / "市民課_エラー.xlsx")
+    before = Path(first.error_workbook).read_bytes()
+    with open_in_excel(Path(first.error_workbook)):  # the clerk is reading it
+        again = ingest_file(engine=engine, path=path)
+    assert again.status == "rejected" and again.error_workbook == str(tmp_path / "市民課_エラー_2.xlsx")
+    assert Path(first.error_workbook).read_bytes() == before
+    assert "エラー内容" in [c.value for c in load_workbook(again.error_workbook)["業務一覧"][1]]
 
 
 def test_unreadable_file_is_rejected_with_error_workbook_beside_it(engine: Engine, tmp_path: Path) -> None:

@@ -84,3 +84,12 @@ def test_the_demo_command_selects_the_demo_database(tmp_path: Path) -> None:
     script = f"{export}\n{sys.executable} -c '{shown}'"
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert result.stdout.strip() == url
+
+
+def test_on_windows_the_demo_prints_powershell_commands() -> None:
+    url = r"sqlite:///C:\Users\山田 太郎\AppData\Local\dxi\demo\dxi-demo.sqlite3"
+    export, add_user, web = web_commands(url, windows=True)
+    assert export == f"$env:DXI_DATABASE_URL = '{url}'"  # cmd's `set` would set nothing in PowerShell
+    quoted = web_commands("sqlite:///D:/o'brien/d.sqlite3", windows=True)[0]
+    assert quoted == "$env:DXI_DATABASE_URL = 'sqlite:///D:/o''brien/d.sqlite3'"
+    assert (add_user, web) == ("dxi user add kanri --role 管理者", "dxi web")

@@ -122,6 +122,7 @@ def test_validations_on_every_enum_bool_and_numeric_column(template: Workbook) -
         "count": ("decimal", "greaterThanOrEqual"),
         "staff": ("decimal", "greaterThanOrEqual"),
         "minutes": ("decimal", "greaterThan"),
+        "share": ("decimal", "greaterThanOrEqual"),
         "hours": ("decimal", "greaterThanOrEqual"),
     }
     checked = 0

@@ -114,7 +114,7 @@ def test_every_page_writes_a_fiscal_year_one_way(browser: Any, engine: Engine, t
     task_id = town.tasks[("税務課", "住民税の申告書入力")]
     with running(create_app(settings=get_settings(), engine=engine)) as base:
         page = _logged_in_page(browser, base, 1366, 768)
-        for path in ("/", "/ranking", f"/tasks/{task_id}", "/submissions", "/pilots"):
+        for path in ("/", "/ranking", f"/tasks/{task_id}", "/submissions", "/pilots", "/submit", "/history"):
             page.goto(f"{base}{path}")
             text = page.locator("body").inner_text()
             western = re.findall(r"\d{4}\s*年度", text)

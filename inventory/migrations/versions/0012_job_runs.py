@@ -1,7 +1,7 @@
 """run history (job_runs)
 
-Revision ID: 0009c15
-Revises: 0008_screening
+Revision ID: 0012c15
+Revises: 0011_uploaded_files
 Create Date: 2026-12-10
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009c15"  # unique across the branches of issue 15; the lead re-chains at merge
-down_revision = "0008_screening"
+revision = "0012c15"  # unique across the branches of issue 15; the lead re-chains at merge
+down_revision = "0011_uploaded_files"
 branch_labels = None
 depends_on = None
 

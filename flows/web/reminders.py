@@ -1,0 +1,48 @@
+"""The 提出状況 page's 督促 button: the campaign-reminder flow's list, made in the request's transaction.
+
+The same steps as the `campaign-reminder` flow (whom: `inventory.campaign.status.outstanding`;
+the mail-merge CSV in the campaign's outbox; `campaign_repo.record_reminder` in the
+audit log), run in this process and in the request's one transaction: a web request
+never starts Prefect, and on SQLite a second connection would wait on the request's
+own write lock. The notification block, which needs a Prefect server, is left to the
+scheduled flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from inventory.campaign.status import REMINDER_HEADERS, outstanding, status_row
+from inventory.db.campaign_repo import campaign_progress, record_reminder
+from inventory.db.campaign_tables import Campaign
+from inventory.export import to_csv
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """Whom the list names and where it was written (None when nobody was outstanding)."""
+
+    departments: list[str]
+    csv_path: str | None
+
+
+def remind(*, session: Session, campaign: Campaign, today: date, actor: str) -> Reminded:
+    """Write the 督促リスト of the 課 still owing a valid survey and note it in the audit log."""
+    late = outstanding(campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today))
+    if not late:
+        return Reminded([], None)
+    target = Path(campaign.outbox) / f"督促リスト_{today.isoformat()}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".csv.tmp")
+    partial.write_text(
+        to_csv([status_row(s) for s in late], REMINDER_HEADERS), encoding="utf-8-sig", newline=""
+    )
+    partial.replace(target)  # a mail merge never reads half a file
+    names = [s.department for s in late]
+    record_reminder(session=session, campaign=campaign, departments=names, actor=actor, csv=str(target),
+                    notification="not_configured", via="web")  # fmt: skip
+    return Reminded(names, str(target))

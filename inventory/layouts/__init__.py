@@ -1,0 +1,1 @@
+"""Layouts: how a municipality's own survey workbook maps onto the inventory's task fields."""

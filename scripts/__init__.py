@@ -1,0 +1,1 @@
+"""Developer and release tools: the offline bundle, its wheel coverage check, the Windows lint."""
