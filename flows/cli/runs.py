@@ -26,6 +26,11 @@ JOB_LABELS = {
 JOBS = Choice(
     {job: (label, label.removesuffix("の取り込み")) for job, label in JOB_LABELS.items()}, what="処理"
 )
+# Who, when no person's name was given (--by): the command line itself, or a schedule.
+ACTOR_LABELS = {
+    "cli": "（--by なし）", "system": "システム", "schedule": "定期実行", "inbox-scan": "受付フォルダの巡回",
+    "overtime-scan": "時間外勤務実績の巡回", "campaign-reminder": "督促の定期実行",
+}  # fmt: skip
 STATUS_LABELS = {"running": "実行中", "succeeded": "完了", "failed": "失敗"}
 VIA_LABELS = {"desk": "直接", "prefect": "Prefect"}  # in the command's process / as a flow run
 
@@ -64,7 +69,7 @@ def runs(
         typer.echo(json.dumps([_json(r) for r in found], ensure_ascii=False, indent=2))
         return
     rows = [
-        {"ID": r.id, "開始": japan_time(r.started_at), "処理": JOB_LABELS.get(r.job, r.job), "実行者": r.actor,
+        {"ID": r.id, "開始": japan_time(r.started_at), "処理": JOB_LABELS.get(r.job, r.job), "実行者": ACTOR_LABELS.get(r.actor, r.actor),
          "方法": VIA_LABELS.get(r.via, r.via), "結果": STATUS_LABELS.get(r.status, r.status),
          "内容": r.error if r.status == "failed" else (r.summary or "")}
         for r in found
