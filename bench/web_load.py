@@ -12,8 +12,8 @@ drives the reviewers (tests/flows/web/load_driver.py: own session each, CSRF tok
 from the page, unique reasons, the redirect followed), and afterwards checks the
 database by reason: every acknowledged decision recorded exactly once with its
 audit entry. Then two reviewers decide the same task at the same instant for
---race-rounds rounds. Prints throughput and p50/p95; the CI version is
-tests/flows/web/test_load.py.
+--race-rounds rounds. Prints throughput and p50/p95 of page loads (GET), decisions (POST)
+and all requests; the CI version is tests/flows/web/test_load.py.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def print_run(label: str, result: LoadResult, check: dict[str, int]) -> None:
     print(f"  {label}: {f['decisions_acknowledged']} of {f['decisions_sent']} decisions acknowledged "
           f"in {f['elapsed_s']} s ({f['decisions_per_s']} decisions/s, {result.requests} requests), "
           f"visible after the redirect {f['visible_after_redirect']}")  # fmt: skip
-    print(f"    decision POST p50 {f['decision_p50_ms']} ms  p95 {f['decision_p95_ms']} ms;  "
+    print(f"    pages (GET) p50 {f['page_p50_ms']} ms  p95 {f['page_p95_ms']} ms;  "
+          f"decision POST p50 {f['decision_p50_ms']} ms  p95 {f['decision_p95_ms']} ms;  "
           f"all requests p50 {f['request_p50_ms']} ms  p95 {f['request_p95_ms']} ms")  # fmt: skip
     print(f"    database: recorded once {check['recorded_once']}, LOST {check['lost']}, "
           f"stored twice {check['stored_twice']}, wrong values {check['stored_wrong']}, "

@@ -9,82 +9,39 @@ reported in the summary; it does not undo the list and the CSV the team relies o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
+from flows.jobs import reminder as steps
+from flows.jobs.journal import recorded
+from flows.jobs.reminder import JOB, all_sent, nothing_open
+from flows.jobs.reminder import NotificationStatus as NotificationStatus
+from flows.jobs.reminder import OpenCampaign as OpenCampaign
+from flows.jobs.reminder import ReminderSummary as ReminderSummary
 from inventory.campaign.status import (
-    REMINDER_HEADERS,
-    DepartmentStatus,
     outstanding,
     reminder_markdown,
     reminder_message,
-    status_row,
     summarise,
     today_in_japan,
 )
-from inventory.db.campaign_repo import campaign_progress, find_open_campaign, record_reminder
-from inventory.db.campaign_tables import Campaign
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.era import era_label
-from inventory.export import to_csv
 from inventory.settings import get_settings
 
-NotificationStatus = Literal["sent", "not_configured", "failed", "not_needed"]
-
-
-@dataclass(frozen=True)
-class OpenCampaign:
-    """The open campaign, detached from the session."""
-
-    id: int
-    fiscal_year: int
-    deadline: date
-    outbox: str
-
-
-@dataclass(frozen=True)
-class ReminderSummary:
-    """What a reminder run did: whom it lists, the CSV it wrote, whether it notified."""
-
-    fiscal_year: int | None
-    message: str
-    departments: list[str] = field(default_factory=list)
-    csv_path: str | None = None
-    notification: NotificationStatus = "not_needed"
-    notification_error: str | None = None
-
-
-@task(name="load-campaign-progress", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_progress(
-    database_url: str, fiscal_year: int | None, today: date
-) -> tuple[OpenCampaign | None, list[DepartmentStatus]]:
-    """Read the open campaign and where each of its 課 stands."""
-    with session_scope(engine_for(database_url)) as session:
-        campaign = find_open_campaign(session=session, fiscal_year=fiscal_year)
-        if campaign is None:
-            return None, []
-        found = OpenCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox)
-        return found, campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
-
-
-@task(name="write-reminder-csv", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def write_reminder_csv(statuses: list[DepartmentStatus], folder: str, today: date) -> str:
-    """Write the mail-merge list (UTF-8 with BOM so Excel reads it; cells formula-safe)."""
-    target = Path(folder) / f"督促リスト_{today.isoformat()}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".csv.tmp")
-    tmp.write_text(
-        to_csv([status_row(s) for s in statuses], REMINDER_HEADERS), encoding="utf-8-sig", newline=""
-    )
-    tmp.replace(target)  # a mail merge never reads half a file
-    return str(target)
+load_progress = task(name="load-campaign-progress", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)(
+    steps.load_progress
+)
+write_reminder_csv = task(name="write-reminder-csv", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)(
+    steps.write_reminder_csv
+)
+record = task(name="record-reminder", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)(steps.record)
 
 
 def load_notification_block(name: str) -> Any:
@@ -121,36 +78,31 @@ def notify(block_name: str, subject: str, body: str) -> None:
     load_notification_block(block_name).notify(body=body, subject=subject)
 
 
-@task(name="record-reminder", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def record(
-    database_url: str, campaign_id: int, departments: list[str], csv_path: str, notification: str
-) -> None:
-    """Note in the audit log who was chased."""
-    with session_scope(engine_for(database_url)) as session:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is not None:
-            record_reminder(
-                session=session, campaign=campaign, departments=departments, actor="campaign-reminder",
-                csv=csv_path, notification=notification,
-            )  # fmt: skip
-
-
 @flow(name="campaign-reminder")
 def campaign_reminder(
-    fiscal_year: int | None = None, database_url: str | None = None, today: str | None = None
-) -> ReminderSummary:
+    fiscal_year: int | None = None, database_url: str | None = None, today: str | None = None,
+    actor: str = JOB,
+) -> ReminderSummary:  # fmt: skip
     """List the 課 still owing a valid survey; artifact, mail-merge CSV and an optional notification."""
-    logger = get_run_logger()
-    settings = get_settings()
-    url = database_url or settings.db_url
+    url = database_url or get_settings().db_url
     ensure_schema(engine_for(url))
     day = date.fromisoformat(today) if today else today_in_japan()
+    asked = {"fiscal_year": fiscal_year, "today": day.isoformat()}
+    with recorded(
+        database_url=url, job=JOB, actor=actor, parameters=asked, flow_run_id=flow_run.get_id()
+    ) as note:
+        result = _remind(url, fiscal_year, day, actor)
+        note.summary = result.line()
+    return result
+
+
+def _remind(url: str, fiscal_year: int | None, day: date, actor: str) -> ReminderSummary:
+    logger = get_run_logger()
+    settings = get_settings()
     campaign, statuses = load_progress(url, fiscal_year, day)
     if campaign is None:
-        which = f"{era_label(fiscal_year)}の" if fiscal_year is not None else ""
-        message = f"{which}実施中の調査がないため、督促は行いません"
-        logger.info(message)
-        return ReminderSummary(fiscal_year=fiscal_year, message=message)
+        logger.info(nothing_open(fiscal_year))
+        return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
     summary = summarise(statuses, deadline=campaign.deadline, today=day)
     late = outstanding(statuses)
     create_markdown_artifact(
@@ -159,9 +111,8 @@ def campaign_reminder(
         description=f"{era_label(campaign.fiscal_year)} 業務量調査の督促: {len(late)} 課",
     )
     if not late:
-        message = f"{era_label(campaign.fiscal_year)}: すべての課から提出済みです。督促は不要です"
-        logger.info(message)
-        return ReminderSummary(fiscal_year=campaign.fiscal_year, message=message)
+        logger.info(all_sent(campaign.fiscal_year))
+        return ReminderSummary(fiscal_year=campaign.fiscal_year, message=all_sent(campaign.fiscal_year))
     csv_path = write_reminder_csv(late, campaign.outbox, day)
     status: NotificationStatus = "not_configured"
     error: str | None = None
@@ -178,7 +129,7 @@ def campaign_reminder(
             error = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(state.message)
             logger.warning("通知「%s」を送れませんでした: %s", settings.notification_block, error)
     names = [s.department for s in late]
-    record(url, campaign.id, names, csv_path, status)
+    record(url, campaign.id, names, csv_path, status, actor)
     return ReminderSummary(
         fiscal_year=campaign.fiscal_year, message=text, departments=names, csv_path=csv_path,
         notification=status, notification_error=error,

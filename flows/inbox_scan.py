@@ -15,7 +15,9 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.runtime import flow_run
 
+from flows.jobs.journal import recorded
 from flows.runners import with_task_runner
 from flows.survey_intake import outcome_row, survey_intake
 from inventory.db.campaign_repo import open_campaign_layout
@@ -101,6 +103,7 @@ def inbox_scan(
 
     Files are read through `layout` (a saved layout's name or a layout file), else through
     the layout of the open campaign, if it names one; our own template always reads as is.
+    The run history gets the intake's own run (actor inbox-scan); an empty scan records nothing.
     """
     folder = Path(inbox) if inbox else get_settings().inbox_dir
     summary = ScanSummary(inbox=str(folder))
@@ -182,6 +185,23 @@ def overtime_scan(
     ensure_schema(engine_for(url))
     summary = ScanSummary(inbox=str(folder))
     taken = _take(folder, summary, settle_seconds, stale_after)
+    if not taken.files:  # every 15 minutes, mostly nothing: no line in the run history
+        box.finish(taken)
+        _publish("overtime-scan", "時間外勤務実績の受付フォルダ", summary, [])
+        return summary
+    asked = {"inbox": str(folder), "files": [p.name for p in taken.files][:50]}
+    with recorded(database_url=url, job="overtime-scan", actor=OVERTIME_ACTOR, parameters=asked,
+                  flow_run_id=flow_run.get_id()) as note:  # fmt: skip
+        rows = _import_claimed(taken, folder, url, summary)
+        note.summary = f"受理 {len(summary.accepted)} 件 / 差し戻し {len(summary.rejected)} 件"
+    _publish("overtime-scan", "時間外勤務実績の受付フォルダ", summary, rows)
+    return summary
+
+
+def _import_claimed(
+    taken: box.Claim, folder: Path, url: str, summary: ScanSummary
+) -> list[dict[str, object]]:
+    """Import each claimed file and file it as accepted or rejected; the artifact's rows."""
     rows: list[dict[str, object]] = []
     try:
         for path in taken.files:
@@ -201,8 +221,7 @@ def overtime_scan(
         box.release(taken)
         raise
     box.finish(taken)
-    _publish("overtime-scan", "時間外勤務実績の受付フォルダ", summary, rows)
-    return summary
+    return rows
 
 
 def _relative(path: str, folder: Path) -> str:

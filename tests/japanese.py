@@ -23,7 +23,7 @@ ALLOWED = frozenset(
     # dxi's command names: what a person types, shown as they are in help and messages.
     "dx-task-inventory score rank review demo effects init template ingest tasks submissions doctor "
     "backup restore serve web campaign overtime pilot user open status remind close import list "
-    "create advance measure add disable calibrate layout suggest save show screening".split()
+    "create advance measure add disable calibrate layout suggest save show screening runs".split()
 )
 
 _SKIP = re.compile(

@@ -1,12 +1,14 @@
 """The `dxi` app and what every command shares: the console, `fail`, tables, common options.
 
-Every `flows/cli_*` module imports from here and registers its commands on `app`;
-this module imports no command, so there is no import cycle. `flows/cli/main.py` imports
-the command modules and holds the console-script entry point.
+Every `flows/cli/*` command module imports from here and registers its commands on `app`;
+this module imports no command, so there is no import cycle. The app's group loads a
+command's module only when that command runs (`flows.cli.lazy`); `flows/cli/main.py` holds
+the console-script entry point.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from pathlib import Path
@@ -16,20 +18,26 @@ import typer
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from bpr.errors import BprError
-from flows.cli.ja import JaGroup, JaTyper
+from flows.cli.ja import JaTyper
+from flows.cli.lazy import LazyGroup
 from flows.cli.params import FyOption as FyOption
+from flows.cli.table import Column, render
 from inventory.display import missing, task_hours
-from inventory.errors import InventoryError
-from inventory.settings import get_settings
 
 
-class _Group(JaGroup):
-    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked."""
+class _Group(LazyGroup):
+    """Turns our own errors into a Japanese message and exit code 2, wherever the app is invoked.
+
+    Settings (pydantic) load when a command runs, not for `dxi --help`.
+    """
 
     def invoke(self, ctx: Any) -> Any:
+        from inventory.errors import InventoryError
+        from inventory.logs import configure_from_settings
+
+        configure_from_settings()
         try:
             return super().invoke(ctx)
         except (InventoryError, BprError) as exc:
@@ -70,9 +78,29 @@ app = JaTyper(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_Group.typer_app = app
 console = Console()
 
+
+@app.callback()
+def _dxi() -> None:
+    """No options of its own: makes `dxi` a group before any command module is imported."""
+
+
 DeptOption = Annotated[str | None, typer.Option("--dept", help="課の名前（例: 税務課）")]
+
+
+def notice(message: str) -> None:
+    """Say on stderr where a command's work runs (a desk command's notices), not mixed into its output.
+
+    With DXI_LOG_FORMAT=json stderr carries one JSON object per line: the notice is logged instead.
+    """
+    from inventory.settings import get_settings
+
+    if get_settings().log_format == "json":
+        logging.getLogger("dxi.cli").info(message)
+    else:
+        err_console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -101,7 +129,7 @@ def _width(header: str, column: list[str]) -> int:
 def print_table(
     rows: list[dict[str, Any]], title: str | None = None, *, optional: tuple[str, ...] = ()
 ) -> None:
-    """Print dict rows as a rich table; figures are right-aligned and never broken across lines.
+    """Print dict rows as a rich table (flows.cli.table); figures are right-aligned and never broken.
 
     On a narrow terminal the empty columns, then the `optional` ones in the order given, are
     left out until the table fits, and a note says which (CSV and Excel keep every column).
@@ -114,23 +142,23 @@ def print_table(
     columns = {h: [line[i] for line in cells] for i, h in enumerate(headers)}
     dropped = []
     empty = tuple(h for h, column in columns.items() if not any(column))  # nothing to read there
+    needed = {h: _width(h, c) for h, c in columns.items()}
     for name in (*empty, *optional):
-        if sum(_width(h, c) for h, c in columns.items()) + 1 <= console.width:
+        if sum(needed.values()) + 1 <= console.width:
             break
         if name in columns:
-            del columns[name]
+            del columns[name], needed[name]
             dropped.append(name)
-    table = Table(title=title, show_lines=False)
+    shown = []
     for header, column in columns.items():
-        shown = [c for c in column if c]
-        figures = bool(shown) and all(_NUMBER.fullmatch(c) for c in shown)
-        longest = max((cell_len(c) for c in shown), default=0)
+        filled = [c for c in column if c]
+        figures = bool(filled) and all(_NUMBER.fullmatch(c) for c in filled)
+        longest = max((cell_len(c) for c in filled), default=0)
         # Figures never wrap; short labels (課, 区分 …) keep a readable width when space is tight.
-        table.add_column(header, overflow="fold", justify="right" if figures else "left",
-                         min_width=longest if figures else min(longest, 8))  # fmt: skip
-    for i in range(len(cells)):
-        table.add_row(*(column[i] for column in columns.values()))
-    console.print(table)
+        shown.append(
+            Column(header, column, "right" if figures else "left", longest if figures else min(longest, 8))
+        )
+    console.print(render(console, shown, title), soft_wrap=True, highlight=False)  # rich's table, fast
     if left_out := [name for name in dropped if name not in empty]:
         console.print(
             f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"
@@ -155,6 +183,9 @@ def write_or_print(text: str, output: Path | None) -> None:
 
 def settings_or_exit() -> Any:
     """Settings, or a clean exit when DXI_* variables are wrong."""
+    from inventory.errors import InventoryError
+    from inventory.settings import get_settings
+
     try:
         return get_settings()
     except InventoryError as exc:

@@ -20,6 +20,7 @@ from flows.cli.app import (
     app,
     console,
     fail,
+    notice,
     print_table,
     settings_or_exit,
     write_or_print,
@@ -265,6 +266,7 @@ def close(fy: Annotated[int, fy_option("--fy", help="締め切る調査の年度
 def remind(
     fy: FyOption = None,
     today: Annotated[str | None, date_option("--today", help="基準日、既定は今日", iso=True)] = None,
+    by: ByOption = "cli",
 ) -> None:
     """督促を実行します: 未提出・差し戻しの課の一覧（差し込み印刷用CSV）を作り、通知ブロックがあれば通知します。
 
@@ -278,14 +280,11 @@ def remind(
             raise fail(
                 f"--today の値「{today}」を日付として読めません。2025-06-20 のように指定してください"
             ) from None
-    settings = settings_or_exit()
     _engine()
-    from flows.runtime import prepare_prefect
+    from flows.desk import send_reminders  # here, or as a flow run when a Prefect server runs
 
-    prepare_prefect(settings)
-    from flows.campaign_reminder import campaign_reminder
-
-    result = campaign_reminder(fiscal_year=fy, today=today)
+    day = date.fromisoformat(today) if today else today_in_japan()
+    result = send_reminders(fiscal_year=fy, today=day, actor=by, notice=notice)
     console.print(result.message, markup=False)
     if result.csv_path:
         console.print(f"督促リスト: {result.csv_path}", markup=False)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 from typer import rich_utils
 from typer._click import exceptions as click_errors  # typer vendors click: its classes live here
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -71,6 +70,8 @@ def _name(param: Any) -> str:
 
 
 def _value_message(error: click_errors.BadParameter) -> str:
+    from pydantic import ValidationError  # only for a bad value: `dxi --help` needs no pydantic
+
     param = error.param
     where = f"オプション {_name(param)}" if isinstance(param, TyperOption) else f"引数 {_name(param)}"
     cause = error.__cause__
@@ -148,7 +149,7 @@ PANELS: dict[str, str] = {
     "pilot": "実証と効果検証", "overtime": "実証と効果検証", "effects": "実証と効果検証",
     "calibrate": "実証と効果検証",
     "web": "審査画面と自動実行", "user": "審査画面と自動実行", "serve": "審査画面と自動実行",
-    "backup": "運用", "restore": "運用", "demo": "運用",
+    "runs": "運用", "backup": "運用", "restore": "運用", "demo": "運用",
 }  # fmt: skip
 
 
@@ -172,10 +173,11 @@ class JaGroup(_JaMixin, TyperGroup):
         except click_errors.NoArgsIsHelpError:
             raise
         except click_errors.UsageError as error:
-            if not args or args[0] in self.commands:
+            known = self.list_commands(ctx)
+            if not args or args[0] in known:
                 raise japanese(error) from None
             message = f"コマンド {args[0]} はありません"
-            close = difflib.get_close_matches(args[0], list(self.commands))
+            close = difflib.get_close_matches(args[0], known)
             if close:
                 message += f"（もしかして: {', '.join(close)}）"
             raise click_errors.UsageError(message, ctx=error.ctx) from None

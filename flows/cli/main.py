@@ -1,9 +1,10 @@
 """`dxi`: the command line. Thin: parses options, calls the domain, prints, sets exit codes.
 
 The app and its shared helpers live in `flows.cli.app`; each command module of
-`flows.cli` registers its commands on it. This module only imports those modules (which registers
-the commands), makes them Japanese, and holds `main`, the console-script entry point.
-Read-only commands never import Prefect, so they answer in well under a second.
+`flows.cli` registers its commands on it. Nothing is imported here up front: the app's
+group (`flows.cli.lazy`) imports a command's module when the command runs, so `dxi --help`
+loads only typer and the read commands only what they read with. `load_all` imports
+every command module, for tests and docs that enumerate the whole app.
 """
 
 from __future__ import annotations
@@ -13,30 +14,10 @@ import io
 import sys
 import unicodedata
 
-from flows.cli import (
-    calibrate,  # calibrate
-    campaign,  # campaign open / status / close / remind
-    demo,  # demo
-    effects,  # effects
-    layout,  # layout suggest / save / list / show
-    ops,  # doctor, backup, restore
-    overtime,  # overtime import / list
-    pilot,  # pilot create / advance / measure / list
-    scoring,  # score, rank, review
-    screening,  # screening (二次調査票)
-    serve,  # serve
-    survey,  # init, template, ingest, tasks, submissions
-    web,  # user, web
-)
 from flows.cli.app import app
-from flows.cli.ja import localise
+from flows.cli.lazy import load_all
 
-__all__ = ["app", "main"]
-COMMAND_MODULES = (
-    calibrate, campaign, demo, effects, layout, ops, overtime, pilot, scoring, screening, serve, survey, web,
-)  # fmt: skip
-
-localise(app)
+__all__ = ["app", "load_all", "main"]
 
 
 # What Japanese Windows' code page (cp932) lacks, and the look-alike it has: 「—」 is how
@@ -65,9 +46,9 @@ def use_console_encoding() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning our errors into messages and exit codes."""
-    from inventory.logs import configure_from_settings
+    """Console-script entry point: run the app, turning our errors into messages and exit codes.
 
+    Logging is configured from the settings when a command runs (`flows.cli.app`).
+    """
     use_console_encoding()
-    configure_from_settings()
     app()

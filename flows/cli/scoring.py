@@ -17,6 +17,7 @@ from flows.cli.app import (
     app,
     console,
     fail,
+    notice,
     print_table,
     settings_or_exit,
     write_or_print,
@@ -59,20 +60,13 @@ def score(
 
     例: dxi score --fy 2024 --config weights.toml
     """
-    if config is not None:
-        from bpr.scoring.config import ScoringConfig
+    settings_or_exit()
+    from flows.desk import score_inventory  # here, or as a flow run when a Prefect server runs
 
-        ScoringConfig.from_toml(config)  # fail fast with the config's own message, before Prefect starts
-    settings = settings_or_exit()
-    from flows.runtime import prepare_prefect
-
-    prepare_prefect(settings)
-    from flows.runners import with_task_runner
-    from flows.task_scoring import task_scoring
-
-    scoring = with_task_runner(task_scoring)  # DXI_TASK_RUNNER: thread (default), process, dask
     with console.status("採点中…"):
-        summary = scoring(fiscal_year=fy, config_path=str(config) if config else None, actor=by)
+        summary = score_inventory(
+            fiscal_year=fy, config_path=str(config) if config else None, actor=by, notice=notice
+        )
     console.print(
         f"{summary.fiscal_year}年度: {summary.task_count:,} 業務を採点しました（採点ID {summary.run_id}、"
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"

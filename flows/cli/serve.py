@@ -18,8 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +25,8 @@ import psutil
 import typer
 
 from flows.cli.app import app, console, fail, print_table, settings_or_exit
-from flows.runtime import prepare_prefect
+from flows.runtime import announce_serve, prepare_prefect, withdraw_serve
+from flows.runtime import healthy as healthy
 
 DEFAULT_PORT = 4200
 STARTUP_TIMEOUT = 90.0  # a first start migrates the server's database, slow on a busy PC
@@ -55,6 +54,7 @@ def serve(
     """スケジュールどおりにフローを実行し続けます（受付フォルダの取り込み、督促、採点、時間外勤務、効果検証）。
 
     Prefect サーバーが設定されていなければ、この PC で起動します（データは DXI_HOME/prefect）。
+    動いている間は、この PC の dxi ingest・dxi score・dxi campaign remind もそのサーバーのフロー実行になります。
     Ctrl+C で停止します。停止してもスケジュールは有効のまま残り、次に起動すると再開します。
     例: dxi serve
     例: dxi serve --port 4300
@@ -76,8 +76,10 @@ def serve(
                 )
         else:
             server, api = start_server(host=host, port=port, home=settings.prefect_home)
+        announce_serve(settings, api)  # desk commands on this PC now run as flow runs here too
         _serve(api)
     finally:
+        withdraw_serve(settings)
         if server is not None:
             stop_server(server)
             console.print("Prefect サーバーを停止しました。")
@@ -116,15 +118,6 @@ def _stop_on_terminate() -> None:
         signal.signal(signal.SIGBREAK, _interrupt)  # Ctrl+Break
     else:
         signal.signal(signal.SIGTERM, _interrupt)  # noqa: TID251 (POSIX branch: systemd's stop)
-
-
-def healthy(api: str, timeout: float = 3.0) -> bool:
-    """Whether a Prefect API answers its health check."""
-    try:
-        with urllib.request.urlopen(f"{api}/health", timeout=timeout) as response:  # noqa: S310 (our URL)
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 def port_free(host: str, port: int) -> bool:

@@ -15,6 +15,7 @@ from flows.cli.app import (
     app,
     console,
     fail,
+    notice,
     print_table,
     settings_or_exit,
     write_or_print,
@@ -141,18 +142,13 @@ def ingest(
         resolve_layout(layout, home=settings.home)
         found = layout_path(layout, home=settings.home)  # absolute: workers may run elsewhere
         layout = str(found) if found is not None else None
-    from flows.runtime import prepare_prefect
-
-    prepare_prefect(settings)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.runners import with_task_runner
-    from flows.survey_intake import outcome_json, outcome_row, survey_intake
+    from flows.desk import ingest_surveys  # here, or as a flow run when a Prefect server runs
+    from flows.jobs.intake import outcome_json, outcome_row
     from inventory.intake.survey import FileOutcome, find_survey_files
 
-    intake = with_task_runner(survey_intake)  # DXI_TASK_RUNNER: thread (default), process, dask
-
-    files = find_survey_files(paths)  # the flow gets this list, so the folder is read once
+    files = find_survey_files(paths)  # the intake gets this list, so the folder is read once
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console if fmt == "table" else type(console)(stderr=True), transient=fmt == "json",
@@ -163,10 +159,10 @@ def ingest(
         def advance(outcome: FileOutcome) -> None:
             progress.update(bar, advance=1, description=f"取り込み中 {outcome.file}")
 
-        outcomes = intake(
+        outcomes = ingest_surveys(
             paths=[str(f) for f in files], fiscal_year=fy, department=dept, division=division,
             errors_dir=str(errors_dir) if errors_dir else None, actor=by, on_progress=advance,
-            layout=layout,
+            layout=layout, notice=notice,
         )  # fmt: skip
     accepted = [o for o in outcomes if o.status != "rejected"]
     rejected = [o for o in outcomes if o.status == "rejected"]

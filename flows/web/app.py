@@ -34,6 +34,7 @@ from flows.web import (
     routes_task,
 )
 from flows.web.errors import CsrfRefused, Forbidden, LoginRequired, PageNotFound
+from flows.web.reads import RetryReads
 from flows.web.security import SESSION_COOKIE, apply_headers, client_address, set_cookie
 from flows.web.views import render
 from inventory.db.engine import engine_for, session_scope
@@ -73,6 +74,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
         apply_headers(request, response)
         return response
 
+    app.add_middleware(RetryReads)  # outermost of ours: a page load that lost a write runs again
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]
     app.add_exception_handler(Forbidden, _forbidden)  # type: ignore[arg-type]
     app.add_exception_handler(PageNotFound, _not_found)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from flows.web.errors import CsrfRefused, Forbidden, LoginRequired
+from flows.web.reads import reads
 from flows.web.security import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -26,7 +27,7 @@ from flows.web.security import (
     tokens_match,
 )
 from inventory.db.account_repo import create_session, end_session, get_user, load_session
-from inventory.db.engine import session_scope
+from inventory.db.engine import read_scope, session_scope
 
 log = logging.getLogger("dxi.web")
 
@@ -64,8 +65,11 @@ def get_db(request: Request) -> Iterator[Session]:
     Used with scope="function": the commit happens *before* the response is sent, so a
     browser that follows the redirect after a decision always finds the decision stored
     (FastAPI's default would commit after sending, racing the next request).
+    A page load (GET) reads in a deferred transaction, so it never queues behind a writer
+    on SQLite; see `flows.web.reads`, which runs it again should it lose a write to another.
     """
-    with session_scope(request.app.state.engine) as session:
+    engine = request.app.state.engine
+    with read_scope(engine) if reads(request.scope) else session_scope(engine) as session:
         yield session
 
 

@@ -1,23 +1,36 @@
-"""Create or upgrade the database schema with alembic (`dxi init`)."""
+"""Create or upgrade the database schema with alembic (`dxi init`).
+
+Checking that a database is current (every command, before it reads) needs no alembic:
+the version table is read with one query and the newest shipped revision from the
+migration files, so a read command does not pay alembic's import (as long as sqlalchemy's).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from inventory.errors import DatabaseNotReadyError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+_REVISION = re.compile(r"^revision\s*=\s*[\"']([^\"']+)[\"']", re.M)
+_REVISES = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
+
 
 def alembic_config() -> Config:
     """Alembic config pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "inventory:migrations")
     return config
@@ -25,6 +38,8 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade the schema to `revision`; return (revision before, revision after)."""
+    from alembic import command
+
     config = alembic_config()
     before = current_revision(engine)
     with engine.connect() as connection, _sqlite_foreign_keys_checked_at_end(connection):
@@ -67,7 +82,9 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseNotReadyError(
@@ -75,8 +92,25 @@ def current_revision(engine: Engine) -> str | None:
         ) from exc
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
-    """The newest revision shipped with this version of the code."""
+    """The newest revision shipped with this version of the code: the one no other migration revises.
+
+    Read from the files' `revision` and `down_revision` lines; should they ever not name
+    exactly one head (a branch to merge), alembic itself decides (and says what is wrong).
+    """
+    revisions, revised = set(), set()
+    for path in VERSIONS.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found[1])
+        if down := _REVISES.search(source):
+            revised |= set(re.findall(r"[\"']([^\"']+)[\"']", down[1]))
+    heads = revisions - revised
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 

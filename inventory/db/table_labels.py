@@ -26,6 +26,7 @@ TABLE_LABELS: dict[str, str] = {
     "web_sessions": "審査画面のログイン中セッション",
     "web_login_attempts": "審査画面のログイン試行",
     "uploaded_files": "審査画面から提出されたファイル",
+    "job_runs": "処理の実行履歴",
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -85,8 +84,6 @@ def ranking(*args: str) -> list[dict[str, object]]:
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_score_rank_review_and_rescore_keep_decisions(tmp_path: Path) -> None:
     seed_inventory()
     code, out = dxi("rank")
@@ -147,8 +144,6 @@ def test_score_rank_review_and_rescore_keep_decisions(tmp_path: Path) -> None:
     assert ScoringConfig.model_validate(runs[0].config).config_hash() == runs[0].config_hash
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_stored_run_is_reproduced_from_its_stored_config(tmp_path: Path) -> None:
     from bpr.scoring.ranking import rank
     from bpr.scoring.score import score_tasks
@@ -174,19 +169,14 @@ def test_a_stored_run_is_reproduced_from_its_stored_config(tmp_path: Path) -> No
         == stored.sort_values("stored_rank")["expected_hours_saved"].tolist()
     )
 
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["task-scoring-top"]))
-        )
-    latest = max(artifacts, key=lambda a: a.created or 0)
-    assert "住民税の申告書入力" in [row["業務名"] for row in json.loads(str(latest.data))]
+    code, out = dxi("score")  # what a person reads: the run's figures and its top candidates
+    assert code == 0 and "上位10件" in out and "5 業務を採点しました（採点ID 3" in out
+    code, out = dxi("runs", "--job", "採点", "--format", "json")  # and the run history keeps all three
+    runs = json.loads(out)
+    assert [r["summary"].split("（")[1].split("、")[0] for r in runs] == ["採点ID 3", "採点ID 2", "採点ID 1"]
+    assert runs[2]["parameters"]["config"] == str(custom) and {r["via"] for r in runs} == {"desk"}
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_xlsx_export_marked_up_and_imported(tmp_path: Path) -> None:
     seed_inventory()
     assert dxi("score")[0] == 0
@@ -227,8 +217,6 @@ def test_bad_scoring_config_is_refused_before_prefect_starts(tmp_path: Path) -> 
     assert code == 2 and "min_annual_hours" in out
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_cli_and_xlsx_import_hold_the_web_form_limit_on_a_reason(tmp_path: Path) -> None:
     seed_inventory()
     assert dxi("score")[0] == 0

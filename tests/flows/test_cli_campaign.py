@@ -218,6 +218,7 @@ def test_reminder_flow_lists_writes_csv_publishes_and_notifies(
     from prefect.blocks.notifications import CustomWebhookNotificationBlock
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.settings import get_current_settings
 
     from flows.campaign_reminder import campaign_reminder
 
@@ -279,10 +280,28 @@ def test_reminder_flow_lists_writes_csv_publishes_and_notifies(
     assert latest.type == "markdown" and "督促リスト" in str(latest.data)
     assert f"| {TOWN[1].department} | 差し戻し | 3 |" in str(latest.data)
 
-    # a failing notification: the flow still completes, warns and says so in its summary
+    # a failing notification: the flow still completes, warns and says so in its summary. The block
+    # lives on the Prefect server, so `dxi campaign remind` runs there when the server is configured.
     CustomWebhookNotificationBlock(name="dxi", url=f"{webhook}/fail").save("dxi-reminder", overwrite=True)
-    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-06-21")
+    monkeypatch.setenv("PREFECT_API_URL", str(get_current_settings().api.url))
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-06-21", "--by", "山田")
     assert code == 0 and "通知を送れませんでした" in out and "500" in out
+    assert "Prefect のフロー実行として実行しました" in out
     assert (outbox / "督促リスト_2025-06-21.csv").exists()
     assert [p for p, _ in _Hook.received].count("/fail") == 2  # one retry
+
+    # with no server the same command runs here at once: the list and the CSV, and it says why no notice went
+    monkeypatch.delenv("PREFECT_API_URL")
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-06-22")
+    assert code == 0 and (outbox / "督促リスト_2025-06-22.csv").exists()
+    assert (
+        "通知を送れませんでした" in out
+        and "Prefect サーバーが動いていないため通知ブロックを使えません" in out
+    )
+    assert [p for p, _ in _Hook.received].count("/fail") == 2  # nothing was posted
+    code, out = dxi("runs", "--job", "督促", "--format", "json")
+    desk, served, flow = json.loads(out)[:3]
+    assert (desk["via"], desk["actor"], served["via"], served["actor"]) == ("desk", "cli", "prefect", "山田")
+    assert served["flow_run_id"] and flow["via"] == "prefect" and flow["actor"] == "campaign-reminder"
+    assert desk["summary"] == "令和7年度: 督促 2 課（" + str(outbox / "督促リスト_2025-06-22.csv") + "）"
     assert dxi("campaign", "remind", "--today", "6/21")[1].count("日付として読めません") == 1

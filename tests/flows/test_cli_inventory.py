@@ -7,7 +7,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from flows.cli.survey import TASK_HEADERS
@@ -23,8 +22,6 @@ def test_read_only_commands_need_init_first() -> None:
     assert not list(Path(".").glob("**/dxi.sqlite3")), "a read-only command must not create the database"
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
     inbox = tmp_path / "回収"
     inbox.mkdir()
@@ -108,19 +105,19 @@ def test_ingest_folder_json_exit_codes_and_listing(tmp_path: Path) -> None:
     code, out = dxi("submissions")
     assert code == 0 and "税務課" in out and "現行" in out
 
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["survey-intake"]))
-        )
-    latest = max(artifacts, key=lambda a: a.created or 0)
-    rows = json.loads(str(latest.data))  # the newest run: the unchanged re-ingest of 01
-    assert latest.type == "table" and "差し戻し 0 件" in str(latest.description)
-    assert [(r["ファイル"], r["結果"], r["業務数"]) for r in rows] == [
-        ("01_税務課.xlsx", "変更なし（同一ファイル）", 3)
-    ]
+    code, out = dxi("runs", "--format", "json")  # each ingest is in the run history, newest first
+    latest, first = json.loads(out)
+    assert (latest["job"], latest["via"], latest["actor"], latest["status"]) == (
+        "survey-intake",
+        "desk",
+        "cli",
+        "succeeded",
+    )
+    assert (
+        latest["parameters"]["files"] == ["01_税務課.xlsx"]
+        and latest["summary"] == "受理 1 件 / 差し戻し 0 件"
+    )
+    assert first["summary"] == "受理 1 件 / 差し戻し 1 件" and first["seconds"] >= 0
 
 
 def test_template_from_previous_prefills_last_years_tasks(tmp_path: Path) -> None:
@@ -175,8 +172,6 @@ ANSWERED_ON = {  # 課 → 回答日 as typed on the 表紙
 }
 
 
-@pytest.mark.flow
-@pytest.mark.usefixtures("prefect_harness")
 def test_ingest_reads_answered_on_as_typed_and_shows_every_warning(tmp_path: Path) -> None:
     from sqlalchemy import select
 

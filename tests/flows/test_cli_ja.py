@@ -14,8 +14,10 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from flows.cli.main import app
+from flows.cli.main import app, load_all
 from tests.japanese import english_words
+
+load_all()  # `dxi` imports a command's module when it runs; enumerating needs every one
 
 # What the examples in `dxi user add/disable --help` show: login names and a shell command.
 EXAMPLE_WORDS = frozenset({"yamada", "suzuki", "echo", "argon2id", "argon"})

@@ -61,6 +61,7 @@ class LoadResult:
     acks: list[Ack] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     decision_ms: list[float] = field(default_factory=list)
+    page_ms: list[float] = field(default_factory=list)  # page loads (GET), the reviewers' waiting
     request_ms: list[float] = field(default_factory=list)
     elapsed_s: float = 0.0
     stopped_early: bool = False
@@ -73,6 +74,7 @@ class LoadResult:
             "errors": dict(self.errors), "elapsed_s": round(self.elapsed_s, 2),
             "decisions_per_s": round(len(self.acks) / self.elapsed_s, 1) if self.elapsed_s else 0.0,
             "decision_p50_ms": percentile(self.decision_ms, 50), "decision_p95_ms": percentile(self.decision_ms, 95),
+            "page_p50_ms": percentile(self.page_ms, 50), "page_p95_ms": percentile(self.page_ms, 95),
             "request_p50_ms": percentile(self.request_ms, 50), "request_p95_ms": percentile(self.request_ms, 95),
             "stopped_early": self.stopped_early,
         }  # fmt: skip
@@ -141,6 +143,8 @@ class Reviewer:
             self.result.request_ms.append(elapsed)
             if decision:
                 self.result.decision_ms.append(elapsed)
+            elif method == "GET":
+                self.result.page_ms.append(elapsed)
             if response.status_code >= 400:
                 self.result.errors[f"{method} {response.status_code}"] += 1
         return response

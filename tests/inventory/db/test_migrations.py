@@ -45,11 +45,23 @@ def blank_engine(
 
 
 def test_head_schema_matches_the_models(blank_engine: Engine) -> None:
+    assert current_revision(blank_engine) is None
     upgrade(blank_engine)
     assert current_revision(blank_engine) == head_revision()
+    ours = current_revision(blank_engine)  # read without alembic, as alembic reads it
+    with blank_engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == ours
     with blank_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from inventory.db.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 TABLES_AT_0001 = (

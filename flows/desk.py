@@ -1,0 +1,175 @@
+"""What a desk command runs, and where: now in this process, or as a flow run on a Prefect server.
+
+A person who ingests a workbook, scores or sends the reminders must not wait for
+Prefect's temporary server (~12 s). So:
+
+    no Prefect API configured   the work runs here, through flows/jobs (no Prefect import)
+    configured and reachable    the work runs as a flow run on that server (`dxi serve`, a
+                                team server): visible in the Prefect UI, still no temporary server
+    configured, not reachable   a Japanese notice says so, and the work runs here
+
+Either way the run is recorded in the run history (`job_runs`): who, what, when, where,
+outcome. Schedules, scans, reports and deployments on workers stay Prefect flows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from flows.jobs import intake, reminder, scoring
+from flows.jobs.journal import recorded
+from flows.runner_spec import parse_runner_spec
+from flows.runtime import configured_api, healthy, prepare_prefect
+from inventory.db.engine import engine_for
+from inventory.db.migrate import ensure_schema
+from inventory.layouts.store import resolve_layout
+from inventory.settings import Settings, get_settings
+from inventory.survey.per_survey import IntakeOptions
+
+if TYPE_CHECKING:
+    from inventory.intake.survey import FileOutcome
+
+Notice = Callable[[str], None]
+
+
+def _quiet(_text: str) -> None:
+    """The default notice: say nothing."""
+
+
+def flow_server(settings: Settings, notice: Notice) -> str | None:
+    """The Prefect API to run on, or None to run here (with a notice when one is set but down)."""
+    spec = parse_runner_spec(settings.task_runner)  # a bad DXI_TASK_RUNNER fails here, in Japanese
+    api = configured_api(settings)
+    if api is not None and healthy(api.url):
+        return api.url
+    if api is not None:
+        notice(
+            f"注意: Prefect サーバー {api.url}（{api.source}）に接続できないため、この PC で直接実行します。"
+            "実行の記録はデータベースの実行履歴（dxi runs）に残ります。"
+        )
+    if spec.uses_worker_processes:
+        notice(
+            f"注意: DXI_TASK_RUNNER（{settings.task_runner}）は Prefect サーバーでの実行に使われます。"
+            "サーバーがないため、この PC の1つのプロセスで実行します。"
+        )
+    return None
+
+
+def _run_on(api: str, settings: Settings, flow: Any, notice: Notice, **parameters: Any) -> Any:
+    """Run `flow` as a flow run on `api`, in this process, with the configured task runner."""
+    prepare_prefect(settings)
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api  # worker processes inherit it; never the temporary server
+    try:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.runners import with_task_runner
+
+        with temporary_settings(updates={PREFECT_API_URL: api}):
+            state = with_task_runner(flow)(**parameters, return_state=True)
+            ui = api.rstrip("/").removesuffix("/api")
+            notice(
+                f"Prefect のフロー実行として実行しました: {ui}/runs/flow-run/{state.state_details.flow_run_id}"
+            )
+            return state.result()
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+
+
+def _ready(settings: Settings) -> str:
+    settings.ensure_home()
+    url = settings.db_url
+    ensure_schema(engine_for(url))  # as the flows do: a first run creates the database
+    return url
+
+
+def ingest_surveys(
+    *, paths: list[str], fiscal_year: int | None = None, department: str | None = None,
+    division: str | None = None, errors_dir: str | None = None, actor: str = "cli",
+    on_progress: Callable[[FileOutcome], None] | None = None, layout: str | None = None,
+    notice: Notice = _quiet,
+) -> list[FileOutcome]:  # fmt: skip
+    """Ingest survey files (through `layout`, a layout file or saved name, when given): the
+    `survey-intake` flow's work, here or on the Prefect server."""
+    settings = get_settings()
+    request = {"paths": paths, "fiscal_year": fiscal_year, "department": department, "division": division,
+               "errors_dir": errors_dir, "actor": actor, "layout": layout}  # fmt: skip
+    if api := flow_server(settings, notice):
+        from flows.survey_intake import survey_intake
+
+        outcomes: list[FileOutcome] = _run_on(
+            api, settings, survey_intake, notice, on_progress=on_progress, **request
+        )
+        return outcomes
+    url = _ready(settings)
+    if layout:
+        resolve_layout(layout, home=settings.home)  # a bad layout stops the run before any file is read
+    options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
+    asked = {**intake.parameters(paths, fiscal_year, department), "layout": layout}
+    with recorded(database_url=url, job=intake.JOB, actor=actor, parameters=asked) as note:
+        outcomes = intake.ingest(
+            paths=paths, options=options, database_url=url, actor=actor, errors_dir=errors_dir,
+            on_progress=on_progress,
+        )  # fmt: skip
+        note.summary = intake.summary(outcomes)
+    return outcomes
+
+
+def score_inventory(
+    *,
+    fiscal_year: int | None = None,
+    config_path: str | None = None,
+    actor: str = "cli",
+    notice: Notice = _quiet,
+) -> scoring.ScoringSummary:
+    """Score a 年度 and store the run: the `task-scoring` flow's work, here or on the Prefect server."""
+    config = scoring.load_config(config_path)  # a bad weights file fails before anything runs
+    settings = get_settings()
+    if api := flow_server(settings, notice):
+        from flows.task_scoring import task_scoring
+
+        summary: scoring.ScoringSummary = _run_on(
+            api, settings, task_scoring, notice, fiscal_year=fiscal_year, config_path=config_path, actor=actor
+        )
+        return summary
+    url = _ready(settings)
+    asked = {"fiscal_year": fiscal_year, "config": config_path, "skip_unchanged": False}
+    with recorded(database_url=url, job=scoring.JOB, actor=actor, parameters=asked) as note:
+        summary = scoring.score_year(database_url=url, fiscal_year=fiscal_year, config=config, actor=actor)
+        note.summary = summary.line()
+    return summary
+
+
+def send_reminders(
+    *, fiscal_year: int | None = None, today: date, actor: str = "cli", notice: Notice = _quiet
+) -> reminder.ReminderSummary:
+    """List the 課 owing a survey and write the CSV: the `campaign-reminder` flow's work, here or on the server."""
+    settings = get_settings()
+    if api := flow_server(settings, notice):
+        from flows.campaign_reminder import campaign_reminder
+
+        result: reminder.ReminderSummary = _run_on(
+            api,
+            settings,
+            campaign_reminder,
+            notice,
+            fiscal_year=fiscal_year,
+            today=today.isoformat(),
+            actor=actor,
+        )
+        return result
+    url = _ready(settings)
+    asked = {"fiscal_year": fiscal_year, "today": today.isoformat()}
+    with recorded(database_url=url, job=reminder.JOB, actor=actor, parameters=asked) as note:
+        result = reminder.remind(
+            database_url=url, fiscal_year=fiscal_year, today=today,
+            notification_block=settings.notification_block, actor=actor,
+        )  # fmt: skip
+        note.summary = result.line()
+    return result

@@ -1,0 +1,135 @@
+"""The campaign reminder as plain functions: whom to chase, the mail-merge CSV, the audit note.
+
+The `campaign-reminder` flow wraps these in tasks and adds what needs a Prefect server
+(the markdown artifact, the notification block); `remind` runs them in the calling
+process, for `dxi campaign remind` with no server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from inventory.campaign.status import (
+    REMINDER_HEADERS,
+    DepartmentStatus,
+    outstanding,
+    reminder_message,
+    status_row,
+    summarise,
+)
+from inventory.db.campaign_repo import campaign_progress, find_open_campaign, record_reminder
+from inventory.db.campaign_tables import Campaign
+from inventory.db.engine import engine_for, session_scope
+from inventory.era import era_label
+from inventory.export import to_csv
+
+JOB = "campaign-reminder"
+NotificationStatus = Literal["sent", "not_configured", "failed", "not_needed"]
+# A notification block is stored on the Prefect server: without one running there is nothing to load.
+NEEDS_SERVER = (
+    "Prefect サーバーが動いていないため通知ブロックを使えません。"
+    "dxi serve を起動するか PREFECT_API_URL を設定してください"
+)
+
+
+@dataclass(frozen=True)
+class OpenCampaign:
+    """The open campaign, detached from the session."""
+
+    id: int
+    fiscal_year: int
+    deadline: date
+    outbox: str
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    """What a reminder run did: whom it lists, the CSV it wrote, whether it notified."""
+
+    fiscal_year: int | None
+    message: str
+    departments: list[str] = field(default_factory=list)
+    csv_path: str | None = None
+    notification: NotificationStatus = "not_needed"
+    notification_error: str | None = None
+
+    def line(self) -> str:
+        """The run's outcome in one Japanese line, for the run history."""
+        if not self.departments or self.fiscal_year is None:
+            return self.message
+        return f"{era_label(self.fiscal_year)}: 督促 {len(self.departments)} 課（{self.csv_path}）"
+
+
+def load_progress(
+    database_url: str, fiscal_year: int | None, today: date
+) -> tuple[OpenCampaign | None, list[DepartmentStatus]]:
+    """Read the open campaign and where each of its 課 stands."""
+    with session_scope(engine_for(database_url)) as session:
+        campaign = find_open_campaign(session=session, fiscal_year=fiscal_year)
+        if campaign is None:
+            return None, []
+        found = OpenCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox)
+        return found, campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
+
+
+def write_reminder_csv(statuses: list[DepartmentStatus], folder: str, today: date) -> str:
+    """Write the mail-merge list (UTF-8 with BOM so Excel reads it; cells formula-safe)."""
+    target = Path(folder) / f"督促リスト_{today.isoformat()}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".csv.tmp")
+    tmp.write_text(
+        to_csv([status_row(s) for s in statuses], REMINDER_HEADERS), encoding="utf-8-sig", newline=""
+    )
+    tmp.replace(target)  # a mail merge never reads half a file
+    return str(target)
+
+
+def record(
+    database_url: str, campaign_id: int, departments: list[str], csv_path: str, notification: str,
+    actor: str = JOB,
+) -> None:  # fmt: skip
+    """Note in the audit log who was chased."""
+    with session_scope(engine_for(database_url)) as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is not None:
+            record_reminder(
+                session=session, campaign=campaign, departments=departments, actor=actor,
+                csv=csv_path, notification=notification,
+            )  # fmt: skip
+
+
+def nothing_open(fiscal_year: int | None) -> str:
+    """The message of a run with no open campaign."""
+    which = f"{era_label(fiscal_year)}の" if fiscal_year is not None else ""
+    return f"{which}実施中の調査がないため、督促は行いません"
+
+
+def all_sent(fiscal_year: int) -> str:
+    """The message of a run where every 課 has sent a valid survey."""
+    return f"{era_label(fiscal_year)}: すべての課から提出済みです。督促は不要です"
+
+
+def remind(
+    *, database_url: str, fiscal_year: int | None, today: date, notification_block: str | None, actor: str
+) -> ReminderSummary:
+    """List the 課 still owing a survey and write the CSV, in the calling process (no notification)."""
+    campaign, statuses = load_progress(database_url, fiscal_year, today)
+    if campaign is None:
+        return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
+    late = outstanding(statuses)
+    if not late:
+        return ReminderSummary(fiscal_year=campaign.fiscal_year, message=all_sent(campaign.fiscal_year))
+    csv_path = write_reminder_csv(late, campaign.outbox, today)
+    status: NotificationStatus = "failed" if notification_block else "not_configured"
+    names = [s.department for s in late]
+    record(database_url, campaign.id, names, csv_path, status, actor)
+    text = reminder_message(
+        campaign.fiscal_year, statuses, summarise(statuses, deadline=campaign.deadline, today=today)
+    )
+    return ReminderSummary(
+        fiscal_year=campaign.fiscal_year, message=text, departments=names, csv_path=csv_path,
+        notification=status, notification_error=NEEDS_SERVER if notification_block else None,
+    )  # fmt: skip
