@@ -4,8 +4,12 @@ A person who ingests a workbook, scores or sends the reminders must not wait for
 Prefect's temporary server (~12 s). So:
 
     no Prefect API configured   the work runs here, through flows/jobs (no Prefect import)
-    configured and reachable    the work runs as a flow run on that server (`dxi serve`, a
-                                team server): visible in the Prefect UI, still no temporary server
+    configured and reachable    the work runs here too, and is a flow run of its flow on that
+                                server (`dxi serve`, a team server), created, logged and closed
+                                through its REST API (flows/prefect_record): in the Prefect UI
+                                beside the scheduled runs, still no Prefect import
+    ... and DXI_TASK_RUNNER     process or Dask workers need Prefect's engine: the flow itself
+        names workers           runs on the server, in this process with its task runner
     configured, not reachable   a Japanese notice says so, and the work runs here
 
 Either way the run is recorded in the run history (`job_runs`): who, what, when, where,
@@ -15,12 +19,13 @@ outcome. Schedules, scans, reports and deployments on workers stay Prefect flows
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flows.jobs import intake, reminder, scoring
-from flows.jobs.journal import recorded
+from flows.jobs.journal import RunNote, recorded
+from flows.prefect_record import on_server
 from flows.runner_spec import parse_runner_spec
 from flows.runtime import configured_api, healthy, prepare_prefect
 from inventory.db.engine import engine_for
@@ -29,7 +34,9 @@ from inventory.layouts.store import resolve_layout
 from inventory.settings import Settings, get_settings
 from inventory.survey.per_survey import IntakeOptions
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each job's modules load when it runs: `dxi ingest` never loads scoring's pandas code
+    from flows.jobs.reminder import ReminderSummary
+    from flows.jobs.scoring import ScoringSummary
     from inventory.intake.survey import FileOutcome
 
 Notice = Callable[[str], None]
@@ -58,8 +65,29 @@ def flow_server(settings: Settings, notice: Notice) -> str | None:
     return None
 
 
+def _engine_wanted(settings: Settings) -> bool:
+    """Whether the work needs Prefect's engine itself: a process or Dask task runner (DXI_TASK_RUNNER)."""
+    return parse_runner_spec(settings.task_runner).uses_worker_processes
+
+
+@contextmanager
+def _desk_run(
+    api: str | None, *, url: str, job: str, actor: str, parameters: dict[str, Any], notice: Notice
+) -> Iterator[RunNote]:
+    """Run the block here, recorded in the run history and, with a server, as a flow run of `job` on it."""
+    with (
+        on_server(api, job, parameters, notice) as run,
+        recorded(
+            database_url=url, job=job, actor=actor, parameters=parameters, flow_run_id=run.id if run else None
+        ) as note,
+    ):
+        yield note
+        if run is not None:
+            run.summary = note.summary
+
+
 def _run_on(api: str, settings: Settings, flow: Any, notice: Notice, **parameters: Any) -> Any:
-    """Run `flow` as a flow run on `api`, in this process, with the configured task runner."""
+    """Run `flow` through Prefect's engine as a flow run on `api`, with the configured task runner."""
     prepare_prefect(settings)
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = api  # worker processes inherit it; never the temporary server
@@ -97,10 +125,13 @@ def ingest_surveys(
 ) -> list[FileOutcome]:  # fmt: skip
     """Ingest survey files (through `layout`, a layout file or saved name, when given): the
     `survey-intake` flow's work, here or on the Prefect server."""
+    from flows.jobs import intake
+
     settings = get_settings()
     request = {"paths": paths, "fiscal_year": fiscal_year, "department": department, "division": division,
                "errors_dir": errors_dir, "actor": actor, "layout": layout}  # fmt: skip
-    if api := flow_server(settings, notice):
+    api = flow_server(settings, notice)
+    if api and _engine_wanted(settings):
         from flows.survey_intake import survey_intake
 
         outcomes: list[FileOutcome] = _run_on(
@@ -112,7 +143,7 @@ def ingest_surveys(
         resolve_layout(layout, home=settings.home)  # a bad layout stops the run before any file is read
     options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
     asked = {**intake.parameters(paths, fiscal_year, department), "layout": layout}
-    with recorded(database_url=url, job=intake.JOB, actor=actor, parameters=asked) as note:
+    with _desk_run(api, url=url, job=intake.JOB, actor=actor, parameters=asked, notice=notice) as note:
         outcomes = intake.ingest(
             paths=paths, options=options, database_url=url, actor=actor, errors_dir=errors_dir,
             on_progress=on_progress,
@@ -127,20 +158,23 @@ def score_inventory(
     config_path: str | None = None,
     actor: str = "cli",
     notice: Notice = _quiet,
-) -> scoring.ScoringSummary:
+) -> ScoringSummary:
     """Score a 年度 and store the run: the `task-scoring` flow's work, here or on the Prefect server."""
+    from flows.jobs import scoring
+
     config = scoring.load_config(config_path)  # a bad weights file fails before anything runs
     settings = get_settings()
-    if api := flow_server(settings, notice):
+    api = flow_server(settings, notice)
+    if api and _engine_wanted(settings):
         from flows.task_scoring import task_scoring
 
-        summary: scoring.ScoringSummary = _run_on(
+        summary: ScoringSummary = _run_on(
             api, settings, task_scoring, notice, fiscal_year=fiscal_year, config_path=config_path, actor=actor
         )
         return summary
     url = _ready(settings)
     asked = {"fiscal_year": fiscal_year, "config": config_path, "skip_unchanged": False}
-    with recorded(database_url=url, job=scoring.JOB, actor=actor, parameters=asked) as note:
+    with _desk_run(api, url=url, job=scoring.JOB, actor=actor, parameters=asked, notice=notice) as note:
         summary = scoring.score_year(database_url=url, fiscal_year=fiscal_year, config=config, actor=actor)
         note.summary = summary.line()
     return summary
@@ -148,13 +182,16 @@ def score_inventory(
 
 def send_reminders(
     *, fiscal_year: int | None = None, today: date, actor: str = "cli", notice: Notice = _quiet
-) -> reminder.ReminderSummary:
+) -> ReminderSummary:
     """List the 課 owing a survey and write the CSV: the `campaign-reminder` flow's work, here or on the server."""
+    from flows.jobs import reminder
+
     settings = get_settings()
-    if api := flow_server(settings, notice):
+    api = flow_server(settings, notice)
+    if api and _engine_wanted(settings):
         from flows.campaign_reminder import campaign_reminder
 
-        result: reminder.ReminderSummary = _run_on(
+        result: ReminderSummary = _run_on(
             api,
             settings,
             campaign_reminder,
@@ -166,7 +203,7 @@ def send_reminders(
         return result
     url = _ready(settings)
     asked = {"fiscal_year": fiscal_year, "today": today.isoformat()}
-    with recorded(database_url=url, job=reminder.JOB, actor=actor, parameters=asked) as note:
+    with _desk_run(api, url=url, job=reminder.JOB, actor=actor, parameters=asked, notice=notice) as note:
         result = reminder.remind(
             database_url=url, fiscal_year=fiscal_year, today=today,
             notification_block=settings.notification_block, actor=actor,

@@ -61,16 +61,17 @@ class PrefectApi:
     source: str
 
 
+def api_opener(api: str) -> urllib.request.OpenerDirector:
+    """An opener for a Prefect API: one on this PC is asked past any proxy, a team server as configured."""
+    if urlsplit(api).hostname in LOOPBACK:
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener()
+
+
 def healthy(api: str, timeout: float = HEALTH_TIMEOUT) -> bool:
-    """Whether a Prefect API answers its health check (one on this PC is asked past any proxy)."""
-    local = urlsplit(api).hostname in LOOPBACK
-    opener = (
-        urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        if local
-        else urllib.request.build_opener()
-    )
+    """Whether a Prefect API answers its health check."""
     try:
-        with opener.open(f"{api.rstrip('/')}/health", timeout=timeout) as response:
+        with api_opener(api).open(f"{api.rstrip('/')}/health", timeout=timeout) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False

@@ -53,8 +53,8 @@ def column_widths(console: Console, columns: Sequence[Column], title: str | None
     )
 
 
-def _pad(text: str, width: int, justify: Justify) -> str:
-    gap = " " * (width - cell_len(text))
+def _pad(text: str, width: int, justify: Justify, length: int | None = None) -> str:
+    gap = " " * (width - (cell_len(text) if length is None else length))
     return gap + text if justify == "right" else text + gap
 
 
@@ -62,8 +62,9 @@ def _lines(console: Console, text: str, width: int, justify: Justify) -> list[st
     """A cell's lines at `width`: as it is, folded (one long word: most Japanese), or wrapped by rich."""
     if width < 1:  # a column squeezed to its padding shows nothing, as in rich
         return [""]
-    if "\n" not in text and cell_len(text) <= width:
-        return [_pad(text, width, justify)]
+    length = cell_len(text)
+    if "\n" not in text and length <= width:
+        return [_pad(text, width, justify, length)]
     if width > 1 and not any(c.isspace() for c in text):
         return [_pad(piece, width, justify) for piece in chop_cells(text, width)]
     lines = Text(text).wrap(console, width, justify=justify, overflow="fold")
@@ -71,7 +72,7 @@ def _lines(console: Console, text: str, width: int, justify: Justify) -> list[st
 
 
 def _row(console: Console, cells: Sequence[str], widths: list[int], columns: Sequence[Column],
-         bar: str, *, header: bool = False) -> list[str]:  # fmt: skip
+         bar: str, limit: int, *, header: bool = False) -> list[str]:  # fmt: skip
     """The lines of one row; a cell shorter than its row sits at the top (a header's at the bottom, as in rich)."""
     parts = [
         _lines(console, cell, w - 2, c.justify) for cell, w, c in zip(cells, widths, columns, strict=True)
@@ -80,18 +81,20 @@ def _row(console: Console, cells: Sequence[str], widths: list[int], columns: Seq
     for n, part in enumerate(parts):
         blank = [" " * (widths[n] - 2)] * (height - len(part))
         parts[n] = blank + part if header else part + blank
-    return [_join([f" {part[i]} " for part in parts], bar, bar, bar, console.width) for i in range(height)]
+    return [_join([f" {part[i]} " for part in parts], widths, bar, bar, bar, limit) for i in range(height)]
 
 
-def _join(pieces: list[str], left: str, divider: str, right: str, limit: int) -> str:
-    """left piece divider piece … right, cut at `limit` cells as rich cuts a table wider than the terminal."""
+def _join(pieces: list[str], widths: list[int], left: str, divider: str, right: str, limit: int) -> str:
+    """left piece divider piece … right (each piece exactly its column's width), cut at `limit`
+    cells as rich cuts a table wider than the terminal."""
+    if sum(widths) + len(widths) + 1 <= limit:  # the usual case: it fits, join without measuring
+        return left + divider.join(pieces) + right
     line, used = left, 1
     for n, piece in enumerate(pieces):
         end = right if n == len(pieces) - 1 else divider
-        width = cell_len(piece) + 1
-        if used + width > limit:
+        if used + widths[n] + 1 > limit:
             return line + set_cell_size(piece + end, limit - used)
-        line, used = line + piece + end, used + width
+        line, used = line + piece + end, used + widths[n] + 1
     return line
 
 
@@ -105,17 +108,26 @@ def render(console: Console, columns: Sequence[Column], title: str | None) -> Te
     frame = BOX.substitute(
         console.options, safe=console.safe_box
     )  # ASCII where the terminal needs it, as rich
-    head = _row(console, [c.header for c in columns], widths, columns, frame.head_vertical, header=True)
+    limit = console.width  # asked once: rich looks the terminal up each time
+    head = _row(
+        console, [c.header for c in columns], widths, columns, frame.head_vertical, limit, header=True
+    )
     body = [
         line for i in range(len(columns[0].cells))
-        for line in _row(console, [c.cells[i] for c in columns], widths, columns, frame.mid_vertical)
+        for line in _row(console, [c.cells[i] for c in columns], widths, columns, frame.mid_vertical, limit)
     ]  # fmt: skip
-    limit = console.width
-    top = _join([frame.top * w for w in widths], frame.top_left, frame.top_divider, frame.top_right, limit)
+    top = _join(
+        [frame.top * w for w in widths], widths, frame.top_left, frame.top_divider, frame.top_right, limit
+    )
     rule = [frame.head_row_horizontal * w for w in widths]
-    middle = _join(rule, frame.head_row_left, frame.head_row_cross, frame.head_row_right, limit)
+    middle = _join(rule, widths, frame.head_row_left, frame.head_row_cross, frame.head_row_right, limit)
     bottom = _join(
-        [frame.bottom * w for w in widths], frame.bottom_left, frame.bottom_divider, frame.bottom_right, limit
+        [frame.bottom * w for w in widths],
+        widths,
+        frame.bottom_left,
+        frame.bottom_divider,
+        frame.bottom_right,
+        limit,
     )
     text = Text()
     for line in titled:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from inventory.db.repository import audit, now
 from inventory.db.scoring_tables import Review, RolloutGroup, ScoringRun, TaskScore
-from inventory.db.tables import Department, SurveySubmission, Task
+from inventory.db.tables import Base, Department, SurveySubmission, Task
 from inventory.db.task_repo import list_tasks
 from inventory.errors import NotFoundError
 from inventory.export import plain_value
@@ -70,7 +70,7 @@ def save_scoring_run(
         for record in merged.to_dict("records")
     ]
     if rows:
-        session.execute(insert(TaskScore), rows)
+        session.execute(insert(Base.metadata.tables["task_scores"]), rows)  # Core: one executemany
     group_rows = [
         {
             "run_id": run.id, "group_id": int(g["group_id"]), "name": g["representative_name"],
@@ -81,7 +81,7 @@ def save_scoring_run(
         for g in groups.to_dict("records")
     ]  # fmt: skip
     if group_rows:
-        session.execute(insert(RolloutGroup), group_rows)
+        session.execute(insert(Base.metadata.tables["rollout_groups"]), group_rows)
     audit(session=session, actor=actor, action="scoring.run", entity="scoring_run", entity_id=run.id,
           fiscal_year=fiscal_year, tasks=len(rows), config_hash=config_hash)  # fmt: skip
     return run.id

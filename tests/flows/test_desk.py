@@ -169,14 +169,17 @@ def test_a_stale_serve_note_is_dropped_without_a_word(
     assert not note.exists()
 
 
-def _flow_run(run_id: str) -> tuple[str, str]:
+def _flow_run(run_id: str) -> tuple[str, str, str | None, list[str], list[str]]:
+    """(flow name, state, state message, tags, log messages) of a run, read through the Prefect API."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(run_id)  # type: ignore[arg-type]
         flow = client.read_flow(run.flow_id)
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
     assert run.state is not None
-    return flow.name, run.state.type.value
+    return flow.name, run.state.type.value, run.state.message, sorted(run.tags), [log.message for log in logs]
 
 
 @pytest.mark.flow
@@ -196,7 +199,10 @@ def test_with_a_prefect_server_ingest_and_score_become_flow_runs_on_it(
     assert not [e for e in done["events"] if e[0] != "socket.connect"], (
         "no server was started: it runs already"
     )
-    assert "受理" in printed and "Prefect のフロー実行として実行しました" in printed
+    assert done["prefect"] == [], (
+        "the run is put on the server through its REST API, without importing Prefect"
+    )
+    assert "受理" in printed and "Prefect サーバーにフロー実行として記録しました" in printed
     (intake,) = history(home)
     assert (intake["job"], intake["via"], intake["actor"], intake["status"]) == (
         "survey-intake",
@@ -204,13 +210,33 @@ def test_with_a_prefect_server_ingest_and_score_become_flow_runs_on_it(
         "山田",
         "succeeded",
     )
-    assert _flow_run(intake["flow_run_id"]) == ("survey-intake", "COMPLETED")
+    summary = "受理 1 件 / 差し戻し 0 件"
+    assert intake["summary"] == summary
+    assert _flow_run(intake["flow_run_id"]) == (
+        "survey-intake",
+        "COMPLETED",
+        summary,
+        ["desk", "dxi"],
+        [summary],
+    )
     assert intake["flow_run_id"] in printed  # the command names the run it made
 
     # A running `dxi serve` leaves its API for the desk commands of this PC: no variable needed.
     announce_serve(Settings(home=home), api)  # as `dxi serve` does (this test process is alive)
     done, printed = run_dxi(home, ["score"])
-    assert done["codes"] == [0] and "Prefect のフロー実行として実行しました" in printed, printed
+    assert done["codes"] == [0] and "Prefect サーバーにフロー実行として記録しました" in printed, printed
     scoring = history(home)[0]
     assert (scoring["job"], scoring["via"]) == ("task-scoring", "prefect")
-    assert _flow_run(scoring["flow_run_id"]) == ("task-scoring", "COMPLETED")
+    assert _flow_run(scoring["flow_run_id"])[:2] == ("task-scoring", "COMPLETED")
+
+    # A run that fails is Failed on the server too, with the reason the person read.
+    done, printed = run_dxi(home, ["score", "--fy", "2023"])
+    assert done["codes"] == [2] and "2023年度の業務がありません" in printed
+    failed = history(home)[0]
+    assert (failed["job"], failed["via"], failed["status"]) == ("task-scoring", "prefect", "failed")
+    name, state, message, _tags, logs = _flow_run(failed["flow_run_id"])
+    assert (
+        (name, state) == ("task-scoring", "FAILED")
+        and message == failed["error"]
+        and logs == [failed["error"]]
+    )
