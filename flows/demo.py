@@ -1,13 +1,14 @@
-"""`dxi demo`: a synthetic town run through the whole loop with the real flows, start to finish.
+"""`dxi demo`: a synthetic town run through the whole loop with the real jobs, start to finish.
 
 業務量調査 (two 課 rejected, then corrected) → scoring and the ranking workbook →
 pilots on the top candidates, moved through 選定 → 実証中 → 効果検証 → 本格導入 with
 実測 before/after → four 年度 of monthly overtime sent as HR files (one rejected for an
-old 課 name) → the effect report against the baseline 年度. One `demo` flow wraps the
-real `survey-intake`, `task-scoring` and `effect-report` flows as subflows, so one
-Prefect server start serves all of it. The overtime panel plants the robots' effect
-in exactly the 課 and months where the pilots went live, so the DiD can be checked
-against a known truth.
+old 課 name) → the effect report against the baseline 年度. Intake, scoring and the
+report are the jobs behind `dxi ingest`, `dxi score` and the `effect-report` flow, run
+as the desk runs them: in this process, in the run history (`dxi runs`), and as flow
+runs on a Prefect server when one runs (`dxi serve`); no temporary server is started.
+The overtime panel plants the robots' effect in exactly the 課 and months where the
+pilots went live, so the DiD can be checked against a known truth.
 
 Everything lives under `<DXI_HOME>/demo/` with its own SQLite database, so a demo
 never touches the team's real inventory.
@@ -20,20 +21,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-
 from bpr.pilots.service import PilotSummary
 from flows import demo_steps
 from flows.demo_steps import OvertimeOutcome
-from flows.effect_report import EffectReportSummary, effect_report
-from flows.survey_intake import survey_intake
-from flows.task_scoring import task_scoring
-from flows.town.pilots import PilotPlan, go_lives, plan_pilots
+from flows.desk import Notice, desk_run, flow_server
+from flows.jobs import effect_report as effects
+from flows.jobs import intake, scoring
+from flows.jobs.effect_report import EffectReportSummary
+from flows.town.pilots import go_lives, plan_pilots
 from flows.town.survey import SyntheticSurvey, make_town
 from flows.town.survey_files import corrupt, write_survey, write_town
+from inventory.db.engine import engine_for
+from inventory.db.migrate import ensure_schema
 from inventory.intake.survey import FileOutcome
 from inventory.settings import get_settings
+from inventory.survey.per_survey import IntakeOptions
 
 Step = Callable[[str], None]
 STEPS = (
@@ -76,7 +78,6 @@ def headcounts(town: Sequence[SyntheticSurvey]) -> dict[str, int]:
     }
 
 
-@task(name="write-town", cache_policy=NO_CACHE)
 def write_surveys(town: list[SyntheticSurvey], inbox: Path, late: int, seed: int) -> None:
     """Write every 課's workbook as it would arrive; the `late` first ones with mistakes."""
     write_town(town[late:], inbox, seed=seed)
@@ -84,112 +85,111 @@ def write_surveys(town: list[SyntheticSurvey], inbox: Path, late: int, seed: int
         corrupt(survey, inbox, seed=seed + i, mistakes=3)
 
 
-@task(name="write-corrections", cache_policy=NO_CACHE)
 def write_corrections(surveys: list[SyntheticSurvey], folder: Path, seed: int) -> None:
     """The corrected workbooks the rejected 課 send back."""
     for survey in surveys:
         write_survey(survey, folder, style="messy", rng_seed=seed)
 
 
-@task(name="write-ranking-workbook", cache_policy=NO_CACHE)
-def write_ranking(url: str, fiscal_year: int, folder: Path) -> Path:
-    """The stored ranking as the team's workbook."""
-    return demo_steps.ranking_workbook(url, fiscal_year, folder)
+@dataclass
+class _Desk:
+    """Where the demo's jobs run and are recorded: its own database, and a Prefect server when one runs."""
+
+    url: str
+    api: str | None
+    notice: Notice
+
+    def ingest(self, folder: Path, errors: Path) -> list[FileOutcome]:
+        """`dxi ingest` of one folder."""
+        asked = intake.parameters([str(folder)], None, None)
+        with desk_run(self.api, url=self.url, job=intake.JOB, actor=ACTOR, parameters=asked, notice=self.notice) as note:  # fmt: skip
+            outcomes = intake.ingest(
+                paths=[str(folder)], options=IntakeOptions(), database_url=self.url, actor=ACTOR,
+                errors_dir=str(errors),
+            )  # fmt: skip
+            note.summary = intake.summary(outcomes)
+        return outcomes
+
+    def score(self, fiscal_year: int) -> scoring.ScoringSummary:
+        """`dxi score` of the 年度, with the default weights."""
+        asked = {"fiscal_year": fiscal_year, "config": None, "skip_unchanged": False}
+        with desk_run(self.api, url=self.url, job=scoring.JOB, actor=ACTOR, parameters=asked, notice=self.notice) as note:  # fmt: skip
+            summary = scoring.score_year(
+                database_url=self.url, fiscal_year=fiscal_year, config=scoring.load_config(None), actor=ACTOR
+            )
+            note.summary = summary.line()
+        return summary
+
+    def report(self, folder: Path, baseline_fy: int) -> EffectReportSummary:
+        """The effect report against the baseline 年度 (html, pdf, xlsx)."""
+        asked = {"baseline_fy": baseline_fy, "target_pct": 20.0}
+        with desk_run(self.api, url=self.url, job=effects.JOB, actor=ACTOR, parameters=asked, notice=self.notice) as note:  # fmt: skip
+            _report, summary = effects.make_report(
+                database_url=self.url, folder=folder, baseline_fy=baseline_fy
+            )
+            note.summary = summary.line()
+        return summary
 
 
-@task(name="plan-pilots", cache_policy=NO_CACHE)
-def plan(url: str, fiscal_year: int, count: int | None, seed: int) -> list[PilotPlan]:
-    """Pick the top candidates of the stored ranking and plan their pilots (pure after the read)."""
-    return plan_pilots(demo_steps.candidate_frame(url, fiscal_year), fy=fiscal_year, count=count, seed=seed)
-
-
-@task(name="write-overtime-files", cache_policy=NO_CACHE)
-def write_overtime(
-    names: list[str], staff: dict[str, int], treated: dict[str, tuple[int, int]], folder: Path,
-    start_fy: int, years: int, effect: float, seed: int,
-) -> list[Path]:  # fmt: skip
-    """Four 年度 of monthly overtime with the robots' effect planted where pilots went live."""
-    return demo_steps.overtime_files(
-        names, staff, treated, folder, start_fy=start_fy, years=years, effect=effect, seed=seed
-    )
-
-
-@task(name="import-overtime-file", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def import_overtime(url: str, path: Path) -> OvertimeOutcome:
-    """Import one HR file as `dxi overtime import` does: all of it, or nothing and a rejection."""
-    return demo_steps.import_overtime_file(url, path, pseudonym_key=get_settings().pseudonym_secret)
-
-
-@task(name="record-pilots", cache_policy=NO_CACHE)
-def record_pilots(url: str, plans: list[PilotPlan]) -> list[PilotSummary]:
-    """Create the pilots, record their samples and moves through `pilot_repo`, in one transaction."""
-    return demo_steps.apply_plans(url, plans, actor=ACTOR)
-
-
-@flow(name="demo", log_prints=False)
-def demo_flow(
-    home: str, departments: int = 30, tasks_per_department: int = 50, fiscal_year: int = 2024, seed: int = 2024,
-    late: int = 2, pilots: int | None = None, effect: float = -3.0, step: Step | None = None,
+def run_demo(
+    home: Path, *, departments: int = 30, tasks_per_department: int = 50, fiscal_year: int = 2024,
+    seed: int = 2024, late: int = 2, pilots: int | None = None, effect: float = -3.0,
+    step: Step | None = None, notice: Notice | None = None,
 ) -> DemoResult:  # fmt: skip
     """Run the whole loop on a synthetic town under `<home>/demo/` (see the module docstring)."""
     say = step or (lambda _: None)
-    folder = Path(home) / "demo"
+    folder = home / "demo"
     if folder.exists():
         shutil.rmtree(folder)
     inbox, corrected, errors = folder / "回収", folder / "再提出", folder / "差し戻し"
     url = f"sqlite:///{folder / 'dxi-demo.sqlite3'}"
+    folder.mkdir(parents=True)
+    ensure_schema(engine_for(url))
+    tell = notice or (lambda _: None)
+    desk = _Desk(url=url, api=flow_server(get_settings(), tell), notice=tell)
     result = DemoResult(folder=folder, database_url=url, fiscal_year=fiscal_year)
 
     say(STEPS[0])
     town = make_town(departments=departments, tasks_per_department=tasks_per_department, fiscal_year=fiscal_year, seed=seed)  # fmt: skip
     write_surveys(town, inbox, late, seed)
     say(STEPS[1])
-    result.first_round = survey_intake(
-        paths=[str(inbox)], errors_dir=str(errors), actor=ACTOR, database_url=url
-    )
+    result.first_round = desk.ingest(inbox, errors)
     say(STEPS[2])
     write_corrections(town[:late], corrected, seed)
-    result.corrections = survey_intake(
-        paths=[str(corrected)], errors_dir=str(errors), actor=ACTOR, database_url=url
-    )
+    result.corrections = desk.ingest(corrected, errors)
 
     say(STEPS[3])
-    summary = task_scoring(fiscal_year=fiscal_year, actor=ACTOR, database_url=url)
+    summary = desk.score(fiscal_year)
     result.task_count, result.knocked_out = summary.task_count, summary.knocked_out
     result.expected_hours_saved, result.group_count, result.top = (
         summary.expected_hours_saved, summary.group_count, summary.top,
     )  # fmt: skip
     say(STEPS[4])
-    result.ranking_workbook = write_ranking(url, fiscal_year, folder)
+    result.ranking_workbook = demo_steps.ranking_workbook(url, fiscal_year, folder)
 
     say(STEPS[5])
-    plans = plan(url, fiscal_year, pilots, seed)
+    plans = plan_pilots(demo_steps.candidate_frame(url, fiscal_year), fy=fiscal_year, count=pilots, seed=seed)
     result.go_lives, result.planted_effect = go_lives(plans), effect
     say(STEPS[6])
     names = [s.department for s in town]
     start_fy, years = fiscal_year - 2, 4
-    files = write_overtime(
-        names, headcounts(town), result.go_lives, folder / "人事給与", start_fy, years, effect, seed
-    )
+    files = demo_steps.overtime_files(
+        names, headcounts(town), result.go_lives, folder / "人事給与", start_fy=start_fy, years=years,
+        effect=effect, seed=seed,
+    )  # fmt: skip
     say(STEPS[7])
+    key = get_settings().pseudonym_secret
     if OLD_NAME[0] in names:  # HR's first export still has the old 課 name: rejected, then resent
         from flows.town.overtime import misspell_department
 
         wrong = misspell_department(
             files[0], folder / "人事給与_旧名称", department=OLD_NAME[0], wrong=OLD_NAME[1]
         )
-        result.overtime.append(import_overtime(url, wrong))
-    result.overtime += [import_overtime(url, path) for path in files]
+        result.overtime.append(demo_steps.import_overtime_file(url, wrong, pseudonym_key=key))
+    result.overtime += [demo_steps.import_overtime_file(url, path, pseudonym_key=key) for path in files]
 
     say(STEPS[8])
-    result.pilots = record_pilots(url, plans)
+    result.pilots = demo_steps.apply_plans(url, plans, actor=ACTOR)
     say(STEPS[9])
-    result.effects = effect_report(
-        baseline_fy=start_fy, target_pct=20.0, database_url=url, output_dir=str(folder / "効果報告")
-    )
+    result.effects = desk.report(folder / "効果報告", baseline_fy=start_fy)
     return result
-
-
-def run_demo(home: Path, *, step: Step | None = None, **options: int | float | None) -> DemoResult:
-    """Run the `demo` flow (the CLI's entry point; options as `demo_flow`'s)."""
-    return demo_flow(home=str(home), step=step, **options)  # type: ignore[arg-type]

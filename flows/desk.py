@@ -71,7 +71,7 @@ def _engine_wanted(settings: Settings) -> bool:
 
 
 @contextmanager
-def _desk_run(
+def desk_run(
     api: str | None, *, url: str, job: str, actor: str, parameters: dict[str, Any], notice: Notice
 ) -> Iterator[RunNote]:
     """Run the block here, recorded in the run history and, with a server, as a flow run of `job` on it."""
@@ -143,7 +143,7 @@ def ingest_surveys(
         resolve_layout(layout, home=settings.home)  # a bad layout stops the run before any file is read
     options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
     asked = {**intake.parameters(paths, fiscal_year, department), "layout": layout}
-    with _desk_run(api, url=url, job=intake.JOB, actor=actor, parameters=asked, notice=notice) as note:
+    with desk_run(api, url=url, job=intake.JOB, actor=actor, parameters=asked, notice=notice) as note:
         outcomes = intake.ingest(
             paths=paths, options=options, database_url=url, actor=actor, errors_dir=errors_dir,
             on_progress=on_progress,
@@ -174,7 +174,7 @@ def score_inventory(
         return summary
     url = _ready(settings)
     asked = {"fiscal_year": fiscal_year, "config": config_path, "skip_unchanged": False}
-    with _desk_run(api, url=url, job=scoring.JOB, actor=actor, parameters=asked, notice=notice) as note:
+    with desk_run(api, url=url, job=scoring.JOB, actor=actor, parameters=asked, notice=notice) as note:
         summary = scoring.score_year(database_url=url, fiscal_year=fiscal_year, config=config, actor=actor)
         note.summary = summary.line()
     return summary
@@ -203,7 +203,7 @@ def send_reminders(
         return result
     url = _ready(settings)
     asked = {"fiscal_year": fiscal_year, "today": today.isoformat()}
-    with _desk_run(api, url=url, job=reminder.JOB, actor=actor, parameters=asked, notice=notice) as note:
+    with desk_run(api, url=url, job=reminder.JOB, actor=actor, parameters=asked, notice=notice) as note:
         result = reminder.remind(
             database_url=url, fiscal_year=fiscal_year, today=today,
             notification_block=settings.notification_block, actor=actor,

@@ -8,7 +8,6 @@ between runs, and a cached report would show last month's figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -17,26 +16,19 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from bpr.reports.data import EffectReport, build_report
-from bpr.reports.effect_files import ReportFormat, load_inputs, render_report, report_file_name
-from inventory.db.engine import engine_for, session_scope
+from bpr.reports.effect_files import ReportFormat
+from flows.jobs import effect_report as job
+from flows.jobs.effect_report import EffectReportSummary
+from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.display import hours, pct, signed
 from inventory.settings import get_settings
 
 
-@dataclass(frozen=True)
-class EffectReportSummary:
-    """What the flow produced: the headline figures and the files written."""
-
-    headline: dict[str, object]
-    files: list[str]
-
-
 @task(name="load-effect-inputs", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load(database_url: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
     """Read the overtime panel, production go-lives and pilots."""
-    with session_scope(engine_for(database_url)) as session:
-        return load_inputs(session=session)
+    return job.load(database_url)
 
 
 @task(name="build-effect-report", cache_policy=NO_CACHE)
@@ -56,13 +48,8 @@ def build(
 
 @task(name="write-effect-report", cache_policy=NO_CACHE)
 def write(report: EffectReport, fmt: ReportFormat, folder: Path) -> str:
-    """Render one format and write it, replacing the file of an earlier run for the same 年度."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / report_file_name(report, fmt)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(render_report(report, fmt))
-    tmp.replace(path)  # a reader never sees half a file
-    return str(path)
+    """Render one format and write it (flows.jobs.effect_report.write)."""
+    return job.write(report, fmt, folder)
 
 
 def headline_markdown(report: EffectReport, files: list[str]) -> str:

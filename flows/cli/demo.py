@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli.app import app, console, fail, print_table, settings_or_exit
+from flows.cli.app import app, console, fail, notice, print_table, settings_or_exit
 
 if TYPE_CHECKING:
     from flows.demo import DemoResult
@@ -43,11 +43,6 @@ def demo(
     if not MIN_TASKS <= tasks <= most:
         raise fail(f"1課あたりの業務数は {MIN_TASKS}〜{most} で指定してください（指定: {tasks}）")
     settings = settings_or_exit()
-    from flows.runtime import prepare_prefect
-
-    prepare_prefect(settings)
-    # A fresh home migrates Prefect's own database first: on a busy PC that outlasts the 20 s default.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.demo import STEPS, run_demo
@@ -63,9 +58,14 @@ def demo(
             progress.update(bar, completed=done["n"], description=label)
             done["n"] += 1
 
-        result = run_demo(settings.home, departments=departments, tasks_per_department=tasks, step=step)
+        said: list[str] = []  # a Prefect server's notices, printed after the bar
+        result = run_demo(
+            settings.home, departments=departments, tasks_per_department=tasks, step=step, notice=said.append
+        )
         progress.update(bar, completed=len(STEPS), description="完了")
     print_summary(result, seconds=time.perf_counter() - started)
+    for line in dict.fromkeys(said):
+        notice(line)
 
 
 def print_summary(result: DemoResult, *, seconds: float) -> None:

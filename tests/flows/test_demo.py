@@ -1,4 +1,4 @@
-"""`dxi demo` at small size through the real flows: intake, scoring, pilots, overtime, effect report."""
+"""`dxi demo` at small size through the real jobs: intake, scoring, pilots, overtime, effect report."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from inventory.settings import get_settings
 
 
 @pytest.fixture(scope="module")
-def result(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory):
+def result(tmp_path_factory: pytest.TempPathFactory):
     from flows.demo import run_demo
 
     home = tmp_path_factory.mktemp("demo-home")
@@ -26,7 +26,6 @@ def result(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory):
     return out, steps
 
 
-@pytest.mark.flow
 def test_every_step_ran_and_the_outputs_are_in_the_demo_folder(result) -> None:
     from flows.demo import STEPS
 
@@ -46,7 +45,6 @@ def test_every_step_ran_and_the_outputs_are_in_the_demo_folder(result) -> None:
     assert not (get_settings().home / "dxi.sqlite3").exists(), "the demo must not touch the real inventory"
 
 
-@pytest.mark.flow
 def test_two_rejected_workbooks_are_accepted_once_corrected(result) -> None:
     demo, _ = result
     statuses = Counter(o.status for o in demo.first_round)
@@ -58,7 +56,6 @@ def test_two_rejected_workbooks_are_accepted_once_corrected(result) -> None:
     assert demo.task_count == 8 * 12
 
 
-@pytest.mark.flow
 def test_overtime_files_are_imported_with_the_old_name_rejected_first(result) -> None:
     demo, _ = result
     first, *rest = demo.overtime
@@ -72,7 +69,6 @@ def test_overtime_files_are_imported_with_the_old_name_rejected_first(result) ->
     assert sorted(panel["fiscal_year"].unique()) == [2022, 2023, 2024, 2025]
 
 
-@pytest.mark.flow
 def test_pilots_reach_their_states_and_production_is_where_the_effect_was_planted(result) -> None:
     demo, _ = result
     assert Counter(p.state for p in demo.pilots) == {"本格導入": 3, "見送り": 1}
@@ -95,7 +91,6 @@ def test_pilots_reach_their_states_and_production_is_where_the_effect_was_plante
     assert set(decisions) == keys
 
 
-@pytest.mark.flow
 def test_the_effect_report_finds_the_planted_effect(result) -> None:
     demo, _ = result
     h = demo.effects.headline
@@ -103,6 +98,21 @@ def test_the_effect_report_finds_the_planted_effect(result) -> None:
     assert h["did_ci_low"] <= demo.planted_effect <= h["did_ci_high"]
     assert h["naive_before_after"] < h["did_estimate"]  # the plain comparison also credits 働き方改革
     assert h["reduction_pct"] > 0
+
+
+def test_the_demo_jobs_are_in_its_run_history_as_desk_runs(result) -> None:
+    from inventory.db.run_repo import list_runs
+
+    demo, _ = result
+    with session_scope(engine_for(demo.database_url)) as session:
+        runs = list_runs(session=session, limit=10)
+    assert [(r.job, r.via, r.status, r.actor) for r in reversed(runs)] == [
+        ("survey-intake", "desk", "succeeded", "DX推進課"),
+        ("survey-intake", "desk", "succeeded", "DX推進課"),
+        ("task-scoring", "desk", "succeeded", "DX推進課"),
+        ("effect-report", "desk", "succeeded", "DX推進課"),
+    ]
+    assert runs[-1].summary == "受理 6 件 / 差し戻し 2 件" and runs[0].summary.startswith("出力: 効果報告_")
 
 
 def test_sizes_outside_the_town_are_refused_in_japanese() -> None:

@@ -124,6 +124,15 @@ def test_no_desk_command_starts_a_prefect_server_or_calls_one(tmp_path: Path) ->
     )
 
 
+def test_the_demo_starts_no_prefect_server_either(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    done, printed = run_dxi(home, ["demo", "--departments", "6", "--tasks", "5"])
+    assert done["codes"] == [0], printed
+    assert done["events"] == [], "the demo started a process or opened a connection"
+    assert done["prefect"] == [], "the demo imported Prefect"
+    assert "デモの結果" in printed and "効果報告" in printed and "Prefect" not in printed
+
+
 def test_an_unreachable_server_is_said_in_japanese_and_the_work_runs_here(tmp_path: Path) -> None:
     home, port = tmp_path / "home", closed_port()
     api = f"http://127.0.0.1:{port}/api"

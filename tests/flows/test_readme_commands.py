@@ -76,7 +76,7 @@ def _workspace(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_url(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> str:
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     from flows.demo import run_demo
 
     home = tmp_path_factory.mktemp("readme-demo")
