@@ -9,7 +9,8 @@ Prefect's temporary server (~12 s). So:
                                 through its REST API (flows/prefect_record): in the Prefect UI
                                 beside the scheduled runs, still no Prefect import
     ... and DXI_TASK_RUNNER     process or Dask workers need Prefect's engine: the flow itself
-        names workers           runs on the server, in this process with its task runner
+        names workers, or a     runs on the server, in this process with its task runner; a
+        reminder notifies       reminder's notification block is loaded through Prefect too
     configured, not reachable   a Japanese notice says so, and the work runs here
 
 Either way the run is recorded in the run history (`job_runs`): who, what, when, where,
@@ -188,7 +189,9 @@ def send_reminders(
 
     settings = get_settings()
     api = flow_server(settings, notice)
-    if api and _engine_wanted(settings):
+    # The notification block lives on the server and is loaded through Prefect: with one
+    # configured, the reminder runs as the flow itself (its only way to notify).
+    if api and (_engine_wanted(settings) or settings.notification_block):
         from flows.campaign_reminder import campaign_reminder
 
         result: ReminderSummary = _run_on(

@@ -65,13 +65,13 @@ def calibrate(
     from bpr.scoring.calibrate import calibrate as calibrate_rows
     from bpr.scoring.calibrate import calibrated_toml
     from bpr.scoring.config import ScoringConfig, default_config, default_toml_text
-    from inventory.db.engine import engine_for, session_scope
+    from inventory.db.engine import engine_for, read_scope
     from inventory.db.migrate import require_current
 
     base = ScoringConfig.from_toml(config) if config else default_config()
     engine = engine_for(settings_or_exit().db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         outcomes = measured_outcomes(session=session, config=base, fiscal_year=fy)
     rows = calibrate_rows(outcomes)
     if fmt == "json":

@@ -38,7 +38,7 @@ from inventory.campaign.status import (
     summarise,
     today_in_japan,
 )
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for, read_scope, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import japan_time
 from inventory.era import era_label
@@ -190,7 +190,7 @@ def status(
 
     engine = _engine()
     today = today_in_japan()
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         campaign = get_campaign(session=session, fiscal_year=fy)
         year = campaign.fiscal_year if campaign is not None else fy
         screening = screening_progress(session=session, fiscal_year=year) if year is not None else []

@@ -46,13 +46,13 @@ def effects(
         raise fail(f"目標削減率は0より大きく100未満の値にしてください: {target}")
     from bpr.reports.data import build_report
     from bpr.reports.effect_files import load_inputs, render_report
-    from inventory.db.engine import engine_for, session_scope
+    from inventory.db.engine import engine_for, read_scope
     from inventory.db.migrate import require_current
 
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         panel, treated, pilots = load_inputs(session=session)
     report = build_report(panel, treated, pilots, kpi_fy=fy, baseline_fy=baseline_fy, target_pct=target)
     if output is not None and suffix is not None:

@@ -16,7 +16,7 @@ import typer
 from flows.cli.app import DeptOption, FyOption, app, console, fail, print_table, settings_or_exit
 from flows.cli.ja import JaTyper
 from flows.cli.params import choice_option, formats
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for, read_scope
 from inventory.db.migrate import require_current
 from inventory.display import task_hours
 from inventory.errors import RowError
@@ -134,7 +134,7 @@ def list_months(fy: FyOption = None, dept: DeptOption = None, fmt: OutputFormat 
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         panel = overtime_panel(session=session, departments=None if dept is None else [dept])
     if fy is not None:
         panel = panel[panel["fiscal_year"] == fy]

@@ -20,7 +20,7 @@ from bpr.scoring.labels import TOOL_LABELS
 from flows.cli.app import app, console, print_table, settings_or_exit
 from flows.cli.ja import JaTyper
 from flows.cli.params import Choice, choice_option, date_option, formats
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for, read_scope, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import task_hours
 
@@ -200,7 +200,7 @@ def list_command(
     """
     from bpr.pilots.service import list_pilots
 
-    with session_scope(_engine()) as session:
+    with read_scope(_engine()) as session:
         pilots = list_pilots(session=session, annualise=annualise)
     if fmt == "json":
         typer.echo(json.dumps([_json_row(p) for p in pilots], ensure_ascii=False, indent=2))

@@ -24,7 +24,7 @@ from flows.cli.app import (
 )
 from flows.cli.params import Choice, choice_option, formats
 from inventory.campaign.screening import AWAITING_LABEL
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for, read_scope, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import japan_time, task_hours
 from inventory.errors import NotFoundError, RowError
@@ -86,7 +86,7 @@ def _ranking(
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         run = latest_run(session=session, fiscal_year=fy)
         if run is None:
             raise NotFoundError("採点結果がありません。先に `dxi score` を実行してください。")

@@ -21,7 +21,7 @@ from flows.cli.app import (
     write_or_print,
 )
 from flows.cli.params import choice_option, formats, fy_option
-from inventory.db.engine import engine_for, session_scope
+from inventory.db.engine import engine_for, read_scope, session_scope
 from inventory.db.migrate import require_current, upgrade
 from inventory.db.submission_repo import latest_fiscal_year, list_submissions
 from inventory.db.task_repo import list_tasks, previous_tasks
@@ -238,7 +238,7 @@ def tasks(
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         year = fy if fy is not None else latest_fiscal_year(session=session)
         found = list_tasks(session=session, fiscal_year=year, department=dept)
     if fmt == "json":
@@ -277,7 +277,7 @@ def submissions(fy: FyOption = None) -> None:
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         found = list_submissions(session=session, fiscal_year=fy)
     labels = {"current": "現行", "superseded": "差し替え済み"}
     print_table(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from inventory.db.engine import DEFERRED
 from inventory.errors import DatabaseNotReadyError
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    try:
-        with engine.connect() as connection:
+    try:  # a deferred read: checking the version never waits for a writer's lock
+        with engine.execution_options(**{DEFERRED: True}).connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

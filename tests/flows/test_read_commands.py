@@ -10,6 +10,7 @@ What a person reads must show no nan/None/NaT and no English; JSON must be valid
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -249,3 +250,24 @@ def test_rank_table_fits_an_80_column_terminal_and_says_what_it_left_out(
     monkeypatch.setenv("COLUMNS", "200")
     code, out = dxi("rank", "--fy", "2024")
     assert "省略しました" not in out and "RPA" in out and "区分" in out
+
+
+TABLE_READS = [case for case in READS if case.endswith("-table") and not case.startswith(("review", "user"))]
+
+
+def test_on_sqlite_reads_answer_while_a_writer_holds_the_lock(use_database: str) -> None:
+    """A person's read never queues behind a writer (an ingest, a web decision): it reads the last commit."""
+    if not use_database.startswith("sqlite"):
+        pytest.skip("PostgreSQL readers never wait for writers")
+    writer = sqlite3.connect(use_database.removeprefix("sqlite:///"), isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # the write lock, held until the end of the test
+    writer.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, details) VALUES ('2025-01-01', 'x', 'x', 'x', '{}')"
+    )
+    try:
+        for case in TABLE_READS:
+            code, out = dxi(*READS[case])
+            assert code == 0, (case, out)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
