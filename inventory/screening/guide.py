@@ -6,13 +6,12 @@ instructions list exactly what the reader accepts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from inventory.era import era_label
 from inventory.export import set_print_layout, wrapped_height
 from inventory.screening.fields import ATTRIBUTES, GUIDE_SHEET, SCREENING_SHEET, TITLE
+from inventory.survey.template import date_rule, paragraph
 from inventory.survey.template_text import accepted_values
 
 COVER_WIDTHS = (14, 30, 56)
@@ -58,7 +57,7 @@ def write_cover(
         ("部", division, "fixed", ""),
         ("課", department, "fixed", ""),
         ("回答者", None, "input", "記入した方の氏名を入力してください"),
-        ("回答日", None, "date", "記入した日を入力してください（例: 2025/7/1）"),
+        ("回答日", None, "date", f"記入した日を入力してください（例: {fiscal_year}/7/1）"),
         ("様式", SCREENING_SHEET, "fixed", f"対象の業務 {tasks} 件"),
     )
     for row, (label, value, fmt, note) in enumerate(rows, start=2):
@@ -71,12 +70,12 @@ def write_cover(
             ws.write_blank(row, 1, None, f[fmt])
         if note:
             ws.write_string(row, 2, note, f["note"])
-    ws.data_validation(6, 1, 6, 1, _date_rule(fiscal_year))
+    ws.data_validation(6, 1, 6, 1, date_rule(fiscal_year, f"{fiscal_year}/7/1"))
     first = 3 + len(rows)
     ws.write_string(first, 0, "記入方法", f["bold"])
     for i, step in enumerate(STEPS, start=1):
-        _paragraph(ws, f, first + i, f"{i}. {step}", COVER_WIDTHS)
-    _paragraph(
+        paragraph(ws, f, first + i, f"{i}. {step}", COVER_WIDTHS)
+    paragraph(
         ws,
         f,
         first + len(STEPS) + 1,
@@ -103,22 +102,3 @@ def write_guide(ws: Any, f: dict[str, Any]) -> None:
         ws.set_row(row, wrapped_height(zip(cells, GUIDE_WIDTHS, strict=True)))
     last = 3 + len(ATTRIBUTES)
     set_print_layout(ws, last_row=last, last_col=len(GUIDE_WIDTHS) - 1, header_rows=(3, 3), gridlines=False)
-
-
-def _paragraph(ws: Any, f: dict[str, Any], row: int, text: str, widths: Sequence[int]) -> None:
-    ws.merge_range(row, 0, row, len(widths) - 1, text, f["paragraph"])
-    ws.set_row(row, wrapped_height([(text, sum(widths))]))
-
-
-def _date_rule(fiscal_year: int) -> dict[str, object]:
-    return {
-        "validate": "date",
-        "criteria": "between",
-        "minimum": date(fiscal_year - 1, 4, 1),
-        "maximum": date(fiscal_year + 2, 3, 31),
-        "error_type": "warning",
-        "input_title": "回答日",
-        "input_message": "記入した日を 2025/7/1 のように入力してください",
-        "error_title": "入力値の確認",
-        "error_message": "日付として読めないか、調査の時期から離れています。",
-    }

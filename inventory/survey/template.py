@@ -132,7 +132,7 @@ def _write_cover(
         ("部", division, "fixed" if division else "input", division_note),
         ("課", department, "fixed", ""),
         ("回答者", None, "input", "記入した方の氏名を入力してください"),
-        ("回答日", None, "date", "記入した日を入力してください（例: 2024/6/1）"),
+        ("回答日", None, "date", f"記入した日を入力してください（例: {fiscal_year}/6/1）"),
     )
     for row, (label, value, fmt, note) in enumerate(cover_rows, start=2):
         ws.write_string(row, 0, label, f["bold"])
@@ -145,7 +145,7 @@ def _write_cover(
         if note:
             ws.write_string(row, 2, note, f["note"])
             ws.set_row(row, wrapped_height([(note, COVER_WIDTHS[2])]))
-    ws.data_validation(6, 1, 6, 1, _date_rule(fiscal_year))
+    ws.data_validation(6, 1, 6, 1, date_rule(fiscal_year, f"{fiscal_year}/6/1"))
     required = "・".join(c.header for c in SHEET_COLUMNS if c.required)
     lines = [
         "「業務一覧」シートに、この課で行っている業務を1行に1業務ずつ記入してください。",
@@ -163,20 +163,21 @@ def _write_cover(
     )
     ws.write_string(8, 0, "記入方法", f["bold"])
     for i, line in enumerate(lines):
-        _paragraph(ws, f, 9 + i, f"{i + 1}. {line}", COVER_WIDTHS)
+        paragraph(ws, f, 9 + i, f"{i + 1}. {line}", COVER_WIDTHS)
     set_print_layout(
         ws, last_row=8 + len(lines), last_col=len(COVER_WIDTHS) - 1, landscape=False, gridlines=False
     )
     ws.activate()
 
 
-def _paragraph(ws: Any, f: dict[str, Any], row: int, text: str, widths: Sequence[int]) -> None:
+def paragraph(ws: Any, f: dict[str, Any], row: int, text: str, widths: Sequence[int]) -> None:
     """One line of instructions across the sheet's columns, wrapped, in a row tall enough for it."""
     ws.merge_range(row, 0, row, len(widths) - 1, text, f["paragraph"])
     ws.set_row(row, wrapped_height([(text, sum(widths))]))
 
 
-def _date_rule(fiscal_year: int) -> dict[str, object]:
+def date_rule(fiscal_year: int, example: str) -> dict[str, object]:
+    """The 回答日 cell's check: a date near the survey's 年度 (warns, never blocks)."""
     return {
         "validate": "date",
         "criteria": "between",
@@ -184,7 +185,7 @@ def _date_rule(fiscal_year: int) -> dict[str, object]:
         "maximum": date(fiscal_year + 2, 3, 31),
         "error_type": "warning",
         "input_title": "回答日",
-        "input_message": "記入した日を 2024/6/1 のように入力してください",
+        "input_message": f"記入した日を {example} のように入力してください",
         "error_title": "入力値の確認",
         "error_message": "日付として読めないか、調査の時期から離れています。",
     }
@@ -292,7 +293,7 @@ def _write_guide(ws: Any, f: dict[str, Any]) -> None:
     rules = guide_rules()
     ws.write_string(row + 1, 0, "全体のきまり", f["bold"])
     for i, rule in enumerate(rules):
-        _paragraph(ws, f, row + 2 + i, f"・{rule}", GUIDE_WIDTHS)
+        paragraph(ws, f, row + 2 + i, f"・{rule}", GUIDE_WIDTHS)
     set_print_layout(
         ws, last_row=row + 1 + len(rules), last_col=len(GUIDE_WIDTHS) - 1, header_rows=(3, 3), gridlines=False
     )
