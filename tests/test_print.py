@@ -175,15 +175,23 @@ def test_rank_workbook_prints_the_decision_columns_on_every_page(
     _book, pdf = printed["rank"]
     render_page(pdf, pdf.parent)
     pages = _pages(pdf)
-    candidate_pages = [n for n, text in enumerate(pages) if "RPA適性" in text]
+    candidate_pages = [n for n, text in enumerate(pages) if "候補一覧" in text or "属性未確認" in text]
     assert len(candidate_pages) >= 2, "150 candidates take more than one page"
     assert len(pages) <= 8, f"{len(pages)} pages"
     for n in candidate_pages:
-        for heading in ("順位", "業務名", "対象外の理由", DECISION_HEADER, REASON_HEADER, REVIEWER_HEADER):
+        for heading in (
+            "順位",
+            "業務名",
+            "優先区分",
+            "属性未確認",
+            DECISION_HEADER,
+            REASON_HEADER,
+            REVIEWER_HEADER,
+        ):
             assert heading in pages[n], f"page {n + 1} lacks {heading}"
         assert _is_a4(pdf, n + 1, landscape=True)
     assert "ページ 1 / " in pages[0]
-    assert "スコアの説明" not in pages[0], "the long explanation is for the screen"
+    assert "スコアの説明" not in pages[0] and "RPA適性" not in pages[0], "the details are for the screen"
     assert any("課別の削減見込み時間" in text for text in pages), "the 課別 chart is inside its print area"
 
 

@@ -31,27 +31,38 @@ REVIEWER_HEADER = "判断者（記入）"
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("順位", "rank", 6),
     (ID_HEADER, "task_id", 8),
-    ("課", "department", 20),
-    ("業務名", "name", 36),
+    ("課", "department", 14),
+    ("業務名", "name", 32),
     ("年間時間", "annual_hours", 10),
     ("RPA適性", "rpa_score", 9),
     ("AI-OCR適性", "ocr_score", 10),
     ("推奨ツール", "recommended_tool_label", 12),
     ("削減見込み（時間/年）", "expected_hours_saved", 12),
     ("難易度", "ease", 7),
-    ("優先区分", "quadrant_label", 12),
+    ("優先区分", "quadrant_label", 14),
     ("横展開G", "group_id", 8),
     ("対象外", "knocked_out_label", 7),
     ("対象外の理由", "knockout_reason", 30),
-    ("属性未確認", "missing_label", 16),
+    ("属性未確認", "missing_label", 14),
     ("二次調査", "screening_label", 12),
     ("現在の判断", "decision", 10),
     ("要再確認", "rereview_label", 8),
     (DECISION_HEADER, "", 10),
-    (REASON_HEADER, "", 30),
+    (REASON_HEADER, "", 20),
     (REVIEWER_HEADER, "", 12),
     ("スコアの説明", "explanation", 70),
 )
+# The sheet shows (and prints, up to 判断者) what a 検討会議 decides on first, then the
+# details; the CSV keeps COLUMNS' order. A4 landscape, one page wide: about 55% of text size.
+SHEET_ORDER = (
+    "順位", "課", "業務名", "推奨ツール", "削減見込み（時間/年）", "年間時間", "難易度", "優先区分", "属性未確認",
+    "現在の判断", "要再確認", DECISION_HEADER, REASON_HEADER, REVIEWER_HEADER,
+    ID_HEADER, "RPA適性", "AI-OCR適性", "横展開G", "対象外", "対象外の理由", "二次調査", "スコアの説明",
+)  # fmt: skip
+SHEET_COLUMNS = tuple(sorted(COLUMNS, key=lambda column: SHEET_ORDER.index(column[0])))
+FROZEN_COLUMNS = 3  # 順位, 課, 業務名 stay in view while scrolling right
+WRAPPED = ("department", "name", "missing_label")  # text at text size that wraps in its column
+WIDTH_OF = {source: width for _, source, width in COLUMNS if source}
 CHART_WIDTH = 720  # px, the 課別 chart
 
 
@@ -110,10 +121,10 @@ def write_rank_workbook(
     _write_candidates(sheet, SafeText(book), frame, formats)
     last = HEADER_ROW + max(len(frame), 1)
     _highlight(sheet, book, last)
-    sheet.freeze_panes(HEADER_ROW + 1, 4)
-    sheet.autofilter(HEADER_ROW, 0, last, len(COLUMNS) - 1)
+    sheet.freeze_panes(HEADER_ROW + 1, FROZEN_COLUMNS)
+    sheet.autofilter(HEADER_ROW, 0, last, len(SHEET_COLUMNS) - 1)
     sheet.set_row(HEADER_ROW, 32)
-    reviewer_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == REVIEWER_HEADER)
+    reviewer_col = SHEET_ORDER.index(REVIEWER_HEADER)
     set_print_layout(sheet, last_row=last, last_col=reviewer_col, header_rows=(HEADER_ROW, HEADER_ROW))
 
     _department_sheet(book, frame, formats["head"], formats["number"])
@@ -133,7 +144,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "head": book.add_format({**head, "bg_color": "#1F4E78", "font_color": "white"}),
         "entry_head": book.add_format({**head, "bg_color": "#FFD966"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top", "font_size": 9}),
-        "wrap_text": book.add_format({"text_wrap": True, "valign": "top"}),  # 属性未確認: short, at text size
+        "wrap_text": book.add_format({"text_wrap": True, "valign": "top"}),  # 課, 業務名, 属性未確認
         # Text indented, so it stands clear of the right-aligned number to its left.
         "top": book.add_format({"valign": "top", "align": "left", "indent": 1}),
         "number": book.add_format({"num_format": "#,##0.0", "valign": "top"}),
@@ -146,13 +157,13 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
 def _write_candidates(sheet: Any, text: SafeText, frame: pd.DataFrame, formats: dict[str, Any]) -> None:
     """The heading row and one row per candidate; the （記入） columns are left blank to fill in."""
     wrap, top = formats["wrap"], formats["top"]
-    for col, (header, _, width) in enumerate(COLUMNS):
+    for col, (header, _, width) in enumerate(SHEET_COLUMNS):
         head = formats["entry_head"] if header.endswith("（記入）") else formats["head"]
         sheet.write_string(HEADER_ROW, col, header, head)
         sheet.set_column(col, col, width, wrap if header == "スコアの説明" else None)
     for offset, record in enumerate(frame.to_dict("records")):
         row = HEADER_ROW + 1 + offset
-        for col, (_header, source, _) in enumerate(COLUMNS):
+        for col, (_header, source, _) in enumerate(SHEET_COLUMNS):
             if not source:
                 sheet.write_blank(row, col, None, formats["entry"])
                 continue
@@ -164,14 +175,18 @@ def _write_candidates(sheet: Any, text: SafeText, frame: pd.DataFrame, formats: 
                 whole = source.endswith("_score") or source in ("rank", "task_id", "group_id")
                 sheet.write_number(row, col, float(value), formats["score" if whole else "number"])
             else:
-                cell_format = {"explanation": wrap, "missing_label": formats["wrap_text"]}.get(source, top)
+                cell_format = (
+                    wrap if source == "explanation" else formats["wrap_text"] if source in WRAPPED else top
+                )
                 text.write(sheet, row, col, str(value), cell_format)
+        # Names wrap in their narrow print columns: the row is as tall as the longest (not the explanation).
+        sheet.set_row(row, wrapped_height([(str(record.get(s) or ""), WIDTH_OF[s]) for s in WRAPPED]))
 
 
 def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:
     """Data bars on the scores, a colour scale on the saving, 区分 colours, and the 判断 drop-down."""
     first = HEADER_ROW + 1
-    col_of = {source: i for i, (_, source, _) in enumerate(COLUMNS) if source}
+    col_of = {source: i for i, (_, source, _) in enumerate(SHEET_COLUMNS) if source}
     for source in ("rpa_score", "ocr_score"):
         c = col_of[source]
         bar = {"type": "data_bar", "bar_color": "#5B9BD5", "min_type": "num", "min_value": 0,
@@ -191,7 +206,7 @@ def _highlight(sheet: Any, book: xlsxwriter.Workbook, last: int) -> None:
         rule = {"type": "cell", "criteria": "==", "value": f'"{label}"',
                 "format": book.add_format({"bg_color": colour})}  # fmt: skip
         sheet.conditional_format(first, c, last, c, rule)
-    decision_col = next(i for i, (h, _, _) in enumerate(COLUMNS) if h == DECISION_HEADER)
+    decision_col = SHEET_ORDER.index(DECISION_HEADER)
     choices = {"validate": "list", "source": list(DECISIONS), "error_type": "warning",
                "input_title": "判断", "input_message": "採用 / 保留 / 不採用"}  # fmt: skip
     sheet.data_validation(first, decision_col, last, decision_col, choices)

@@ -186,8 +186,10 @@ def test_xlsx_export_marked_up_and_imported(tmp_path: Path) -> None:
     assert book.sheetnames[:2] == ["候補一覧", "課別"]
     sheet = book["候補一覧"]
     header = [c.value for c in sheet[4]]
-    assert header[:4] == ["順位", "業務ID", "課", "業務名"] and "スコアの説明" in header
-    assert sheet.freeze_panes == "E5"
+    # What the 検討会議 decides on comes first and is what prints; the details follow.
+    assert header[:5] == ["順位", "課", "業務名", "推奨ツール", "削減見込み（時間/年）"]
+    assert header.index("判断者（記入）") == 13 and "業務ID" in header and header[-1] == "スコアの説明"
+    assert sheet.freeze_panes == "D5" and sheet.print_area.startswith("'候補一覧'!$A$1:$N$")
     assert sheet.conditional_formatting, "scores carry colour scales"
     assert book["課別"]._charts, "hours saved by 課 is charted"
     col = {name: i for i, name in enumerate(header)}
