@@ -11,10 +11,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
-from matplotlib import image as mpimg
 
 from bpr.effects.measure import did, headline, kpi
 from bpr.reports.data import PILOT_STATES, EffectReport, build_report, pilot_line
@@ -22,6 +20,7 @@ from bpr.reports.html import render_html
 from bpr.reports.pdf import render_pdf
 from bpr.reports.xlsx import render_xlsx
 from flows.town.panel import make_panel
+from tests.render import rgb
 
 EVIL = "<script>alert(1)</script>"
 N_BOOT = 100
@@ -116,7 +115,7 @@ def test_pdf_is_real_and_page_one_is_not_blank(town, tmp_path: Path) -> None:
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True
     )
     (page,) = tmp_path.glob("p*.png")
-    pixels = np.asarray(mpimg.imread(page))
+    pixels = rgb(page)
     assert pixels.std() > 0.05  # text and a chart, not a white page
     listing = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+3$", listing, re.M)
