@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pytest
 
 from bpr.effects.measure import did, headline, kpi
@@ -119,6 +120,22 @@ def test_pdf_is_real_and_page_one_is_not_blank(town, tmp_path: Path) -> None:
     assert pixels.std() > 0.05  # text and a chart, not a white page
     listing = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+3$", listing, re.M)
+
+
+def test_chart_labels_are_text_in_the_embedded_font(town) -> None:
+    """The charts are vector drawings: their Japanese labels are searchable text in IPAex Gothic."""
+    _, _, report = town
+    k = report.kpi
+    with pdfplumber.open(io.BytesIO(render_pdf(report))) as pdf:
+        chars = pdf.pages[0].chars
+    text = "".join(c["text"] for c in chars if c["upright"])  # in drawing order
+    assert f"月別の残業時間: {k.kpi_label}と{k.baseline_label}" in text
+    assert "".join(m.label for m in report.months) in text
+    assert f"{k.baseline_label}（基準年度）{k.kpi_label}目標（基準年度の{k.target_pct:g}%減）" in text
+    assert "".join(c["text"] for c in chars if not c["upright"]) == "残業時間（時間・全課合計）"
+    assert {c["fontname"].split("+")[-1] for c in chars} == {"IPAexGothic"}
+    html = render_html(report)
+    assert f"月別の残業時間: {k.kpi_label}と{k.baseline_label}</text>" in html
 
 
 def test_xlsx_has_tables_native_charts_and_no_formulas(town) -> None:
