@@ -8,7 +8,6 @@ only partly.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from bpr.reports.font import FONT_NAME, font_path
 from inventory.db.backup import database_file
 from inventory.db.engine import make_engine
 from inventory.db.migrate import alembic_config, current_revision, head_revision
@@ -165,24 +165,23 @@ def check_folders(settings: Settings) -> list[CheckResult]:
     ]
 
 
-def check_font() -> CheckResult:
-    """matplotlib finds the IPAex Gothic font the reports are drawn with."""
+def check_font(path: Path | None = None) -> CheckResult:
+    """ReportLab reads the IPAex Gothic shipped with dxi (or `path`), with the kanji the reports print."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     name = "日本語フォント（報告書）"
-    hint = "matplotlib-fontja を入れ直してください（README のインストール手順）"
-    if importlib.util.find_spec("matplotlib_fontja") is None:
-        return CheckResult(
-            name, "error", "matplotlib-fontja（IPAex ゴシック）がインストールされていません", hint
-        )
-    from matplotlib import font_manager
-
-    from bpr.reports.charts import font_name
-
+    hint = "dxi を入れ直してください（フォントは dxi に同梱されています。インストールの手引き）"
+    path = path or font_path()
+    if not path.is_file():
+        return CheckResult(name, "error", f"IPAex ゴシックのファイルがありません: {path}", hint)
     try:
-        family = font_name()
-        found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-    except (RuntimeError, ValueError, OSError) as exc:
+        face = TTFont(FONT_NAME, str(path)).face
+    except (TTFError, OSError) as exc:
         return CheckResult(name, "error", f"IPAex ゴシックを読み込めません（{exc}）", hint)
-    return CheckResult(name, "ok", f"{family}: {Path(found).name}")
+    missing = [c for c in "業務量調査課" if ord(c) not in face.charToGlyph]
+    if missing:
+        return CheckResult(name, "error", f"IPAex ゴシックに文字がありません: {''.join(missing)}", hint)
+    return CheckResult(name, "ok", f"{FONT_NAME}: {path.name}")
 
 
 def check_pseudonym_key(settings: Settings) -> CheckResult:

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import pytest
+from PIL import Image
 
 _TOOLS = {
     "soffice": ("DXI_REQUIRE_LIBREOFFICE", "apt-get install libreoffice-calc-nogui"),
@@ -140,3 +142,9 @@ def render_page(pdf: Path, out_dir: Path, page: int = 1, dpi: int = 60) -> Path:
         check=True,
     )
     return prefix.with_suffix(".png")
+
+
+def rgb(png: Path) -> np.ndarray:
+    """A PNG's pixels as RGB floats in 0..1 (height × width × 3)."""
+    with Image.open(png) as image:
+        return np.asarray(image.convert("RGB"), dtype=float) / 255

@@ -1,7 +1,7 @@
 """The effect report's inputs and its files: shared by `dxi effects` and the `effect-report` flow.
 
 Reads the overtime panel, the production go-lives and the pilots from the database;
-renders a built report as HTML, PDF or xlsx. pandas, matplotlib and the renderers
+renders a built report as HTML, PDF or xlsx. pandas, ReportLab and the renderers
 load only when called, so importing this module stays cheap.
 """
 

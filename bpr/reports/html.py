@@ -1,8 +1,8 @@
 """The effect report as one self-contained HTML file for the 本部会議.
 
 Why self-contained: the file is mailed round and opened on LGWAN PCs with no
-internet, so CSS is inline, charts are inline SVG (glyphs as paths) and nothing
-refers to a URL. Autoescaping is on: 課 and pilot names are user text.
+internet, so CSS is inline, charts are inline SVG (drawn by `bpr.reports.charts`, their
+text in the page's Japanese fonts) and nothing refers to a URL. Autoescaping is on: 課 and pilot names are user text.
 """
 
 from __future__ import annotations
@@ -41,6 +41,6 @@ def _environment() -> Environment:
 
 def render_html(report: EffectReport) -> str:
     """Render the report as HTML text (UTF-8, A4 print layout)."""
-    charts = {name: Markup(chart.svg) for name, chart in report_charts(report).items()}  # noqa: S704  our own SVG
+    charts = {name: Markup(svg) for name, svg in report_charts(report).items()}  # noqa: S704  our own SVG
     template = _environment().get_template("effect_report.html.j2")
     return template.render(r=report, k=report.kpi, d=report.did, charts=charts)

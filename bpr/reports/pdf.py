@@ -17,10 +17,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, NotAtTopPageBreak, SimpleDocTemplate, Spacer
 
 from bpr.reports.accuracy import ACCURACY_BY_TOOL_NOTE, GATE_NOTE
-from bpr.reports.charts import KPI, draw_monthly, draw_pilots, draw_pipeline
+from bpr.reports.charts import KPI, draw_monthly, draw_pilots, draw_pipeline, font, pilots_height
 from bpr.reports.data import ACCURACY_NOTE, DROPPED_NOTE, EffectReport
 from bpr.reports.html import accuracy
-from bpr.reports.pdf_layout import MARGIN, boxes, callout, chart, font, heading, para, table
+from bpr.reports.pdf_layout import MARGIN, WIDTH, boxes, callout, chart, heading, para, table
 from inventory.display import hours, pct, signed
 
 PILOTS_PER_CHART = 20  # a chart of more bars would not fit a page legibly
@@ -56,7 +56,7 @@ def _kpi_part(report: EffectReport) -> list[Flowable]:
         Spacer(0, 6),
         para(k.note),
         *(para("⚠ " + warning, 8, "#9C5700") for warning in k.warnings[:3]),
-        chart(draw_monthly, report, (7.2, 3.6)),
+        chart(draw_monthly, report, WIDTH / 2),
         para("棒は基準年度、折れ線は今年度、破線は目標（基準年度の同じ月から目標の割合を減らした値）です。"
              "3月・4月は毎年の繁忙期のため、月ごとに基準年度と比べています。", 8.5),
         Spacer(0, 6),
@@ -128,9 +128,9 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
     shown = report.pilots
     for start in range(0, max(len(shown), 1), PILOTS_PER_CHART):
         chunk = report.model_copy(update={"pilots": shown[start : start + PILOTS_PER_CHART]})
-        parts.append(chart(draw_pilots, chunk, (7.2, max(2.6, 1.0 + 0.2 * len(chunk.pilots)))))
+        parts.append(chart(draw_pilots, chunk, pilots_height(len(chunk.pilots))))
     if not shown:
-        return [*parts, para("実証案件はまだ登録されていません。"), chart(draw_pipeline, report, (7.2, 2.6))]
+        return [*parts, para("実証案件はまだ登録されていません。"), chart(draw_pipeline, report, 182)]
     header = ["課", "業務・案件", "ツール", "状態", "見込み\n（時間/年）", "実測\n（時間/年）", "的中率"]
     rows = [
         [p.department, p.name, p.tool_label, p.state + ("※" if p.forced else ""), hours(p.estimated_hours),
@@ -154,7 +154,7 @@ def _pilot_part(report: EffectReport) -> list[Flowable]:
         table(header, rows, (0.2, 0.27, 0.12, 0.09, 0.11, 0.11, 0.1), text_columns=4, total_rows=2),
         KeepTogether([Spacer(0, 4), *notes]),
         *_accuracy_part(report),
-        KeepTogether([Spacer(0, 8), chart(draw_pipeline, report, (7.2, 2.3))]),
+        KeepTogether([Spacer(0, 8), chart(draw_pipeline, report, 161)]),
     ]
 
 

@@ -3,16 +3,14 @@
 Why ReportLab's platypus: the pages are filled from the measured size of each piece, so
 a long pilot list flows on to the next page (with its header row repeated) instead of
 being drawn over by the next chart, and a long 課 name wraps inside its cell. Text uses
-the IPAex Gothic file that matplotlib-fontja ships, embedded as a subset, with
-Japanese line breaking (wordWrap CJK); charts are matplotlib PNGs, so the PDF needs no
-font, network or HTML engine on the PC that opens it.
+the IPAex Gothic file shipped in this package (`bpr.reports.font`), embedded as a subset,
+with Japanese line breaking (wordWrap CJK); charts are ReportLab drawings in the same
+font, so the PDF needs no font, network or HTML engine on the PC that opens it.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -20,24 +18,15 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from bpr.reports.charts import FONT_NAME, KPI, Draw, font_path, render_png
+from bpr.reports.charts import KPI, Draw, font
 from bpr.reports.data import EffectReport
 
 MARGIN = 16 * mm
 WIDTH = A4[0] - 2 * MARGIN  # the text frame's width in points
 PALE, EDGE, GRID = colors.HexColor("#F4F8FC"), colors.HexColor("#9DB4CF"), colors.HexColor("#BFBFBF")
 BLUE = colors.HexColor(KPI)
-
-
-@lru_cache(maxsize=1)
-def font() -> str:
-    """Register the bundled IPAex Gothic with ReportLab (embedded as a subset); return its name."""
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_path())))
-    return FONT_NAME
 
 
 def style(
@@ -133,8 +122,6 @@ def table(
     return result
 
 
-def chart(draw: Draw, report: EffectReport, size: tuple[float, float]) -> Flowable:
-    """A matplotlib chart as a PNG scaled to the frame's width."""
-    data = render_png(draw, report, size)
-    width = min(WIDTH, size[0] * 72)
-    return Image(io.BytesIO(data), width=width, height=width * size[1] / size[0])
+def chart(draw: Draw, report: EffectReport, height: float) -> Flowable:
+    """A chart as wide as the frame and `height` points high (a Drawing is a flowable)."""
+    return draw(report, WIDTH, height)

@@ -8,7 +8,6 @@ recorded although the request's own work is rolled back.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bpr.reports.font import FONT_DIR
 from flows.web import (
     routes_admin,
     routes_auth,
@@ -45,15 +45,6 @@ log = logging.getLogger("dxi.web")
 STATIC = Path(__file__).parent / "static"
 
 
-def font_dir() -> Path | None:
-    """The IPAex Gothic shipped by matplotlib-fontja (found without importing matplotlib)."""
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
-    return folder if (folder / "ipaexg.ttf").is_file() else None
-
-
 def create_app(*, settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the app on the configured database (or the given engine, for tests)."""
     settings = settings or get_settings()
@@ -61,9 +52,8 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine or engine_for(settings.db_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    fonts = font_dir()
-    if fonts is not None:
-        app.mount("/fonts", StaticFiles(directory=fonts), name="fonts")
+    # The bundled IPAex Gothic (and its licence), for a PC without a Japanese system font.
+    app.mount("/fonts", StaticFiles(directory=FONT_DIR), name="fonts")
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

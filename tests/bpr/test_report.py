@@ -11,10 +11,9 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import openpyxl
+import pdfplumber
 import pytest
-from matplotlib import image as mpimg
 
 from bpr.effects.measure import did, headline, kpi
 from bpr.reports.data import PILOT_STATES, EffectReport, build_report, pilot_line
@@ -22,6 +21,7 @@ from bpr.reports.html import render_html
 from bpr.reports.pdf import render_pdf
 from bpr.reports.xlsx import render_xlsx
 from flows.town.panel import make_panel
+from tests.render import rgb
 
 EVIL = "<script>alert(1)</script>"
 N_BOOT = 100
@@ -116,10 +116,26 @@ def test_pdf_is_real_and_page_one_is_not_blank(town, tmp_path: Path) -> None:
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True
     )
     (page,) = tmp_path.glob("p*.png")
-    pixels = np.asarray(mpimg.imread(page))
+    pixels = rgb(page)
     assert pixels.std() > 0.05  # text and a chart, not a white page
     listing = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+3$", listing, re.M)
+
+
+def test_chart_labels_are_text_in_the_embedded_font(town) -> None:
+    """The charts are vector drawings: their Japanese labels are searchable text in IPAex Gothic."""
+    _, _, report = town
+    k = report.kpi
+    with pdfplumber.open(io.BytesIO(render_pdf(report))) as pdf:
+        chars = pdf.pages[0].chars
+    text = "".join(c["text"] for c in chars if c["upright"])  # in drawing order
+    assert f"月別の残業時間: {k.kpi_label}と{k.baseline_label}" in text
+    assert "".join(m.label for m in report.months) in text
+    assert f"{k.baseline_label}（基準年度）{k.kpi_label}目標（基準年度の{k.target_pct:g}%減）" in text
+    assert "".join(c["text"] for c in chars if not c["upright"]) == "残業時間（時間・全課合計）"
+    assert {c["fontname"].split("+")[-1] for c in chars} == {"IPAexGothic"}
+    html = render_html(report)
+    assert f"月別の残業時間: {k.kpi_label}と{k.baseline_label}</text>" in html
 
 
 def test_xlsx_has_tables_native_charts_and_no_formulas(town) -> None:

@@ -62,11 +62,13 @@ def test_every_pilot_total_and_note_is_printed_in_full(report_pdf, tmp_path: Pat
     count, path = report_pdf
     report = make_report(count)
     with pdfplumber.open(path) as pdf:
+        # The pilot table's pieces (each starts with its header); a chart's grid is no table.
         rows = [
             [_flat(cell or "") for cell in row]
             for page in pdf.pages
-            for table in page.find_tables()
-            for row in table.extract()
+            for table in (t.extract() for t in page.find_tables())
+            if "業務・案件" in [_flat(cell or "") for cell in table[0]]
+            for row in table
         ]
         text = _flat("".join(page.extract_text() for page in pdf.pages))
     for pilot in report.pilots:  # each in its own row, every cell whole

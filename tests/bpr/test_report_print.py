@@ -13,12 +13,11 @@ import numpy as np
 import openpyxl
 import pdfplumber
 import pytest
-from matplotlib import image as mpimg
 
 from bpr.reports.charts import REAL
 from bpr.reports.xlsx import render_xlsx
 from tests.bpr.report_factories import make_report
-from tests.render import page_count, page_text, render_page, xlsx_to_pdf
+from tests.render import page_count, page_text, render_page, rgb, xlsx_to_pdf
 
 COUNT = 40
 
@@ -74,7 +73,7 @@ def test_the_pilot_chart_is_printed_whole_on_one_page(printed: Path, tmp_path: P
     green = np.array([int(REAL[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     seen = []
     for number in range(1, page_count(printed) + 1):
-        pixels = np.asarray(mpimg.imread(render_page(printed, tmp_path, page=number, dpi=40)))[..., :3]
+        pixels = rgb(render_page(printed, tmp_path, page=number, dpi=40))
         if (np.abs(pixels - green).max(axis=-1) < 0.08).sum() > 20:
             seen.append(number)
     assert len(seen) == 1, f"the pilot chart's bars are on pages {seen}"

@@ -110,9 +110,21 @@ def test_folders_missing_warn_a_file_in_the_way_errors(tmp_path: Path) -> None:
     assert blocked.status == "error" and "DXI_INBOX" in blocked.hint
 
 
-def test_font_is_found_by_matplotlib() -> None:
+def test_the_bundled_font_is_read_by_reportlab() -> None:
     result = check_font()
     assert result.status == "ok" and "ipaexg.ttf" in result.message
+
+
+def test_a_missing_or_broken_font_file_is_an_error(tmp_path: Path) -> None:
+    missing = check_font(tmp_path / "ipaexg.ttf")
+    assert missing.status == "error" and "ありません" in missing.message and "入れ直して" in missing.hint
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font" * 100)
+    assert check_font(broken).status == "error"
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if latin.is_file():  # a real font without kanji
+        result = check_font(latin)
+        assert result.status == "error" and "文字がありません" in result.message
 
 
 def test_pseudonym_key_is_required_in_production(tmp_path: Path) -> None:
