@@ -2,7 +2,7 @@
 
 Reads the database directly, no Prefect: the command answers in seconds; the
 `effect-report` flow (flows/effect_report.py) is for schedules. Both load and render through
-`bpr.reports.effect_files`. pandas and matplotlib load only inside the command, so `--help` stays
+`bpr.reports.effect_files`. pandas and ReportLab load only inside the command, so `--help` stays
 fast.
 """
 
