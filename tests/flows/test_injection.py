@@ -138,7 +138,9 @@ def test_hostile_names_are_neutralised_in_every_export(tmp_path: Path) -> None:
     tasks_numbers = {"年間件数": ("業務一覧", 1), "年間時間": ("業務一覧", 1)}
     assert _assert_xlsx_safe(out / "tasks.xlsx", tasks_numbers) >= 2 * len(HOSTILE) + hostile_names  # + 備考
     rank_book = openpyxl.load_workbook(out / "rank.xlsx")["候補一覧"]
-    assert '=HYPERLINK("http://example.invalid","x")' in {c.value for c in rank_book["C"]}  # 業務名, shown as typed
+    assert '=HYPERLINK("http://example.invalid","x")' in {
+        c.value for c in rank_book["C"]
+    }  # 業務名, shown as typed
 
     # The error workbook a department gets back: its own hostile cells, a hostile header too.
     bad = [[*rows[0][:4], "不明", 10, "@x"], ["\t=1+1", "定型", "なし", "電子", "+5", 10, "-3"]]
