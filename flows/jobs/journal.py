@@ -9,6 +9,7 @@ a row that still says 実行中 rather than nothing.
 from __future__ import annotations
 
 import getpass
+import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from inventory.db.engine import engine_for, session_scope
 from inventory.db.run_repo import finish_run, start_run
 
 ERROR_LIMIT = 500
+log = logging.getLogger("flows.jobs")  # one line as a run starts and one as it ends (JSON logs: with its ids)
+log.addHandler(logging.NullHandler())  # in text mode the command itself says it; no second copy on stderr
 
 
 @dataclass
@@ -65,11 +68,16 @@ def recorded(
             host=this_host(), parameters=parameters, flow_run_id=flow_run_id,
         )  # fmt: skip
     note = RunNote(run_id)
+    ids = {"job": job, "run_id": run_id} | ({"flow_run_id": flow_run_id} if flow_run_id else {})
+    log.info("%s を開始しました", job, extra=ids)
     try:
         yield note
     except BaseException as exc:
+        error = failure_text(exc)
         with session_scope(engine) as session:
-            finish_run(session=session, run_id=run_id, status="failed", error=failure_text(exc))
+            finish_run(session=session, run_id=run_id, status="failed", error=error)
+        log.warning("%s は失敗しました: %s", job, error, extra=ids)
         raise
     with session_scope(engine) as session:
         finish_run(session=session, run_id=run_id, status="succeeded", summary=note.summary)
+    log.info("%s が完了しました: %s", job, note.summary or "", extra=ids)
