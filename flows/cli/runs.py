@@ -22,6 +22,7 @@ JOB_LABELS = {
     "task-scoring": "採点",
     "campaign-reminder": "督促",
     "overtime-scan": "時間外勤務実績の取り込み",
+    "effect-report": "効果報告の作成",
 }
 JOBS = Choice(
     {job: (label, label.removesuffix("の取り込み")) for job, label in JOB_LABELS.items()}, what="処理"

@@ -125,3 +125,15 @@ def test_sizes_outside_the_town_are_refused_in_japanese() -> None:
     code, out = dxi("demo", "--tasks", "500")
     assert code == 2 and "1課あたりの業務数は 5〜" in out
     assert not (get_settings().home / "demo").exists()
+
+
+def test_the_demo_history_reads_in_japanese(result, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.flows.cli_runner import dxi
+    from tests.japanese import english_words
+
+    demo, _ = result
+    monkeypatch.setenv("DXI_DATABASE_URL", demo.database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out = dxi("runs")
+    assert code == 0 and "効果報告の作成" in out and "調査票の取り込み" in out, out
+    assert not english_words(out), out
