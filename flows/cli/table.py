@@ -87,14 +87,17 @@ def _row(console: Console, cells: Sequence[str], widths: list[int], columns: Seq
 def _join(pieces: list[str], widths: list[int], left: str, divider: str, right: str, limit: int) -> str:
     """left piece divider piece … right (each piece exactly its column's width), cut at `limit`
     cells as rich cuts a table wider than the terminal."""
-    if sum(widths) + len(widths) + 1 <= limit:  # the usual case: it fits, join without measuring
+    # The usual case: it fits, and each piece is exactly its column's width (a column of at least
+    # 2 cells inside its padding always gets one: a wide character fits), so no measuring.
+    if min(widths, default=0) >= 4 and sum(widths) + len(widths) + 1 <= limit:
         return left + divider.join(pieces) + right
     line, used = left, 1
     for n, piece in enumerate(pieces):
         end = right if n == len(pieces) - 1 else divider
-        if used + widths[n] + 1 > limit:
+        width = cell_len(piece) + 1
+        if used + width > limit:
             return line + set_cell_size(piece + end, limit - used)
-        line, used = line + piece + end, used + widths[n] + 1
+        line, used = line + piece + end, used + width
     return line
 
 

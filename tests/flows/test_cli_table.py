@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
@@ -61,7 +61,7 @@ def printed(renderable: object, width: int, **options: object) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_the_fast_table_is_riches_table(case: tuple[list[Column], str | None, int]) -> None:
     columns, title, width = case
