@@ -107,6 +107,8 @@ def shoot(base: str, out: Path, task_id: int) -> list[Path]:
         save(dept, "09_dept_dashboard", "/")
         save(dept, "09_dept_dashboard_full", "/", full_page=True)
         save(dept, "10_dept_ranking", "/ranking")
+        save(dept, "11_dept_submit", "/submit")
+        save(dept, "12_dept_history", "/history")
         browser.close()
     return shots
 

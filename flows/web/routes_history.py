@@ -1,4 +1,8 @@
-"""提出履歴: every file a 課 sent through the 提出 page, with its outcome, who and when, to download again."""
+"""提出履歴: every version a 課 submitted, with its outcome, who and when.
+
+Files sent through the 提出 page are kept and can be downloaded again; versions the DX
+team took in another way (受付フォルダ, `dxi ingest`) are listed too, without a file.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,14 @@ from starlette.responses import Response
 from flows.web.auth import CurrentUser, DbSession, Principal
 from flows.web.errors import Forbidden
 from flows.web.views import render
+from inventory.db.submission_repo import list_submissions
 from inventory.db.upload_repo import list_uploads, upload_years
 from inventory.db.web_status_repo import unkept_uploads
 from inventory.intake.survey import STATUS_LABELS
 
 router = APIRouter()
+UNREADABLE = "読み込めないファイル"
+TAKEN_IN = "DX推進担当課が受付フォルダ等から取り込み"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class HistoryRow:
     warning_count: int | None
     by: str
     kind: str | None = None
+    note: str | None = None  # why there is no file to download
 
 
 def _aware(value: datetime) -> datetime:
@@ -50,10 +58,17 @@ def history_rows(*, session: Session, department: str | None, fiscal_year: int |
     ]  # fmt: skip
     unread = [
         HistoryRow(None, e["at"], str(e["department"]), int(e["fiscal_year"]), str(e["file"]), "rejected",
-                   None, None, None, e["actor"])
+                   None, None, None, e["actor"], note=UNREADABLE)
         for e in unkept_uploads(session=session, department=department, fiscal_year=fiscal_year)
     ]  # fmt: skip
-    return sorted([*kept, *unread], key=lambda r: _aware(r.at), reverse=True)
+    uploaded = {u.submission_id for u in list_uploads(session=session, department=department, limit=5_000)}
+    elsewhere = [
+        HistoryRow(None, s["received_at"], s["department"], s["fiscal_year"], s["file_name"], "accepted",
+                   s["task_count"], None, None, s["submitter"] or "—", s["kind"], note=TAKEN_IN)
+        for s in list_submissions(session=session, fiscal_year=fiscal_year, department=department)
+        if s["id"] not in uploaded
+    ]  # fmt: skip
+    return sorted([*kept, *unread, *elsewhere], key=lambda r: _aware(r.at), reverse=True)
 
 
 def _department(request: Request, user: Principal) -> str | None:
@@ -70,12 +85,18 @@ def history(request: Request, user: CurrentUser, session: DbSession) -> Response
     """A 課's uploads of a 年度 (editors: any 課, or all)."""
     department = _department(request, user)
     unread = {int(e["fiscal_year"]) for e in unkept_uploads(session=session, department=department)}
-    years = sorted({*upload_years(session=session, department=department), *unread}, reverse=True)
+    taken_in = {int(s["fiscal_year"]) for s in list_submissions(session=session, department=department)}
+    years = sorted({*upload_years(session=session, department=department), *unread, *taken_in}, reverse=True)
     asked = request.query_params.get("fy") or ""
     year = int(asked) if asked.isdigit() else (years[0] if years else None)
     rows = history_rows(session=session, department=department, fiscal_year=year)
     departments = (
-        sorted({r.department for r in list_uploads(session=session, limit=5_000)}) if not user.is_dept else []
+        sorted(
+            {r.department for r in list_uploads(session=session, limit=5_000)}
+            | {str(s["department"]) for s in list_submissions(session=session)}
+        )
+        if not user.is_dept
+        else []
     )
     return render(
         request, "history.html.j2", page="history", title="提出履歴", rows=rows, years=years, year=year,

@@ -153,20 +153,24 @@ def record_rejection(
     )
 
 
-def list_submissions(*, session: Session, fiscal_year: int | None = None) -> list[dict[str, Any]]:
-    """Every stored submission with its department, newest first."""
+def list_submissions(
+    *, session: Session, fiscal_year: int | None = None, department: str | None = None
+) -> list[dict[str, Any]]:
+    """Every stored submission with its department, newest first (of one 年度 and 課 when given)."""
     query = (
         select(
             SurveySubmission.id, Department.name.label("department"), SurveySubmission.fiscal_year,
             SurveySubmission.file_name, SurveySubmission.status, SurveySubmission.superseded_by_id,
             SurveySubmission.task_count, SurveySubmission.received_at, SurveySubmission.content_hash,
-            SurveySubmission.kind,
+            SurveySubmission.kind, SurveySubmission.submitter,
         )
         .join(Department, SurveySubmission.department_id == Department.id)
         .order_by(SurveySubmission.received_at.desc(), SurveySubmission.id.desc())
     )  # fmt: skip
     if fiscal_year is not None:
         query = query.where(SurveySubmission.fiscal_year == fiscal_year)
+    if department is not None:
+        query = query.where(Department.name == department)
     return [dict(row) for row in session.execute(query).mappings()]
 
 

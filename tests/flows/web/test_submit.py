@@ -258,3 +258,21 @@ def test_a_screening_workbook_is_taken_by_the_same_page(
             .where(SurveySubmission.status == "current", Task.task_code == "T2")
         ).all()  # fmt: skip
     assert kinds == ["screening", "screening"] and current == ["紙（手書き）"]
+
+
+def test_the_history_also_lists_versions_the_dx_team_took_in_another_way(
+    app_client: TestClient, engine: Engine, campaign: Path
+) -> None:
+    """A 課 sees every version of its survey: the town's were ingested by the DX team, not uploaded."""
+    login_as(app_client, "dept")
+    _id, name, task_count = _current(engine, "税務課")
+    history = _text(app_client.get("/history").text)
+    assert f"{name} 受理 DX推進担当課が受付フォルダ等から取り込み {task_count}" in history, history
+    assert "（保存していません）" in history and "市民課" not in history
+    page = _text(
+        app_client.get(upload(app_client, workbook(GOOD_ROWS), "税務課_v2.xlsx").headers["location"]).text
+    )
+    assert "受理しました（再提出）" in page
+    history = _text(app_client.get("/history").text)
+    assert "税務課_v2.xlsx 再提出（前回分を置換）" in history and f"{name} 受理 DX推進担当課" in history
+    assert history.count("提出ファイル") == 1  # only the upload is kept to download again
