@@ -36,7 +36,9 @@ def test_the_history_lists_every_upload_of_the_department_with_its_file_to_downl
     assert re.search(r"税務課_2回目\.xlsx 再提出（前回分を置換） 3 0 0 zeimu 提出ファイル$", rows[0]), rows[0]
     assert re.search(r"税務課_1回目\.xlsx 差し戻し 0 3 0 zeimu 提出ファイル エラー一覧$", rows[1]), rows[1]
     # the version the DX team ingested before (the town's), listed without a file to download
-    assert re.search(r"受理 DX推進担当課が受付フォルダ等から取り込み 2 — — — （保存していません）$", rows[2]), rows[2]
+    assert re.search(
+        r"受理 DX推進担当課が受付フォルダ等から取り込み 2 — — — （保存していません）$", rows[2]
+    ), rows[2]
     links = re.findall(r'href="(/submit/\d+/file)"', page.text)
     assert [app_client.get(link).content for link in links] == [good, bad]  # the bytes as sent
     assert app_client.get("/history?dept=市民課").status_code == 403
