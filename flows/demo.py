@@ -24,10 +24,10 @@ from pathlib import Path
 from bpr.pilots.service import PilotSummary
 from flows import demo_steps
 from flows.demo_steps import OvertimeOutcome
-from flows.desk import Notice, desk_run, flow_server
+from flows.desk import Notice, desk_run, flow_server, ingest_here, score_here
 from flows.jobs import effect_report as effects
-from flows.jobs import intake, scoring
 from flows.jobs.effect_report import EffectReportSummary
+from flows.jobs.scoring import ScoringSummary, load_config
 from flows.town.pilots import go_lives, plan_pilots
 from flows.town.survey import SyntheticSurvey, make_town
 from flows.town.survey_files import corrupt, write_survey, write_town
@@ -101,24 +101,17 @@ class _Desk:
 
     def ingest(self, folder: Path, errors: Path) -> list[FileOutcome]:
         """`dxi ingest` of one folder."""
-        asked = intake.parameters([str(folder)], None, None)
-        with desk_run(self.api, url=self.url, job=intake.JOB, actor=ACTOR, parameters=asked, notice=self.notice) as note:  # fmt: skip
-            outcomes = intake.ingest(
-                paths=[str(folder)], options=IntakeOptions(), database_url=self.url, actor=ACTOR,
-                errors_dir=str(errors),
-            )  # fmt: skip
-            note.summary = intake.summary(outcomes)
-        return outcomes
+        return ingest_here(
+            self.api, url=self.url, paths=[str(folder)], options=IntakeOptions(), actor=ACTOR,
+            errors_dir=str(errors), notice=self.notice,
+        )  # fmt: skip
 
-    def score(self, fiscal_year: int) -> scoring.ScoringSummary:
+    def score(self, fiscal_year: int) -> ScoringSummary:
         """`dxi score` of the 年度, with the default weights."""
-        asked = {"fiscal_year": fiscal_year, "config": None, "skip_unchanged": False}
-        with desk_run(self.api, url=self.url, job=scoring.JOB, actor=ACTOR, parameters=asked, notice=self.notice) as note:  # fmt: skip
-            summary = scoring.score_year(
-                database_url=self.url, fiscal_year=fiscal_year, config=scoring.load_config(None), actor=ACTOR
-            )
-            note.summary = summary.line()
-        return summary
+        return score_here(
+            self.api, url=self.url, fiscal_year=fiscal_year, config=load_config(None), config_path=None,
+            actor=ACTOR, notice=self.notice,
+        )  # fmt: skip
 
     def report(self, folder: Path, baseline_fy: int) -> EffectReportSummary:
         """The effect report against the baseline 年度 (html, pdf, xlsx)."""

@@ -36,6 +36,7 @@ from inventory.settings import Settings, get_settings
 from inventory.survey.per_survey import IntakeOptions
 
 if TYPE_CHECKING:  # each job's modules load when it runs: `dxi ingest` never loads scoring's pandas code
+    from bpr.scoring.config import ScoringConfig
     from flows.jobs.reminder import ReminderSummary
     from flows.jobs.scoring import ScoringSummary
     from inventory.intake.survey import FileOutcome
@@ -126,8 +127,6 @@ def ingest_surveys(
 ) -> list[FileOutcome]:  # fmt: skip
     """Ingest survey files (through `layout`, a layout file or saved name, when given): the
     `survey-intake` flow's work, here or on the Prefect server."""
-    from flows.jobs import intake
-
     settings = get_settings()
     request = {"paths": paths, "fiscal_year": fiscal_year, "department": department, "division": division,
                "errors_dir": errors_dir, "actor": actor, "layout": layout}  # fmt: skip
@@ -143,7 +142,21 @@ def ingest_surveys(
     if layout:
         resolve_layout(layout, home=settings.home)  # a bad layout stops the run before any file is read
     options = IntakeOptions(fiscal_year=fiscal_year, department=department, division=division, layout=layout)
-    asked = {**intake.parameters(paths, fiscal_year, department), "layout": layout}
+    return ingest_here(
+        api, url=url, paths=paths, options=options, actor=actor, errors_dir=errors_dir,
+        on_progress=on_progress, notice=notice,
+    )  # fmt: skip
+
+
+def ingest_here(
+    api: str | None, *, url: str, paths: list[str], options: IntakeOptions, actor: str,
+    errors_dir: str | None = None, on_progress: Callable[[FileOutcome], None] | None = None,
+    notice: Notice = _quiet,
+) -> list[FileOutcome]:  # fmt: skip
+    """Ingest into `url` in this process, as a desk run (also the demo's): recorded, and on `api` when given."""
+    from flows.jobs import intake
+
+    asked = {**intake.parameters(paths, options.fiscal_year, options.department), "layout": options.layout}
     with desk_run(api, url=url, job=intake.JOB, actor=actor, parameters=asked, notice=notice) as note:
         outcomes = intake.ingest(
             paths=paths, options=options, database_url=url, actor=actor, errors_dir=errors_dir,
@@ -173,7 +186,19 @@ def score_inventory(
             api, settings, task_scoring, notice, fiscal_year=fiscal_year, config_path=config_path, actor=actor
         )
         return summary
-    url = _ready(settings)
+    return score_here(
+        api, url=_ready(settings), fiscal_year=fiscal_year, config=config, config_path=config_path,
+        actor=actor, notice=notice,
+    )  # fmt: skip
+
+
+def score_here(
+    api: str | None, *, url: str, fiscal_year: int | None, config: ScoringConfig, config_path: str | None,
+    actor: str, notice: Notice = _quiet,
+) -> ScoringSummary:  # fmt: skip
+    """Score `url`'s 年度 in this process, as a desk run (also the demo's): recorded, and on `api` when given."""
+    from flows.jobs import scoring
+
     asked = {"fiscal_year": fiscal_year, "config": config_path, "skip_unchanged": False}
     with desk_run(api, url=url, job=scoring.JOB, actor=actor, parameters=asked, notice=notice) as note:
         summary = scoring.score_year(database_url=url, fiscal_year=fiscal_year, config=config, actor=actor)
