@@ -85,7 +85,8 @@ def history(request: Request, user: CurrentUser, session: DbSession) -> Response
     """A 課's uploads of a 年度 (editors: any 課, or all)."""
     department = _department(request, user)
     unread = {int(e["fiscal_year"]) for e in unkept_uploads(session=session, department=department)}
-    taken_in = {int(s["fiscal_year"]) for s in list_submissions(session=session, department=department)}
+    submitted = list_submissions(session=session, department=department)
+    taken_in = {int(s["fiscal_year"]) for s in submitted}
     years = sorted({*upload_years(session=session, department=department), *unread, *taken_in}, reverse=True)
     asked = request.query_params.get("fy") or ""
     year = int(asked) if asked.isdigit() else (years[0] if years else None)
@@ -93,7 +94,10 @@ def history(request: Request, user: CurrentUser, session: DbSession) -> Response
     departments = (
         sorted(
             {r.department for r in list_uploads(session=session, limit=5_000)}
-            | {str(s["department"]) for s in list_submissions(session=session)}
+            | {
+                str(s["department"])
+                for s in (submitted if department is None else list_submissions(session=session))
+            }
         )
         if not user.is_dept
         else []
