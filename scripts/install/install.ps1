@@ -99,6 +99,7 @@ Invoke-Native $pythonExe @("-m", "venv", "--clear", "--without-pip", $venv) `
 Invoke-Native (Join-Path $scripts "python.exe") @(
     (Join-Path $pipWheel "pip"), "install", "--isolated", "--no-index", "--find-links", $wheels,
     "--no-compile", "--disable-pip-version-check", "--quiet", "-r", $requirements, $projectWheel) "パッケージのインストール"
+Invoke-Native (Join-Path $scripts "python.exe") @((Join-Path $here "prune.py")) "パッケージ付属のテストの削除"
 
 # The user's PATH, read and written unexpanded so entries such as %USERPROFILE%\bin keep working.
 $key = [Microsoft.Win32.Registry]::CurrentUser.CreateSubKey("Environment")

@@ -5,7 +5,7 @@
 #
 # 使う Python は環境変数 PYTHON で指定できます（既定: python3。3.11 以上）。
 # このフォルダの wheels/ だけを使い、パッケージの取得にネットワークを使いません。
-# 仮想環境を作り直して入れ、~/.local/bin/dxi を置き、dxi init でデータフォルダ
+# 仮想環境を作り直して入れ（パッケージ付属のテストは削除）、~/.local/bin/dxi を置き、dxi init でデータフォルダ
 # （既定 ~/.local/share/dxi）とデータベースを作ります。もう一度実行すると更新になります
 # （データはそのまま残ります）。
 set -eu
@@ -39,6 +39,7 @@ echo "インストール先: $prefix"
 "$prefix/venv/bin/python" "$pip_wheel/pip" install --isolated --no-index --find-links "$here/wheels" \
   --no-compile --disable-pip-version-check --quiet -r "$requirements" "$project_wheel" ||
   fail "パッケージをインストールできませんでした（上の表示を確認してください）。"
+"$prefix/venv/bin/python" "$here/prune.py"
 
 mkdir -p "$bindir"
 ln -sf "$prefix/venv/bin/dxi" "$bindir/dxi"

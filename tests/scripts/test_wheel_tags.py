@@ -77,3 +77,24 @@ def test_windows_files_of_the_bundle_are_written_as_windows_reads_them(tmp_path:
     assert (tmp_path / "install.sh").stat().st_mode & 0o111 and b"\r" not in (
         tmp_path / "install.sh"
     ).read_bytes()
+
+
+def test_the_installer_removes_packages_own_tests_and_nothing_a_package_loads(tmp_path: Path) -> None:
+    from scripts.install.prune import prune
+
+    files = {
+        "pandas/tests/io/test_excel.py": 1000,
+        "pandas/tests/data/book.xlsx": 500,
+        "numpy/_core/tests/test_umath.py": 300,
+        "greenlet/tests/_test_extension.so": 50,  # a C extension: kept, a package may load it
+        "pandas/testing.py": 10,
+        "numpy/testing/__init__.py": 10,
+        "jinja2/tests.py": 10,
+        "pkg/tests_data/keep.txt": 10,
+    }
+    for name, size in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    assert prune(tmp_path) == 1800
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(name for name in files if not name.startswith(("pandas/tests", "numpy/_core")))
