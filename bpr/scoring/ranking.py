@@ -7,16 +7,12 @@ task_id, so equal inputs give the same list on every run.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
 from bpr.errors import InputError
 from bpr.scoring.inputs import check_columns
-from inventory.survey.schema import nfkc_key
-
-Tool = Literal["rpa", "ai-ocr", "any"]
+from bpr.scoring.selection import TOOL_FILTER, Tool, check_selection, same_department
 
 RANK_COLUMNS: tuple[str, ...] = (
     "task_id",
@@ -50,9 +46,6 @@ SCORED_NEEDS = (
     "priority",
     "explanation",
 )
-
-# Which recommendations count when the list is filtered by tool.
-_TOOL_FILTER: dict[str, tuple[str, ...]] = {"rpa": ("rpa", "ai-ocr+rpa"), "ai-ocr": ("ai-ocr", "ai-ocr+rpa")}
 
 
 def _annual_hours(tasks: pd.DataFrame) -> pd.Series:
@@ -105,10 +98,7 @@ def rank(
         groups: `find_rollout_groups` output; without it group_id comes from a
             group_id column of scored or tasks, else stays empty.
     """
-    if tool not in ("rpa", "ai-ocr", "any"):
-        raise InputError(f"tool は rpa / ai-ocr / any のいずれかを指定してください（指定: {tool!r}）")
-    if top is not None and top < 0:
-        raise InputError(f"top は 0 以上にしてください（指定: {top}）")
+    check_selection(tool, top)
     check_columns(scored, SCORED_NEEDS, "スコア表")
     check_columns(tasks, ("task_id", "department", "name"), "業務一覧")
     info = pd.DataFrame(
@@ -126,9 +116,10 @@ def rank(
 
     keep = np.ones(len(frame), dtype=bool)
     if tool != "any":
-        keep &= frame["recommended_tool"].isin(_TOOL_FILTER[tool]).to_numpy()
+        keep &= frame["recommended_tool"].isin(TOOL_FILTER[tool]).to_numpy()
     if department is not None:
-        keep &= (frame["department"].map(lambda t: nfkc_key(str(t))) == nfkc_key(department)).to_numpy()
+        wanted = department
+        keep &= frame["department"].map(lambda name: same_department(name, wanted)).to_numpy(bool)
     frame = frame.loc[keep]
 
     best = np.maximum(frame["rpa_score"].to_numpy(float), frame["ocr_score"].to_numpy(float))

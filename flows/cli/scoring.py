@@ -28,7 +28,7 @@ from inventory.db.engine import engine_for, read_scope, session_scope
 from inventory.db.migrate import require_current
 from inventory.display import japan_time, task_hours
 from inventory.errors import NotFoundError, RowError
-from inventory.export import plain_value, to_csv
+from inventory.export import to_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,9 +78,10 @@ def score(
 
 def _ranking(
     *, fy: int | None, tool: Tool, dept: str | None, top: int | None
-) -> tuple[pd.DataFrame, int, int, list[dict[str, Any]]]:
-    from bpr.scoring.ranking import rank
-    from inventory.db.scoring_repo import latest_decisions, latest_run, stored_groups, stored_scores
+) -> tuple[list[dict[str, Any]], int, int, list[dict[str, Any]]]:
+    """The candidate list as stored by the newest run, filtered, with the latest decisions (no pandas)."""
+    from bpr.scoring.selection import select_candidates
+    from inventory.db.scoring_repo import latest_decisions, latest_run, stored_groups, stored_ranking
     from inventory.db.screening_repo import awaiting_screening
 
     settings = settings_or_exit()
@@ -90,19 +91,20 @@ def _ranking(
         run = latest_run(session=session, fiscal_year=fy)
         if run is None:
             raise NotFoundError("採点結果がありません。先に `dxi score` を実行してください。")
-        stored = stored_scores(session=session, run_id=run.id)
+        ranked = select_candidates(
+            stored_ranking(session=session, run_id=run.id), tool=tool, department=dept, top=top
+        )
         groups = stored_groups(session=session, run_id=run.id)
-        decisions = latest_decisions(session=session, task_keys=stored["task_key"].tolist())
+        decisions = latest_decisions(session=session, task_keys=[r["task_key"] for r in ranked])
         awaiting = awaiting_screening(session=session, fiscal_year=run.fiscal_year)
-    ranked = rank(stored, stored, tool=tool, department=dept, top=top, groups=stored[["task_id", "group_id"]])
-    keys = dict(zip(stored["task_id"], stored["task_key"], strict=True))
-    latest = [decisions.get(keys[t]) for t in ranked["task_id"]]
-    ranked["decision"] = [d.decision if d else None for d in latest]
-    ranked["screening"] = [AWAITING_LABEL if keys[t] in awaiting else None for t in ranked["task_id"]]
-    ranked["rereview"] = [
-        bool(d) and needs_rereview(rpa_now=r, ocr_now=o, rpa_then=d.rpa_score, ocr_then=d.ocr_score)  # type: ignore[union-attr]
-        for d, r, o in zip(latest, ranked["rpa_score"], ranked["ocr_score"], strict=True)
-    ]
+    for row in ranked:
+        decision = decisions.get(row["task_key"])
+        row["decision"] = decision.decision if decision else None
+        row["screening"] = AWAITING_LABEL if row["task_key"] in awaiting else None
+        row["rereview"] = decision is not None and needs_rereview(
+            rpa_now=row["rpa_score"], ocr_now=row["ocr_score"],
+            rpa_then=decision.rpa_score, ocr_then=decision.ocr_score,
+        )  # fmt: skip
     return ranked, run.fiscal_year, run.id, groups
 
 
@@ -126,10 +128,7 @@ def rank_command(
     CSV は Excel でそのまま開ける日本語の列名・表記です（プログラムで読むなら --keys en）。
     例: dxi rank --fy 2024 --tool rpa --top 20 --format xlsx -o 候補一覧.xlsx
     """
-    ranked, year, run_id, groups = _ranking(fy=fy, tool=tool, dept=dept, top=top)
-    # NaN (an undecided or live candidate has no decision or knock-out reason) becomes None here,
-    # once, for every format below.
-    records = [{str(k): plain_value(v) for k, v in r.items()} for r in ranked.to_dict("records")]
+    records, year, run_id, groups = _ranking(fy=fy, tool=tool, dept=dept, top=top)
     if fmt == "json":
         fields = [{k: r[k] for k in RANK_JSON_FIELDS} for r in records]
         write_or_print(json.dumps(fields, ensure_ascii=False, indent=2) + "\n", output)
@@ -138,7 +137,7 @@ def rank_command(
     elif fmt == "csv":
         from bpr.reports.rank_workbook import CSV_HEADERS, display_records
 
-        write_or_print(to_csv(display_records(ranked), CSV_HEADERS), output)
+        write_or_print(to_csv(display_records(_frame(records)), CSV_HEADERS), output)
     elif fmt == "xlsx":
         from bpr.reports.rank_workbook import write_rank_workbook
 
@@ -146,9 +145,9 @@ def rank_command(
         target = output or settings.home / "exports" / f"候補一覧_{year}.xlsx"
         title = f"{year}年度 RPA・AI-OCR 候補一覧（採点ID {run_id}）"
         write_rank_workbook(
-            target, ranked, title=title, groups=groups if tool == "any" and dept is None else ()
+            target, _frame(records), title=title, groups=groups if tool == "any" and dept is None else ()
         )
-        console.print(f"書き出しました: {target}（{len(ranked)} 件）")
+        console.print(f"書き出しました: {target}（{len(records)} 件）")
     else:
         print_table(
             [_table_row(r) for r in records],
@@ -156,6 +155,14 @@ def rank_command(
             optional=("OCR", "RPA", "区分", "難易度", "属性未確認", "二次調査"),
         )
         _unconfirmed_note(sum(1 for r in records if r["missing_attributes"]))
+
+
+def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The list as the workbook writer takes it (pandas loads only for the files)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(records, columns=list(records[0]) if records else [*RANK_JSON_FIELDS, "task_key"])
+    return frame.astype({"group_id": "Int64"})
 
 
 def _unconfirmed_note(count: int) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,9 @@ from inventory.db.task_repo import list_tasks
 from inventory.errors import NotFoundError
 from inventory.export import plain_value
 
+if TYPE_CHECKING:
+    import pandas as pd  # loaded where a DataFrame is made: `dxi rank` reads without pandas
+
 SCORE_FIELDS = (
     "rpa_score", "ocr_score", "rpa_after_ocr_score", "recommended_tool", "knocked_out", "knockout_reason",
     "automation_rate", "checking_hours", "expected_hours_saved", "person_years", "yen_saved", "ease_score",
@@ -27,6 +29,8 @@ SCORE_FIELDS = (
 
 def inventory_frame(*, session: Session, fiscal_year: int) -> pd.DataFrame:
     """The 年度's current tasks as the DataFrame the scoring functions take (task_id = tasks.id)."""
+    import pandas as pd
+
     tasks = list_tasks(session=session, fiscal_year=fiscal_year)
     frame = pd.DataFrame([t.model_dump() for t in tasks])
     if frame.empty:
@@ -133,6 +137,8 @@ def refresh_statistics(*, session: Session) -> None:
 
 def stored_scores(*, session: Session, run_id: int) -> pd.DataFrame:
     """A run's stored scores joined with the task facts ranking needs, as a DataFrame."""
+    import pandas as pd
+
     query = (
         select(
             TaskScore.task_id, TaskScore.task_key, TaskScore.rank.label("stored_rank"), TaskScore.group_id,
@@ -145,6 +151,34 @@ def stored_scores(*, session: Session, run_id: int) -> pd.DataFrame:
         .order_by(TaskScore.rank)
     )  # fmt: skip
     return pd.DataFrame([dict(r) for r in session.execute(query).mappings()])
+
+
+# What a candidate list shows of a stored score (bpr.scoring.ranking.RANK_COLUMNS), as stored.
+_RANKED_COLUMNS = (
+    TaskScore.task_id, TaskScore.task_key, Department.name.label("department"), Task.name, Task.annual_hours,
+    TaskScore.rpa_score, TaskScore.ocr_score, TaskScore.recommended_tool, TaskScore.knocked_out,
+    TaskScore.knockout_reason, TaskScore.expected_hours_saved, TaskScore.difficulty.label("ease"),
+    TaskScore.quadrant, TaskScore.rank, TaskScore.group_id, TaskScore.explanation, TaskScore.missing_attributes,
+)  # fmt: skip
+
+
+def stored_ranking(*, session: Session, run_id: int) -> list[dict[str, Any]]:
+    """A run's candidate list as it was ranked when scored: one dict per task, in rank order.
+
+    The rows `rank(stored_scores(…), …)` gives for the whole run, read without pandas
+    (`dxi rank` at the desk); bpr.scoring.selection filters them.
+    """
+    query = (
+        select(*_RANKED_COLUMNS)
+        .join(Task, TaskScore.task_id == Task.id)
+        .join(Department, Task.department_id == Department.id)
+        .where(TaskScore.run_id == run_id)
+        .order_by(TaskScore.rank)
+    )
+    rows = [dict(r) for r in session.execute(query).mappings()]
+    for row in rows:  # hours to 0.1 as rank() rounds them (numpy: half to even of hours × 10)
+        row["annual_hours"] = None if row["annual_hours"] is None else round(row["annual_hours"] * 10) / 10
+    return rows
 
 
 def stored_groups(*, session: Session, run_id: int) -> list[dict[str, Any]]:

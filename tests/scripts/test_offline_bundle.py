@@ -30,7 +30,14 @@ BASE_PYTHON = str(Path(sys.base_prefix) / "bin" / f"python{sys.version_info.majo
 DEV_TOOLS = ("pytest", "mypy", "playwright", "hypothesis", "ruff", "importlinter", "pdfplumber", "uv", "dask")
 # Not in the runtime either: the tests read workbooks back with openpyxl; ReportLab draws the charts;
 # install.sh removes the packages' own test suites (scripts/install/prune.py).
-NOT_INSTALLED = (*DEV_TOOLS, "openpyxl", "matplotlib", "matplotlib_fontja", "pandas/tests", "numpy/_core/tests")
+NOT_INSTALLED = (
+    *DEV_TOOLS,
+    "openpyxl",
+    "matplotlib",
+    "matplotlib_fontja",
+    "pandas/tests",
+    "numpy/_core/tests",
+)
 
 
 def needs_index(reason: str) -> NoReturn:
