@@ -97,7 +97,7 @@ def _note(
     n_boot: int,
 ) -> str:
     """Say the estimate, its interval and what the plain before/after got wrong, in Japanese."""
-    interval = f"（95%区間: {_signed(low)}〜{_signed(high)}）" if low is not None and high is not None else ""
+    interval = f"（95%区間：{_signed(low)}〜{_signed(high)}）" if low is not None and high is not None else ""
     note = (
         f"導入した{n_treated}課の職員1人当たり月の残業時間は、未導入の{n_control}課と比べて"
         f"{_signed(estimate)}と推定されます{interval}。"

@@ -67,7 +67,7 @@ def _kpi_part(report: EffectReport) -> list[Flowable]:
         interval = (
             ""
             if d.ci_low is None or d.ci_high is None
-            else f"（95%区間: {signed(d.ci_low)}〜{signed(d.ci_high)}）"
+            else f"（95%区間：{signed(d.ci_low)}〜{signed(d.ci_high)}）"
         )
         effect = (
             f"ロボット導入による効果（推定）: 導入課の職員1人当たり月{signed(d.estimate)}{interval}。"
