@@ -124,11 +124,17 @@ def _effect_part(report: EffectReport) -> list[Flowable]:
 
 
 def _pilot_part(report: EffectReport) -> list[Flowable]:
-    parts: list[Flowable] = [heading("4. 実証案件: 削減時間の見込みと実測")]
     shown = report.pilots
+    charts = []
     for start in range(0, max(len(shown), 1), PILOTS_PER_CHART):
         chunk = report.model_copy(update={"pilots": shown[start : start + PILOTS_PER_CHART]})
-        parts.append(chart(draw_pilots, chunk, pilots_height(len(chunk.pilots))))
+        charts.append(chart(draw_pilots, chunk, pilots_height(len(chunk.pilots))))
+    # The heading stays with its first chart; both start on the page before when they fit there
+    # (section 3 leaves most of page 2 empty), and the table follows them across the page.
+    parts: list[Flowable] = [
+        KeepTogether([heading("4. 実証案件: 削減時間の見込みと実測"), charts[0]]),
+        *charts[1:],
+    ]
     if not shown:
         return [*parts, para("実証案件はまだ登録されていません。"), chart(draw_pipeline, report, 182)]
     header = ["課", "業務・案件", "ツール", "状態", "見込み\n（時間/年）", "実測\n（時間/年）", "的中率"]
@@ -218,7 +224,12 @@ def render_pdf(report: EffectReport) -> bytes:
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8, bottomMargin=MARGIN,
         title=report.title, author="dx-task-inventory", creator="dx-task-inventory",
     )  # fmt: skip
-    story = [*_kpi_part(report), NotAtTopPageBreak(), *_effect_part(report)]
-    story += [NotAtTopPageBreak(), *_pilot_part(report)]
+    story = [
+        *_kpi_part(report),
+        NotAtTopPageBreak(),
+        *_effect_part(report),
+        Spacer(0, 12),
+        *_pilot_part(report),
+    ]
     doc.build(story, canvasmaker=partial(_NumberedCanvas, title=report.title))
     return buffer.getvalue()
