@@ -102,25 +102,6 @@ def store_screening(
     return StoreOutcome("accepted", submission.id, previous.id, len(answers))
 
 
-def record_screening_rejection(
-    *,
-    session: Session,
-    file_name: str,
-    content_hash: str,
-    error_count: int,
-    department: str | None,
-    fiscal_year: int | None,
-    codes: Sequence[str],
-    actor: str = "system",
-) -> None:
-    """Keep a trace of a rejected screening file (no answers) so the campaign shows who must resend."""
-    audit(
-        session=session, actor=actor, action="screening.rejected", entity="screening_file",
-        entity_id=content_hash[:16], file=file_name, content_hash=content_hash, department=department,
-        fiscal_year=fiscal_year, errors=error_count, codes=sorted(set(codes)),
-    )  # fmt: skip
-
-
 def record_sent(
     *, session: Session, fiscal_year: int, sheets: Sequence[SheetSent], folder: str, actor: str = "system"
 ) -> None:

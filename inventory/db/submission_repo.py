@@ -136,21 +136,17 @@ def record_rejection(
     fiscal_year: int | None,
     codes: Sequence[str],
     actor: str = "system",
+    kind: Literal["survey", "screening"] = "survey",
 ) -> None:
-    """Keep a trace of a rejected file (no task data) so campaigns can show who must resend."""
+    """Keep a trace of a rejected file (no task data, no answers) so campaigns can show who must resend.
+
+    `kind` says which: a 業務量調査票 (survey.rejected) or a 二次調査票 (screening.rejected).
+    """
     audit(
-        session=session,
-        actor=actor,
-        action="survey.rejected",
-        entity="survey_file",
-        entity_id=content_hash[:16],
-        file=file_name,
-        content_hash=content_hash,
-        department=department,
-        fiscal_year=fiscal_year,
-        errors=error_count,
-        codes=sorted(set(codes)),
-    )
+        session=session, actor=actor, action=f"{kind}.rejected", entity=f"{kind}_file",
+        entity_id=content_hash[:16], file=file_name, content_hash=content_hash, department=department,
+        fiscal_year=fiscal_year, errors=error_count, codes=sorted(set(codes)),
+    )  # fmt: skip
 
 
 def list_submissions(

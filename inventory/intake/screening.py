@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from inventory.db.engine import session_scope
 from inventory.db.screening_repo import (
     current_submission,
-    record_screening_rejection,
     store_screening,
     submission_by_hash,
     task_refs,
 )
+from inventory.db.submission_repo import record_rejection
 from inventory.era import era_label
 from inventory.errors import RowError
 from inventory.intake.survey import FileOutcome, error_workbook_path
@@ -103,11 +103,11 @@ def store_screening_result(
     if outcome.status == "rejected":
         result.errors = outcome.errors
         stated_year = screening.fiscal_year if screening else None
-        record_screening_rejection(
+        record_rejection(
             session=session, file_name=result.raw.file_name, content_hash=result.raw.content_hash,
             error_count=len(outcome.errors), department=department or _cover_text(result, "department"),
             fiscal_year=fiscal_year if fiscal_year is not None else stated_year,
-            codes=[e.code for e in outcome.errors], actor=actor,
+            codes=[e.code for e in outcome.errors], actor=actor, kind="screening",
         )  # fmt: skip
     return outcome
 

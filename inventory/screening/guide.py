@@ -11,7 +11,7 @@ from typing import Any
 from inventory.era import era_label
 from inventory.export import set_print_layout, wrapped_height
 from inventory.screening.fields import ATTRIBUTES, GUIDE_SHEET, SCREENING_SHEET, TITLE
-from inventory.survey.template import date_rule, paragraph
+from inventory.survey.template import CoverRow, cover_fields, date_rule, paragraph
 from inventory.survey.template_text import accepted_values
 
 COVER_WIDTHS = (14, 30, 56)
@@ -52,7 +52,7 @@ def write_cover(
     for i, width in enumerate(COVER_WIDTHS):
         ws.set_column(i, i, width)
     ws.write_string(0, 0, f"{era_label(fiscal_year)} {TITLE}", f["title"])
-    rows: tuple[tuple[str, str | int | None, str, str], ...] = (
+    rows: tuple[CoverRow, ...] = (
         ("年度", fiscal_year, "fixed", era_label(fiscal_year)),
         ("部", division, "fixed", ""),
         ("課", department, "fixed", ""),
@@ -60,16 +60,7 @@ def write_cover(
         ("回答日", None, "date", f"記入した日を入力してください（例: {fiscal_year}/7/1）"),
         ("様式", SCREENING_SHEET, "fixed", f"対象の業務 {tasks} 件"),
     )
-    for row, (label, value, fmt, note) in enumerate(rows, start=2):
-        ws.write_string(row, 0, label, f["bold"])
-        if isinstance(value, int):
-            ws.write_number(row, 1, value, f[fmt])
-        elif value:
-            f["text"].write(ws, row, 1, value, f[fmt])
-        else:
-            ws.write_blank(row, 1, None, f[fmt])
-        if note:
-            ws.write_string(row, 2, note, f["note"])
+    cover_fields(ws, f, rows)
     ws.data_validation(6, 1, 6, 1, date_rule(fiscal_year, f"{fiscal_year}/7/1"))
     first = 3 + len(rows)
     ws.write_string(first, 0, "記入方法", f["bold"])

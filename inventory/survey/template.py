@@ -120,21 +120,15 @@ def _formats(wb: Any) -> dict[str, Any]:
     return formats
 
 
-def _write_cover(
-    ws: Any, f: dict[str, Any], fiscal_year: int, department: str, division: str | None, *, prefilled: bool
+CoverRow = tuple[str, str | int | None, str, str]  # label, value, format name, note
+
+
+def cover_fields(
+    ws: Any, f: dict[str, Any], rows: Sequence[CoverRow], *, note_width: float | None = None
 ) -> None:
-    for i, width in enumerate(COVER_WIDTHS):
-        ws.set_column(i, i, width)
-    ws.write_string(0, 0, f"{era_label(fiscal_year)} 業務量調査票", f["title"])
-    division_note = "" if division else "部の名称を入力してください"
-    cover_rows: tuple[tuple[str, str | int | None, str, str], ...] = (
-        ("年度", fiscal_year, "fixed", era_label(fiscal_year)),
-        ("部", division, "fixed" if division else "input", division_note),
-        ("課", department, "fixed", ""),
-        ("回答者", None, "input", "記入した方の氏名を入力してください"),
-        ("回答日", None, "date", f"記入した日を入力してください（例: {fiscal_year}/6/1）"),
-    )
-    for row, (label, value, fmt, note) in enumerate(cover_rows, start=2):
+    """A 表紙's fields from row 3: label in A, the value (a number, user text or a blank to fill) in B,
+    its note in C, each row as tall as its note wrapped at `note_width` when given."""
+    for row, (label, value, fmt, note) in enumerate(rows, start=2):
         ws.write_string(row, 0, label, f["bold"])
         if isinstance(value, int):
             ws.write_number(row, 1, value, f[fmt])
@@ -144,7 +138,25 @@ def _write_cover(
             ws.write_blank(row, 1, None, f[fmt])
         if note:
             ws.write_string(row, 2, note, f["note"])
-            ws.set_row(row, wrapped_height([(note, COVER_WIDTHS[2])]))
+            if note_width is not None:
+                ws.set_row(row, wrapped_height([(note, note_width)]))
+
+
+def _write_cover(
+    ws: Any, f: dict[str, Any], fiscal_year: int, department: str, division: str | None, *, prefilled: bool
+) -> None:
+    for i, width in enumerate(COVER_WIDTHS):
+        ws.set_column(i, i, width)
+    ws.write_string(0, 0, f"{era_label(fiscal_year)} 業務量調査票", f["title"])
+    division_note = "" if division else "部の名称を入力してください"
+    cover_rows: tuple[CoverRow, ...] = (
+        ("年度", fiscal_year, "fixed", era_label(fiscal_year)),
+        ("部", division, "fixed" if division else "input", division_note),
+        ("課", department, "fixed", ""),
+        ("回答者", None, "input", "記入した方の氏名を入力してください"),
+        ("回答日", None, "date", f"記入した日を入力してください（例: {fiscal_year}/6/1）"),
+    )
+    cover_fields(ws, f, cover_rows, note_width=COVER_WIDTHS[2])
     ws.data_validation(6, 1, 6, 1, date_rule(fiscal_year, f"{fiscal_year}/6/1"))
     required = "・".join(c.header for c in SHEET_COLUMNS if c.required)
     lines = [
