@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psutil
-
 from inventory.logs import configure_logging
 from inventory.settings import Settings, get_settings
 
@@ -133,6 +131,8 @@ def configured_api(settings: Settings | None = None) -> PrefectApi | None:
     url, pid = _served(path)
     if url is None:
         return None
+    import psutil  # only with a serve note to check
+
     if pid is not None and not psutil.pid_exists(pid):  # `dxi serve` ended without tidying up
         path.unlink(missing_ok=True)
         return None

@@ -19,9 +19,10 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
+if TYPE_CHECKING:  # loaded where a workbook is written: a read command or an ingest does not need it
+    import xlsxwriter
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 A4 = 9  # xlsxwriter's paper code
@@ -132,6 +133,8 @@ def write_xlsx(
         (widths or {}).get(header) or _fit_width(header, [values[col] for values in cells])
         for col, header in enumerate(headers)
     ]
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     )

@@ -10,12 +10,16 @@ every command and group of the app use them.
 from __future__ import annotations
 
 import difflib
+import importlib.abc
+import importlib.util
 import re
+import sys
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any, TypeVar
 
 import typer
-from typer import rich_utils
 from typer._click import exceptions as click_errors  # typer vendors click: its classes live here
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
@@ -26,16 +30,56 @@ F = TypeVar("F", bound=Callable[..., Any])
 HELP_TEXT = "このヘルプを表示して終了します。"
 USAGE_PREFIX = "使い方: "
 
-rich_utils.ARGUMENTS_PANEL_TITLE = "引数"
-rich_utils.OPTIONS_PANEL_TITLE = "オプション"
-rich_utils.COMMANDS_PANEL_TITLE = "コマンド"
-rich_utils.ERRORS_PANEL_TITLE = "エラー"
-rich_utils.DEFAULT_STRING = "［既定: {}］"
-rich_utils.REQUIRED_LONG_STRING = "［必須］"
-rich_utils.ENVVAR_STRING = "［環境変数: {}］"
-rich_utils.DEPRECATED_STRING = "（廃止予定）"
-rich_utils.ABORTED_TEXT = "中止しました。"
-rich_utils.RICH_HELP = "詳しくは [blue]{command_path} {help_option}[/] を実行してください。"
+RICH_STRINGS = {
+    "ARGUMENTS_PANEL_TITLE": "引数",
+    "OPTIONS_PANEL_TITLE": "オプション",
+    "COMMANDS_PANEL_TITLE": "コマンド",
+    "ERRORS_PANEL_TITLE": "エラー",
+    "DEFAULT_STRING": "［既定: {}］",
+    "REQUIRED_LONG_STRING": "［必須］",
+    "ENVVAR_STRING": "［環境変数: {}］",
+    "DEPRECATED_STRING": "（廃止予定）",
+    "ABORTED_TEXT": "中止しました。",
+    "RICH_HELP": "詳しくは [blue]{command_path} {help_option}[/] を実行してください。",
+}
+
+
+class _JapaneseRichUtils(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Sets RICH_STRINGS in typer.rich_utils when typer first imports it, for help or an error.
+
+    Loading it (rich's markdown and traceback modules) costs about 0.1 s, which a command
+    that only runs never needs.
+    """
+
+    def __init__(self) -> None:
+        self._loader: Any = None
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None:
+            self._loader, spec.loader = spec.loader, self
+        return spec
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)  # type: ignore[no-any-return]
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        japanese_rich_strings(module)
+
+
+def japanese_rich_strings(rich_utils: ModuleType) -> None:
+    for name, value in RICH_STRINGS.items():
+        setattr(rich_utils, name, value)
+
+
+if "typer.rich_utils" in sys.modules:
+    japanese_rich_strings(sys.modules["typer.rich_utils"])
+else:
+    sys.meta_path.insert(0, _JapaneseRichUtils())
 
 _PYDANTIC_KINDS = {"int": "整数", "float": "数値", "bool": "はい/いいえ", "path": "パス"}
 

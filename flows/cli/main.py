@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 import unicodedata
 
@@ -51,4 +52,6 @@ def main() -> None:
     Logging is configured from the settings when a command runs (`flows.cli.app`).
     """
     use_console_encoding()
+    # dxi uses no pydantic plugin; looking for them reads every installed package's metadata.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()

@@ -8,21 +8,22 @@ opened once; its chosen sheet decides which reader and which store apply.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import Engine
 
 from inventory.errors import RowError, UnreadableFileError
-from inventory.intake.layout import is_own_template
-from inventory.intake.screening import store_screening_one
 from inventory.intake.survey import FileOutcome, parse_bytes, store_one, unreadable
 from inventory.screening.fields import SCREENING_SHEET
-from inventory.screening.reader import ScreeningParse, parse_screening
 from inventory.survey.per_survey import IntakeOptions
 from inventory.survey.reader import read_table_bytes, survey_sheet
 from inventory.survey.schema import SURVEY_SHEET
 from inventory.survey.validate import ParseResult, validate_table
 
-AnyParse = ParseResult | ScreeningParse
+if TYPE_CHECKING:  # the screening and layout modules load for their own files only (start-up time)
+    from inventory.screening.reader import ScreeningParse
+
+AnyParse: TypeAlias = "ParseResult | ScreeningParse"
 
 
 def pick_sheet(names: list[str]) -> str:
@@ -38,13 +39,18 @@ def parse_any(data: bytes, file_name: str, options: IntakeOptions | None = None)
     With a layout in the options, a municipality's own workbook is read through it; a
     workbook we wrote (survey template, screening workbook, error workbook) is read as itself.
     """
-    if options is not None and options.layout and not is_own_template(data):
-        return parse_bytes(data, file_name, options)
+    if options is not None and options.layout:
+        from inventory.intake.layout import is_own_template
+
+        if not is_own_template(data):
+            return parse_bytes(data, file_name, options)
     try:
         raw = read_table_bytes(data, file_name, pick_sheet=pick_sheet, with_cover=True)
     except UnreadableFileError as exc:
         return unreadable(file_name, exc.message, data)
     if raw.sheet == SCREENING_SHEET:
+        from inventory.screening.reader import parse_screening
+
         return parse_screening(raw, options)
     return validate_table(raw, options)
 
@@ -53,7 +59,9 @@ def store_any(
     *, engine: Engine, source: Path, result: AnyParse, actor: str, errors_dir: Path | None
 ) -> FileOutcome:
     """Store one parsed file of either kind, or reject it with its error workbook."""
-    if isinstance(result, ScreeningParse):
+    if not isinstance(result, ParseResult):  # a 二次調査票
+        from inventory.intake.screening import store_screening_one
+
         return store_screening_one(
             engine=engine, source=source, result=result, actor=actor, errors_dir=errors_dir
         )

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from inventory.db.engine import session_scope
 from inventory.db.submission_repo import StoreOutcome, record_rejection, store_survey
 from inventory.errors import RowError, UnreadableFileError
-from inventory.intake.layout import is_own_template, parse_with_layout
 from inventory.layouts.model import Layout
 from inventory.layouts.store import resolve_layout
 from inventory.settings import get_settings
@@ -91,8 +90,14 @@ def parse_bytes(
     """
     if layout is None and options is not None and options.layout:
         layout = resolve_layout(options.layout, home=get_settings().home)
-    if layout is not None and not is_own_template(data):
-        return parse_with_layout(data, file_name, layout, options)
+    if layout is not None:
+        from inventory.intake.layout import (  # the layout readers, when used
+            is_own_template,
+            parse_with_layout,
+        )
+
+        if not is_own_template(data):
+            return parse_with_layout(data, file_name, layout, options)
     try:
         raw = read_survey_bytes(data, file_name)
     except UnreadableFileError as exc:
