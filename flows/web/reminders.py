@@ -1,8 +1,8 @@
 """The 提出状況 page's 督促 button: the campaign-reminder flow's list, made in the request's transaction.
 
 The same steps as the `campaign-reminder` flow (whom: `inventory.campaign.status.outstanding`;
-the mail-merge CSV in the campaign's outbox; `campaign_repo.record_reminder` in the
-audit log), run in this process and in the request's one transaction: a web request
+the mail-merge CSV in the campaign's outbox, written by the same `write_reminder_csv`;
+`campaign_repo.record_reminder` in the audit log), run in the request's one transaction: a web request
 never starts Prefect, and on SQLite a second connection would wait on the request's
 own write lock. The notification block, which needs a Prefect server, is left to the
 scheduled flow.
@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from inventory.campaign.status import REMINDER_HEADERS, outstanding, status_row
+from flows.jobs.reminder import write_reminder_csv
+from inventory.campaign.status import outstanding
 from inventory.db.campaign_repo import campaign_progress, record_reminder
 from inventory.db.campaign_tables import Campaign
-from inventory.export import to_csv
 
 
 @dataclass(frozen=True)
@@ -35,14 +34,8 @@ def remind(*, session: Session, campaign: Campaign, today: date, actor: str) -> 
     late = outstanding(campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today))
     if not late:
         return Reminded([], None)
-    target = Path(campaign.outbox) / f"督促リスト_{today.isoformat()}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".csv.tmp")
-    partial.write_text(
-        to_csv([status_row(s) for s in late], REMINDER_HEADERS), encoding="utf-8-sig", newline=""
-    )
-    partial.replace(target)  # a mail merge never reads half a file
+    target = write_reminder_csv(late, campaign.outbox, today)
     names = [s.department for s in late]
-    record_reminder(session=session, campaign=campaign, departments=names, actor=actor, csv=str(target),
+    record_reminder(session=session, campaign=campaign, departments=names, actor=actor, csv=target,
                     notification="not_configured", via="web")  # fmt: skip
-    return Reminded(names, str(target))
+    return Reminded(names, target)
