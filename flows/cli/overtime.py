@@ -118,7 +118,7 @@ def _print_rejection(parsed: OvertimeParse, fmt: str) -> None:
         where = "".join(
             [f"{error.row}行目 " if error.row else "", f"「{error.column}」 " if error.column else ""]
         )
-        console.print(f"  {where}{error.message}", markup=False)
+        console.print(f"  {where}{error.message}", markup=False, soft_wrap=True)
     if len(errors) > MAX_SHOWN_ERRORS:
         console.print(f"  … ほか {len(errors) - MAX_SHOWN_ERRORS} 件")
 

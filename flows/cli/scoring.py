@@ -262,7 +262,7 @@ def _import_reviews(engine: Any, path: Path, by: str) -> None:
                 )
         if errors:
             for e in sorted(errors, key=lambda e: e.row or 0):
-                console.print(f"  {e.row}行目「{e.column}」: {e.message}", markup=False)
+                console.print(f"  {e.row}行目「{e.column}」: {e.message}", markup=False, soft_wrap=True)
             raise fail(
                 f"{path.name}: エラーが {len(errors)} 件あるため、判断を1件も記録しませんでした", code=1
             )

@@ -105,7 +105,9 @@ def _listed(session: Session, fy: int, path: Path) -> Choice:
         for error in exc.errors[:20]:
             row = f"{error.row}行目 " if error.row else ""
             column = f"「{error.column}」 " if error.column else ""
-            err_console.print(f"  {row}{column}{error.message}", markup=False, highlight=False)
+            err_console.print(
+                f"  {row}{column}{error.message}", markup=False, highlight=False, soft_wrap=True
+            )
         if len(exc.errors) > 20:
             err_console.print(f"  … ほか {len(exc.errors) - 20} 件")
         raise typer.Exit(2) from None

@@ -180,15 +180,15 @@ def ingest(
                     f"\n[bold yellow]警告:[/] {outcome.file}（{len(outcome.warnings)} 件、取り込み済み）"
                 )
                 for warning in outcome.warnings:
-                    console.print(f"  {_where(warning)}{warning.message}", markup=False)
+                    console.print(f"  {_where(warning)}{warning.message}", markup=False, soft_wrap=True)
         for outcome in rejected:
             console.print(f"\n[bold red]差し戻し:[/] {outcome.file}（エラー {len(outcome.errors)} 件）")
             for error in outcome.errors[:10]:
-                console.print(f"  {_where(error)}{error.message}", markup=False)
+                console.print(f"  {_where(error)}{error.message}", markup=False, soft_wrap=True)
             if len(outcome.errors) > 10:
                 console.print(f"  … ほか {len(outcome.errors) - 10} 件")
             if outcome.error_workbook:
-                console.print(f"  エラー票: {outcome.error_workbook}", markup=False)
+                console.print(f"  エラー票: {outcome.error_workbook}", markup=False, soft_wrap=True)
     raise typer.Exit(1 if rejected else 0)
 
 
