@@ -27,8 +27,9 @@ class Campaign(Base):
             "uq_campaigns_open_fiscal_year",
             "fiscal_year",
             unique=True,
+            # Partial on both databases; PostgreSQL's WHERE is in the migration. Naming it here
+            # (postgresql_where) would load SQLAlchemy's PostgreSQL dialect in every SQLite command.
             sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
         ),
     )
 

@@ -103,8 +103,9 @@ class SurveySubmission(Base):
             "department_id",
             "fiscal_year",
             unique=True,
+            # Partial on both databases; PostgreSQL's WHERE is in the migration. Naming it here
+            # (postgresql_where) would load SQLAlchemy's PostgreSQL dialect in every SQLite command.
             sqlite_where=text("status = 'current'"),
-            postgresql_where=text("status = 'current'"),
         ),
     )
 

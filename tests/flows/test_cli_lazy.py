@@ -54,6 +54,9 @@ def test_read_commands_load_only_their_own_module(tmp_path: Path) -> None:
     assert_not_imported(
         tmp_path, ["init"], ["tasks"], ["submissions"], ["runs"], ["rank"], ["pilot", "list"], module="pandas"
     )
+    # on SQLite, SQLAlchemy's PostgreSQL dialect (and its drivers) stays unloaded
+    # (the database made above: `dxi init` runs the migrations, which name PostgreSQL's options)
+    assert_not_imported(tmp_path, ["tasks"], ["rank"], ["runs"], module="sqlalchemy.dialects.postgresql")
 
 
 def test_an_unknown_command_suggests_the_near_ones() -> None:

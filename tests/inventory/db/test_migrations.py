@@ -56,6 +56,32 @@ def test_head_schema_matches_the_models(blank_engine: Engine) -> None:
     assert diff == []
 
 
+PARTIAL_UNIQUE = {  # the models name only sqlite_where (start-up time): the database has both
+    "uq_survey_submissions_current": "status = 'current'",
+    "uq_campaigns_open_fiscal_year": "status = 'open'",
+}
+
+
+def test_the_one_current_and_one_open_indexes_are_partial_on_both_databases(blank_engine: Engine) -> None:
+    upgrade(blank_engine)
+    with blank_engine.connect() as conn:
+        if blank_engine.dialect.name == "sqlite":
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        else:
+            query = "SELECT indexname, indexdef FROM pg_indexes"
+        found = {name: sql for name, sql in conn.execute(text(query)) if name in PARTIAL_UNIQUE}
+    assert set(found) == set(PARTIAL_UNIQUE)
+    for name, where in PARTIAL_UNIQUE.items():
+        squeezed = (
+            found[name]
+            .replace("(", "")
+            .replace(")", "")
+            .replace("::text", "")
+            .replace("::character varying", "")
+        )
+        assert "UNIQUE" in found[name].upper() and f"WHERE {where}" in squeezed, found[name]
+
+
 def test_the_head_read_from_the_files_is_alembics() -> None:
     from alembic.script import ScriptDirectory
 
