@@ -44,6 +44,7 @@ RANK_TOOLS = Choice(
     {"any": ("すべて", "全部", "どちらでも"), "rpa": ("RPA",), "ai-ocr": ("AI-OCR", "AIOCR", "OCR")},
     what="ツール",
 )
+TOOL_CHOICE_LABELS = {"rpa": "RPA 向き", "ai-ocr": "AI-OCR 向き"}
 DECISION_CHOICES = Choice(dict.fromkeys(DECISIONS, ()), what="判断")
 OPTION_OF = {"decision": "--decision", "reason": "--reason"}  # the option a review problem is about
 
@@ -148,6 +149,15 @@ def rank_command(
             target, _frame(records), title=title, groups=groups if tool == "any" and dept is None else ()
         )
         console.print(f"書き出しました: {target}（{len(records)} 件）")
+    elif not records and (dept is not None or tool != "any"):
+        wanted = "、".join(
+            [*([f"課「{dept}」"] if dept else []), *([TOOL_CHOICE_LABELS[tool]] if tool != "any" else [])]
+        )
+        console.print(
+            f"{year}年度の候補に、{wanted}に当たるものはありません（採点ID {run_id}）。"
+            "課の名前は dxi tasks で確認できます。",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
     else:
         print_table(
             [_table_row(r) for r in records],

@@ -271,3 +271,11 @@ def test_on_sqlite_reads_answer_while_a_writer_holds_the_lock(use_database: str)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_rank_says_which_filter_left_no_candidate(use_database: str) -> None:
+    code, out = dxi("rank", "--fy", "2024", "--dept", "存在しない課", "--tool", "rpa")
+    assert code == 0, out
+    assert "課「存在しない課」、RPA 向きに当たるものはありません" in out and "dxi tasks" in out
+    code, out = dxi("rank", "--fy", "2024", "--dept", "税務 課", "--top", "1")  # spaces ignored
+    assert code == 0 and "税務課" in out and "当たるものはありません" not in out, out
