@@ -176,13 +176,51 @@ def test_per_staff_files_need_a_real_key_outside_development(
     assert code == 0, out
 
 
-def test_missing_and_unreadable_files_exit_2(tmp_path: Path, initialised: Path) -> None:
+def test_a_missing_file_exits_2_and_an_unreadable_one_is_rejected(tmp_path: Path, initialised: Path) -> None:
     code, out = dxi("overtime", "import", str(tmp_path / "nothing.xlsx"))
     assert code == 2 and "見つかりません" in out
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"not a workbook")
     code, out = dxi("overtime", "import", str(fake))
-    assert code == 2 and "Excelファイルではありません" in out
+    assert (
+        code == 1
+        and "差し戻し: fake.xlsx: Excelファイルではありません" in out
+        and "何も保存していません" in out
+    )
+
+
+def test_a_folder_imports_file_by_file_and_a_bad_file_stores_nothing(
+    tmp_path: Path, initialised: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dxi overtime import 人事給与/`: each file in its own transaction, by name; a table of what each did."""
+    monkeypatch.setenv("COLUMNS", "200")
+    folder = tmp_path / "人事給与"
+    folder.mkdir()
+    header = "年月,課,時間外勤務時間,職員数\n"
+    (folder / "a_2024年04月.csv").write_text(
+        header + "2024-04,税務課,120,10\n2024-04,市民課,80,8\n", encoding="utf-8"
+    )
+    (folder / "b_2024年05月.csv").write_text(
+        header + "2024-05,税務課,100,10\n2024-05,市民課,abc,8\n", encoding="utf-8"
+    )
+    (folder / "c_2024年04月_訂正.csv").write_text(header + "2024-04,税務課,90,10\n", encoding="utf-8")
+    (folder / "~$a.xlsx").write_bytes(b"lock")  # Excel's lock file: not a file to import
+    (folder / "メモ.txt").write_text("not overtime", encoding="utf-8")
+    code, out = dxi("overtime", "import", str(folder), "--by", "人事課")
+    assert code == 1, out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
+    assert list(rows) == ["a_2024年04月.csv", "b_2024年05月.csv", "c_2024年04月_訂正.csv"]
+    assert "取り込み" in rows["a_2024年04月.csv"] and "差し戻し" in rows["b_2024年05月.csv"]
+    assert "差し戻し: b_2024年05月.csv（エラー 1 件、何も保存していません）" in out and "3行目" in out
+    code, out = dxi("overtime", "list", "--format", "json")
+    stored = {(r["department"], r["month"]): r["overtime_hours"] for r in json.loads(out)}
+    assert stored == {
+        ("税務課", 4): 90.0,
+        ("市民課", 4): 80.0,
+    }  # the later file replaced 税務課's April; May: nothing
+    code, out = dxi("overtime", "import", str(folder / "a_2024年04月.csv"), str(folder / "c_2024年04月_訂正.csv"),
+                    "--format", "json")  # fmt: skip
+    assert code == 0 and [d["status"] for d in json.loads(out)] == ["accepted", "accepted"]
 
 
 def test_overtime_list_does_not_import_prefect(tmp_path: Path) -> None:
