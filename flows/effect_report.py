@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from bpr.reports.data import EffectReport, build_report
 from bpr.reports.effect_files import ReportFormat
 from flows.jobs import effect_report as job
-from flows.jobs.effect_report import EffectReportSummary
+from flows.jobs.effect_report import EffectReportSummary, files_line
 from inventory.db.engine import engine_for
 from inventory.db.migrate import ensure_schema
 from inventory.display import hours, pct, signed
@@ -79,7 +79,7 @@ def headline_markdown(report: EffectReport, files: list[str]) -> str:
         "",
         d.note,
         "",
-        "出力: " + "、".join(Path(f).name for f in files),
+        files_line(files),
     ]
     return "\n".join(lines)
 

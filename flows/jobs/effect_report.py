@@ -28,7 +28,15 @@ class EffectReportSummary:
 
     def line(self) -> str:
         """The outcome in one Japanese line, for the run history."""
-        return "出力: " + "、".join(Path(f).name for f in self.files)
+        return files_line(self.files)
+
+
+def files_line(files: list[str]) -> str:
+    """出力: 効果報告_2025.html / .pdf / .xlsx: each name once, the other formats by their suffix."""
+    formats: dict[str, list[str]] = {}
+    for file in files:
+        formats.setdefault(Path(file).stem, []).append(Path(file).suffix)
+    return "出力: " + "、".join(stem + " / ".join(kinds) for stem, kinds in formats.items())
 
 
 def load(database_url: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -112,9 +113,10 @@ def test_the_demo_jobs_are_in_its_run_history_as_desk_runs(result) -> None:
         ("task-scoring", "desk", "succeeded", "DX推進課"),
         ("effect-report", "desk", "succeeded", "DX推進課"),
     ]
-    assert runs[-1].summary == "受理 6 件 / 差し戻し 2 件" and (runs[0].summary or "").startswith(
-        "出力: 効果報告_"
-    )
+    assert runs[-1].summary == "受理 6 件 / 差し戻し 2 件"
+    assert re.fullmatch(r"出力: 効果報告_\d{4}\.html / \.pdf / \.xlsx", runs[0].summary or ""), runs[
+        0
+    ].summary
 
 
 def test_sizes_outside_the_town_are_refused_in_japanese() -> None:
