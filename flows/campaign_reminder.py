@@ -1,4 +1,4 @@
-"""The `campaign-reminder` flow: chase the 課 that have not sent a valid survey yet.
+"""The `campaign-reminder` flow: chase the 課 that have not sent a valid survey (or 二次調査票) yet.
 
 Scheduled on weekday mornings; with no open campaign it does nothing and says so. It
 publishes a Japanese markdown artifact, writes a mail-merge CSV into the campaign's
@@ -23,10 +23,10 @@ from flows.jobs.reminder import JOB, all_sent, nothing_open
 from flows.jobs.reminder import NotificationStatus as NotificationStatus
 from flows.jobs.reminder import OpenCampaign as OpenCampaign
 from flows.jobs.reminder import ReminderSummary as ReminderSummary
+from inventory.campaign.screening import reminder_line
 from inventory.campaign.status import (
     outstanding,
     reminder_markdown,
-    reminder_message,
     summarise,
     today_in_japan,
 )
@@ -42,6 +42,9 @@ write_reminder_csv = task(name="write-reminder-csv", retries=2, retry_delay_seco
     steps.write_reminder_csv
 )
 record = task(name="record-reminder", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)(steps.record)
+load_screening = task(
+    name="load-screening-progress", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE
+)(steps.load_screening)
 
 
 def load_notification_block(name: str) -> Any:
@@ -105,18 +108,22 @@ def _remind(url: str, fiscal_year: int | None, day: date, actor: str) -> Reminde
         return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
     summary = summarise(statuses, deadline=campaign.deadline, today=day)
     late = outstanding(statuses)
+    screening = load_screening(url, campaign.fiscal_year)
+    markdown = reminder_markdown(campaign.fiscal_year, statuses, summary)
+    if screening:
+        markdown += f"\n\n{reminder_line(screening)}"
     create_markdown_artifact(
         key="campaign-reminder",
-        markdown=reminder_markdown(campaign.fiscal_year, statuses, summary),
-        description=f"{era_label(campaign.fiscal_year)} 業務量調査の督促: {len(late)} 課",
+        markdown=markdown,
+        description=f"{era_label(campaign.fiscal_year)} 業務量調査の督促: {len(steps.chased(late, screening))} 課",
     )
-    if not late:
+    if not late and not screening:
         logger.info(all_sent(campaign.fiscal_year))
         return ReminderSummary(fiscal_year=campaign.fiscal_year, message=all_sent(campaign.fiscal_year))
-    csv_path = write_reminder_csv(late, campaign.outbox, day)
+    csv_path = write_reminder_csv(late, campaign.outbox, day, screening)
     status: NotificationStatus = "not_configured"
     error: str | None = None
-    text = reminder_message(campaign.fiscal_year, statuses, summary)
+    text = steps.message(campaign.fiscal_year, statuses, summary, screening)
     if not settings.notification_block:
         logger.info("通知ブロック（DXI_NOTIFICATION_BLOCK）が未設定のため、通知は送りません")
     else:
@@ -128,7 +135,7 @@ def _remind(url: str, fiscal_year: int | None, day: date, actor: str) -> Reminde
             exc = state.result(raise_on_failure=False)
             error = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(state.message)
             logger.warning("通知「%s」を送れませんでした: %s", settings.notification_block, error)
-    names = [s.department for s in late]
+    names = steps.chased(late, screening)
     record(url, campaign.id, names, csv_path, status, actor)
     return ReminderSummary(
         fiscal_year=campaign.fiscal_year, message=text, departments=names, csv_path=csv_path,

@@ -7,13 +7,16 @@ process, for `dxi campaign remind` with no server.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from inventory.campaign.screening import ScreeningStatus, reminder_line, reminder_row, to_chase
 from inventory.campaign.status import (
     REMINDER_HEADERS,
+    CampaignSummary,
     DepartmentStatus,
     outstanding,
     reminder_message,
@@ -75,14 +78,24 @@ def load_progress(
         return found, campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
 
 
-def write_reminder_csv(statuses: list[DepartmentStatus], folder: str, today: date) -> str:
-    """Write the mail-merge list (UTF-8 with BOM so Excel reads it; cells formula-safe)."""
+def load_screening(database_url: str, fiscal_year: int) -> list[ScreeningStatus]:
+    """The 課 of the 年度 whose 二次調査票 has not come back applied (not sent back, or rejected)."""
+    from inventory.db.screening_repo import screening_progress
+
+    with session_scope(engine_for(database_url)) as session:
+        return to_chase(screening_progress(session=session, fiscal_year=fiscal_year))
+
+
+def write_reminder_csv(
+    statuses: list[DepartmentStatus], folder: str, today: date, screening: Sequence[ScreeningStatus] = ()
+) -> str:
+    """Write the mail-merge list (UTF-8 with BOM so Excel reads it; cells formula-safe): the 課
+    owing a survey, then those owing a 二次調査票."""
     target = Path(folder) / f"督促リスト_{today.isoformat()}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".csv.tmp")
-    tmp.write_text(
-        to_csv([status_row(s) for s in statuses], REMINDER_HEADERS), encoding="utf-8-sig", newline=""
-    )
+    rows = [status_row(s) for s in statuses] + [reminder_row(s) for s in screening]
+    tmp.write_text(to_csv(rows, REMINDER_HEADERS), encoding="utf-8-sig", newline="")
     tmp.replace(target)  # a mail merge never reads half a file
     return str(target)
 
@@ -108,27 +121,43 @@ def nothing_open(fiscal_year: int | None) -> str:
 
 
 def all_sent(fiscal_year: int) -> str:
-    """The message of a run where every 課 has sent a valid survey."""
+    """The message of a run where every 課 has sent a valid survey (and its 二次調査票, if it got one)."""
     return f"{era_label(fiscal_year)}: すべての課から提出済みです。督促は不要です"
+
+
+def chased(late: Sequence[DepartmentStatus], screening: Sequence[ScreeningStatus]) -> list[str]:
+    """The 課 the list names, each once: those owing a survey, then those owing a 二次調査票."""
+    return list(dict.fromkeys([*(s.department for s in late), *(s.department for s in screening)]))
+
+
+def message(
+    fiscal_year: int, statuses: Sequence[DepartmentStatus], summary: CampaignSummary,
+    screening: Sequence[ScreeningStatus],
+) -> str:  # fmt: skip
+    """The notification text: the surveys still owed, then the 二次調査票 still owed."""
+    parts = [reminder_message(fiscal_year, statuses, summary)] if outstanding(statuses) else []
+    if screening:
+        parts.append(f"{era_label(fiscal_year)} {reminder_line(screening)}")
+    return "".join(parts)
 
 
 def remind(
     *, database_url: str, fiscal_year: int | None, today: date, notification_block: str | None, actor: str
 ) -> ReminderSummary:
-    """List the 課 still owing a survey and write the CSV, in the calling process (no notification)."""
+    """List the 課 still owing a survey or a 二次調査票 and write the CSV, in the calling process (no notification)."""
     campaign, statuses = load_progress(database_url, fiscal_year, today)
     if campaign is None:
         return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
     late = outstanding(statuses)
-    if not late:
+    screening = load_screening(database_url, campaign.fiscal_year)
+    if not late and not screening:
         return ReminderSummary(fiscal_year=campaign.fiscal_year, message=all_sent(campaign.fiscal_year))
-    csv_path = write_reminder_csv(late, campaign.outbox, today)
+    csv_path = write_reminder_csv(late, campaign.outbox, today, screening)
     status: NotificationStatus = "failed" if notification_block else "not_configured"
-    names = [s.department for s in late]
+    names = chased(late, screening)
     record(database_url, campaign.id, names, csv_path, status, actor)
-    text = reminder_message(
-        campaign.fiscal_year, statuses, summarise(statuses, deadline=campaign.deadline, today=today)
-    )
+    summary = summarise(statuses, deadline=campaign.deadline, today=today)
+    text = message(campaign.fiscal_year, statuses, summary, screening)
     return ReminderSummary(
         fiscal_year=campaign.fiscal_year, message=text, departments=names, csv_path=csv_path,
         notification=status, notification_error=NEEDS_SERVER if notification_block else None,

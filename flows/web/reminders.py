@@ -15,10 +15,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from flows.jobs.reminder import write_reminder_csv
+from flows.jobs.reminder import chased, write_reminder_csv
+from inventory.campaign.screening import to_chase
 from inventory.campaign.status import outstanding
 from inventory.db.campaign_repo import campaign_progress, record_reminder
 from inventory.db.campaign_tables import Campaign
+from inventory.db.screening_repo import screening_progress
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,13 @@ class Reminded:
 
 
 def remind(*, session: Session, campaign: Campaign, today: date, actor: str) -> Reminded:
-    """Write the 督促リスト of the 課 still owing a valid survey and note it in the audit log."""
+    """Write the 督促リスト of the 課 still owing a valid survey or 二次調査票 and note it in the audit log."""
     late = outstanding(campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today))
-    if not late:
+    screening = to_chase(screening_progress(session=session, fiscal_year=campaign.fiscal_year))
+    if not late and not screening:
         return Reminded([], None)
-    target = write_reminder_csv(late, campaign.outbox, today)
-    names = [s.department for s in late]
+    target = write_reminder_csv(late, campaign.outbox, today, screening)
+    names = chased(late, screening)
     record_reminder(session=session, campaign=campaign, departments=names, actor=actor, csv=target,
                     notification="not_configured", via="web")  # fmt: skip
     return Reminded(names, target)

@@ -16,7 +16,7 @@ from flows.web.errors import Forbidden, PageNotFound
 from flows.web.progress import STATE_LABELS, progress
 from flows.web.reminders import remind
 from flows.web.views import render
-from inventory.campaign.status import outstanding, summarise, today_in_japan
+from inventory.campaign.status import summarise, today_in_japan
 from inventory.db.campaign_repo import campaign_progress, find_open_campaign, get_campaign
 from inventory.db.campaign_tables import Campaign
 from inventory.db.web_status_repo import rejection, submission_status, submission_years
@@ -73,9 +73,9 @@ def send_reminders(request: Request, _form: CheckedForm, user: Editor, session: 
     campaign = find_open_campaign(session=session)
     if campaign is None:
         return _page(request, session, user, message="実施中の調査がないため、督促は行いません", status=409)
-    if not outstanding(campaign_progress(session=session, fiscal_year=campaign.fiscal_year)):
-        return _page(request, session, user, message="すべての課から提出済みです。督促は不要です", status=409)
     done = remind(session=session, campaign=campaign, today=today_in_japan(), actor=user.name)
+    if not done.departments:
+        return _page(request, session, user, message="すべての課から提出済みです。督促は不要です", status=409)
     return RedirectResponse(f"/submissions?fy={campaign.fiscal_year}&reminded={len(done.departments)}",
                             status_code=303)  # fmt: skip
 

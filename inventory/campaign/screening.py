@@ -123,6 +123,36 @@ def screening_row(status: ScreeningStatus) -> dict[str, object]:
     }
 
 
+def to_chase(statuses: Iterable[ScreeningStatus]) -> list[ScreeningStatus]:
+    """The 課 a reminder goes to for their 二次調査票: not sent back, or sent back with errors."""
+    return [s for s in statuses if s.state in AWAITING]
+
+
+def reminder_row(status: ScreeningStatus) -> dict[str, object]:
+    """A 督促リスト row (inventory.campaign.status.REMINDER_HEADERS) for a 二次調査票 still owed.
+
+    The 二次調査票 has no deadline of its own: 期限 and 残り日数 stay blank.
+    """
+    return {
+        "部": status.division or "",
+        "課": status.department,
+        "状況": f"二次調査票 {status.label}",
+        "エラー件数": status.error_count if status.state == "rejected" else "",
+        "期限": "",
+        "残り日数": "",
+        "調査票ファイル": status.file_name,
+        "最終受付日時": japan_time(status.last_received_at),
+    }
+
+
+def reminder_line(statuses: Sequence[ScreeningStatus]) -> str:
+    """The 二次調査票 part of a reminder message: 二次調査票 未返送・差し戻し 2 課（税務課、市民課）."""
+    names = "、".join(s.department for s in statuses[:5]) + (
+        f" ほか {len(statuses) - 5} 課" if len(statuses) > 5 else ""
+    )
+    return f"二次調査票 未返送・差し戻し {len(statuses)} 課（{names}）。"
+
+
 def screening_summary(statuses: Sequence[ScreeningStatus]) -> str:
     """One Japanese line: 二次調査票 5 課 / 返送済み 3 / 差し戻し 1 / 未返送 1."""
     counts = {state: sum(s.state == state for s in statuses) for state in SCREENING_LABELS}

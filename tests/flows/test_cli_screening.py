@@ -6,6 +6,7 @@ settings' SQLite database; the filled workbook goes back through the real inbox 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import time
@@ -137,3 +138,25 @@ def test_the_inbox_takes_a_returned_screening_workbook(tmp_path: Path) -> None:
     assert tax["住民税の申告書入力"].input_medium == "紙（手書き）"
     code, out = dxi("campaign", "status", "--fy", "2025")
     assert "返送済み 1" in out and "（二次調査待ちの業務 0 件）" in out
+
+
+@pytest.mark.usefixtures("scored")
+def test_the_reminder_chases_a_screening_workbook_not_sent_back(tmp_path: Path) -> None:
+    """`dxi campaign remind` lists the 課 owing a 二次調査票 beside those owing a survey."""
+    departments = tmp_path / "課一覧.csv"
+    departments.write_text("部,課\n総務部,税務課\n市民部,市民課\n福祉部,福祉課\n", encoding="utf-8")
+    code, out = dxi(
+        "campaign", "open", "--fy", "2025", "--deadline", "2025-06-30", "--depts", str(departments)
+    )
+    assert code == 0, out
+    assert dxi("screening", "--fy", "2025")[0] == 0  # 税務課's two tasks have blank attributes
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-06-20")
+    assert code == 0, out
+    assert "未提出・差し戻し 1 課（福祉課）" in out and "二次調査票 未返送・差し戻し 1 課（税務課）" in out
+    csv_path = Path(out.split("督促リスト: ")[1].split(".csv")[0] + ".csv")
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    screening = [r for r in rows if r["状況"].startswith("二次調査票")]
+    assert [(r["課"], r["状況"], r["期限"], r["調査票ファイル"]) for r in screening] == [
+        ("税務課", "二次調査票 未返送", "", "令和7年度_二次調査票_税務課.xlsx")
+    ]
+    assert [r["課"] for r in rows] == ["福祉課", "税務課"]  # the survey owed first, then the 二次調査票
