@@ -7,6 +7,7 @@ import shlex
 import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -73,7 +74,8 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     from inventory.display import hours, pct, signed
 
     rejected = [o for o in result.first_round if o.status == "rejected"]
-    out = console.print
+    # Whole lines: the terminal wraps Japanese anywhere, where rich would break at the few spaces.
+    out = partial(console.print, soft_wrap=True)
     out()
     out("[bold]デモの結果[/]")
     out(f"・調査票 {len(result.first_round)} 件を取り込み、{len(result.first_round) - len(rejected)} 件を受理、"
