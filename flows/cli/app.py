@@ -162,7 +162,8 @@ def print_table(
     if left_out := [name for name in dropped if name not in empty]:
         console.print(
             f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"
-            "すべての列は --format csv / xlsx で書き出せます）"
+            "すべての列は --format csv / xlsx で書き出せます）",
+            soft_wrap=True,  # whole: the terminal wraps it, rich would break it at its spaces
         )
 
 

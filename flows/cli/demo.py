@@ -87,7 +87,7 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     out(f"・差し戻した課の修正版 {len(result.corrections)} 件は、すべて受理されました。" if fixed else "・修正版にもエラーがありました。")  # fmt: skip
     out(f"・{result.task_count:,} 業務を採点し、{result.task_count - result.knocked_out:,} 業務が候補、"
         f"削減見込みは合計 {hours(result.expected_hours_saved)} 時間/年（約 {result.expected_hours_saved / 1920:.1f} 人分）です。")  # fmt: skip
-    keys = ("順位", "課", "業務名", "推奨", "削減(時間/年)")
+    keys = ("順位", "課", "業務名", "推奨", "削減時間/年")
     print_table([{k: r.get(k) for k in keys} for r in result.top[:5]], title="候補の上位5件")
 
     accepted = [o for o in result.overtime if o.status == "accepted"]

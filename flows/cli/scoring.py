@@ -71,7 +71,8 @@ def score(
     console.print(
         f"{summary.fiscal_year}年度: {summary.task_count:,} 業務を採点しました（採点ID {summary.run_id}、"
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"
-        f"削減見込み合計 {summary.expected_hours_saved:,.0f} 時間/年）"
+        f"削減見込み合計 {summary.expected_hours_saved:,.0f} 時間/年）",
+        soft_wrap=True,
     )
     print_table(summary.top[:10], title="上位10件（すべては dxi rank）", optional=("RPA", "AI-OCR", "区分"))
     _unconfirmed_note(summary.unconfirmed)
@@ -180,7 +181,8 @@ def _unconfirmed_note(count: int) -> None:
     if count:
         console.print(
             f"属性未確認の業務が{count:,}件あります（空欄の定型性・入力媒体などは中立の値として採点した"
-            "見込みです。属性を確認すると順位が変わることがあります。項目は --format csv / xlsx で確認できます）"
+            "見込みです。属性を確認すると順位が変わることがあります。項目は --format csv / xlsx で確認できます）",
+            soft_wrap=True,
         )
 
 
@@ -188,7 +190,7 @@ def _table_row(r: dict[str, Any]) -> dict[str, object]:
     return {
         "順位": r["rank"], "ID": r["task_id"], "課": r["department"], "業務名": r["name"],
         "推奨": TOOL_LABELS.get(str(r["recommended_tool"]), "—"), "RPA": f"{r['rpa_score']:.0f}",
-        "OCR": f"{r['ocr_score']:.0f}", "削減(時間/年)": task_hours(r["expected_hours_saved"]),
+        "OCR": f"{r['ocr_score']:.0f}", "削減時間/年": task_hours(r["expected_hours_saved"]),
         "難易度": r["ease"] or "", "区分": QUADRANT_LABELS.get(str(r["quadrant"]), ""),
         "判断": (r["decision"] or "") + (" ⚠再確認" if r["rereview"] else ""),
         "対象外": r["knockout_reason"] or "", "属性未確認": missing_short(r["missing_attributes"]),

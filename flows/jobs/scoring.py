@@ -129,7 +129,7 @@ def summarise(run_id: int, fiscal_year: int, scored: Scored, top: int) -> Scorin
             "推奨": TOOL_LABELS.get(str(r["recommended_tool"]), "—"),
             "RPA": round(float(r["rpa_score"])),
             "AI-OCR": round(float(r["ocr_score"])),
-            "削減(時間/年)": round(float(r["expected_hours_saved"]), 1),
+            "削減時間/年": round(float(r["expected_hours_saved"]), 1),
             "区分": QUADRANT_LABELS.get(str(r["quadrant"]), str(r["quadrant"])),
             "属性未確認": missing_short(r["missing_attributes"]),
         }
