@@ -68,7 +68,9 @@ def locked_file(exc: BaseException) -> str | None:
     return None
 
 
-err_console = Console(stderr=True)
+# Lines of text print whole (soft wrap): the terminal wraps Japanese anywhere, where rich would break a
+# line at its few ASCII spaces (a figure on one line, its unit on the next). Tables lay themselves out.
+err_console = Console(stderr=True, soft_wrap=True)
 app = JaTyper(
     top=True,
     name="dxi",
@@ -79,7 +81,7 @@ app = JaTyper(
     pretty_exceptions_enable=False,
 )
 _Group.typer_app = app
-console = Console()
+console = Console(soft_wrap=True)
 
 
 @app.callback()
@@ -100,7 +102,7 @@ def notice(message: str) -> None:
     if get_settings().log_format == "json":
         logging.getLogger("dxi.cli").info(message)
     else:
-        err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+        err_console.print(message, markup=False, highlight=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -163,7 +165,6 @@ def print_table(
         console.print(
             f"（端末の幅が狭いため {'・'.join(left_out)} の列を省略しました。"
             "すべての列は --format csv / xlsx で書き出せます）",
-            soft_wrap=True,  # whole: the terminal wraps it, rich would break it at its spaces
         )
 
 

@@ -7,7 +7,6 @@ import shlex
 import sys
 import time
 from collections import Counter
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -74,8 +73,7 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     from inventory.display import hours, pct, signed
 
     rejected = [o for o in result.first_round if o.status == "rejected"]
-    # Whole lines: the terminal wraps Japanese anywhere, where rich would break at the few spaces.
-    out = partial(console.print, soft_wrap=True)
+    out = console.print
     out()
     out("[bold]デモの結果[/]")
     out(f"・調査票 {len(result.first_round)} 件を取り込み、{len(result.first_round) - len(rejected)} 件を受理、"
@@ -132,12 +130,12 @@ def print_summary(result: DemoResult, *, seconds: float) -> None:
     out(f"候補一覧（Excel）: {result.ranking_workbook}", markup=False)
     for path in result.effects.files if result.effects else []:
         out(f"効果報告: {path}", markup=False)
-    out(f"デモ用データベース: {result.database_url}", markup=False, soft_wrap=True)
+    out(f"デモ用データベース: {result.database_url}", markup=False)
     out(f"所要時間: {seconds:.0f} 秒")
     out()
     out("審査画面でデモの結果を見るには（パスワードを2回入力）:")
     for line in web_commands(result.database_url):
-        out(f"  {line}", markup=False, soft_wrap=True)
+        out(f"  {line}", markup=False)
 
 
 def web_commands(database_url: str, *, windows: bool = os.name == "nt") -> list[str]:

@@ -73,7 +73,7 @@ def _print_report(report: EffectReport) -> None:
     console.print(f"[bold]{report.title}[/]")
     console.print(k.note, markup=False)
     for warning in k.warnings:
-        console.print(f"  ⚠ {warning}", markup=False, soft_wrap=True)
+        console.print(f"  ⚠ {warning}", markup=False)
     rows: list[dict[str, Any]] = [
         {"年度": y.label + ("（基準）" if y.fiscal_year == k.baseline_fy else ""), "月数": y.months,
          "残業時間 合計": hours(y.overtime_total), "1人当たり月": f"{y.per_staff_monthly:.2f}",

@@ -46,7 +46,7 @@ _UNIT_FROM = {"見出し": "見出しから", "値": "値の書き方から", "�
 def _say(text: str) -> None:
     """Print a line of the report; a control character from a cell is shown as ?."""
     shown = "\n".join(printable(line) for line in text.split("\n"))
-    console.print(shown, markup=False, highlight=False, soft_wrap=True)
+    console.print(shown, markup=False, highlight=False)
 
 
 def _where(s: Suggestion) -> str:
@@ -155,9 +155,8 @@ def save(
     console.print(
         f"様式「{target.stem}」を保存しました: {target}（{FORMS[layout.form]}、項目 {len(layout.fields)} 件）",
         markup=False,
-        soft_wrap=True,
     )
-    console.print(f"使い方: dxi ingest 回収/ --layout {target.stem}", markup=False, soft_wrap=True)
+    console.print(f"使い方: dxi ingest 回収/ --layout {target.stem}", markup=False)
 
 
 @layout_app.command("list")
@@ -211,10 +210,10 @@ def show(name: Annotated[str, typer.Argument(help="様式の名前", metavar="�
     """
     settings = settings_or_exit()
     if name == BUILTIN:
-        console.print(f"{BUILTIN}: {BUILTIN_DESCRIPTION}", markup=False, soft_wrap=True)
+        console.print(f"{BUILTIN}: {BUILTIN_DESCRIPTION}", markup=False)
         return
     text = saved_text(settings.home, name)
-    console.print(text.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)
+    console.print(text.rstrip("\n"), markup=False, highlight=False)
     problem = next((s.problem for s in list_layouts(settings.home) if s.name == name), None)
     if problem:
         raise fail(problem)

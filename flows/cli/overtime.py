@@ -217,7 +217,7 @@ def _print_rejection(r: Imported, limit: int = MAX_SHOWN_ERRORS) -> None:
     if r.parsed is None:
         reason = str(r.unreadable)
         named = reason if reason.startswith(r.file.name) else f"{r.file.name}: {reason}"
-        console.print(f"[bold red]差し戻し:[/] {escape(named)}（何も保存していません）", soft_wrap=True)
+        console.print(f"[bold red]差し戻し:[/] {escape(named)}（何も保存していません）")
         return
     errors = r.parsed.errors
     console.print(
@@ -227,7 +227,7 @@ def _print_rejection(r: Imported, limit: int = MAX_SHOWN_ERRORS) -> None:
         where = "".join(
             [f"{error.row}行目 " if error.row else "", f"「{error.column}」 " if error.column else ""]
         )
-        console.print(f"  {where}{error.message}", markup=False, soft_wrap=True)
+        console.print(f"  {where}{error.message}", markup=False)
     if len(errors) > limit:
         alone = "" if limit == MAX_SHOWN_ERRORS else "（このファイルだけを取り込むと、もっと多く表示します）"
         console.print(f"  … ほか {len(errors) - limit} 件{alone}", markup=False)

@@ -72,7 +72,6 @@ def score(
         f"{summary.fiscal_year}年度: {summary.task_count:,} 業務を採点しました（採点ID {summary.run_id}、"
         f"対象外 {summary.knocked_out:,} 件、横展開グループ {summary.group_count} 件、"
         f"削減見込み合計 {summary.expected_hours_saved:,.0f} 時間/年）",
-        soft_wrap=True,
     )
     print_table(summary.top[:10], title="上位10件（すべては dxi rank）", optional=("RPA", "AI-OCR", "区分"))
     _unconfirmed_note(summary.unconfirmed)
@@ -157,7 +156,7 @@ def rank_command(
         console.print(
             f"{year}年度の候補に、{wanted}に当たるものはありません（採点ID {run_id}）。"
             "課の名前は dxi tasks で確認できます。",
-            markup=False, soft_wrap=True,
+            markup=False,
         )  # fmt: skip
     else:
         print_table(
@@ -182,7 +181,6 @@ def _unconfirmed_note(count: int) -> None:
         console.print(
             f"属性未確認の業務が{count:,}件あります（空欄の定型性・入力媒体などは中立の値として採点した"
             "見込みです。属性を確認すると順位が変わることがあります。項目は --format csv / xlsx で確認できます）",
-            soft_wrap=True,
         )
 
 
@@ -274,7 +272,7 @@ def _import_reviews(engine: Any, path: Path, by: str) -> None:
                 )
         if errors:
             for e in sorted(errors, key=lambda e: e.row or 0):
-                console.print(f"  {e.row}行目「{e.column}」: {e.message}", markup=False, soft_wrap=True)
+                console.print(f"  {e.row}行目「{e.column}」: {e.message}", markup=False)
             raise fail(
                 f"{path.name}: エラーが {len(errors)} 件あるため、判断を1件も記録しませんでした", code=1
             )

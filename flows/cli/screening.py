@@ -87,7 +87,7 @@ def screening(
     )  # fmt: skip
     if choice.complete:
         console.print(f"属性が確認済みのため対象外: {len(choice.complete)} 件")
-    console.print(f"出力先: {target}", markup=False, soft_wrap=True)
+    console.print(f"出力先: {target}", markup=False)
 
 
 def _listed(session: Session, fy: int, path: Path) -> Choice:
@@ -105,9 +105,7 @@ def _listed(session: Session, fy: int, path: Path) -> Choice:
         for error in exc.errors[:20]:
             row = f"{error.row}行目 " if error.row else ""
             column = f"「{error.column}」 " if error.column else ""
-            err_console.print(
-                f"  {row}{column}{error.message}", markup=False, highlight=False, soft_wrap=True
-            )
+            err_console.print(f"  {row}{column}{error.message}", markup=False, highlight=False)
         if len(exc.errors) > 20:
             err_console.print(f"  … ほか {len(exc.errors) - 20} 件")
         raise typer.Exit(2) from None

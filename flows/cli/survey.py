@@ -47,15 +47,11 @@ def init() -> None:
     before, after = upgrade(engine_for(settings.db_url))
     where = settings.db_shown
     if before == after:
-        console.print(f"データベースは最新です: {where}（構造の版 {after}）", markup=False, soft_wrap=True)
+        console.print(f"データベースは最新です: {where}（構造の版 {after}）", markup=False)
     else:
         done = "作成" if before is None else "更新"
-        console.print(
-            f"データベースを{done}しました: {where}（構造の版 {after}）", markup=False, soft_wrap=True
-        )
-    console.print(
-        f"データフォルダ: {settings.home}（{settings.home_origin()}）", markup=False, soft_wrap=True
-    )
+        console.print(f"データベースを{done}しました: {where}（構造の版 {after}）", markup=False)
+    console.print(f"データフォルダ: {settings.home}（{settings.home_origin()}）", markup=False)
     # The folders the schedules and `dxi doctor` expect: the inboxes to share with the 課 and HR.
     folders = {
         "調査票の受付フォルダ": settings.inbox_dir,
@@ -68,7 +64,7 @@ def init() -> None:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise fail(f"{label} {folder} を作成できません（{exc.strerror or exc}）") from None
-        console.print(f"{label}: {folder}", markup=False, soft_wrap=True)
+        console.print(f"{label}: {folder}", markup=False)
 
 
 @app.command()
@@ -180,15 +176,15 @@ def ingest(
                     f"\n[bold yellow]警告:[/] {outcome.file}（{len(outcome.warnings)} 件、取り込み済み）"
                 )
                 for warning in outcome.warnings:
-                    console.print(f"  {_where(warning)}{warning.message}", markup=False, soft_wrap=True)
+                    console.print(f"  {_where(warning)}{warning.message}", markup=False)
         for outcome in rejected:
             console.print(f"\n[bold red]差し戻し:[/] {outcome.file}（エラー {len(outcome.errors)} 件）")
             for error in outcome.errors[:10]:
-                console.print(f"  {_where(error)}{error.message}", markup=False, soft_wrap=True)
+                console.print(f"  {_where(error)}{error.message}", markup=False)
             if len(outcome.errors) > 10:
                 console.print(f"  … ほか {len(outcome.errors) - 10} 件")
             if outcome.error_workbook:
-                console.print(f"  エラー票: {outcome.error_workbook}", markup=False, soft_wrap=True)
+                console.print(f"  エラー票: {outcome.error_workbook}", markup=False)
     raise typer.Exit(1 if rejected else 0)
 
 
