@@ -83,10 +83,8 @@ def import_file(
                 pseudonym_key=settings.pseudonym_secret,
                 actor=by,
             )
-        except (
-            UnreadableFileError
-        ) as exc:  # not a workbook or CSV at all: nothing stored, the next file goes on
-            results.append(Imported(file, None, None, exc.message))
+        except UnreadableFileError as exc:
+            results.append(Imported(file, None, None, exc.message))  # not a workbook or CSV: the next goes on
             continue
         results.append(Imported(file, result.parsed, result.stored))
     if fmt == "json":
@@ -115,16 +113,20 @@ class Imported:
 
 
 def overtime_files(paths: list[Path]) -> list[Path]:
-    """The files to import: each named file, and a folder's .csv / .xlsx files by name (lock files skipped)."""
+    """The files to import: each named file, and a folder's .csv / .xlsx files by name (lock, hidden and
+    temporary files skipped, as the inbox skips them)."""
+    from inventory.intake.inbox import is_ignored
+
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in OVERTIME_SUFFIXES
-            )
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in OVERTIME_SUFFIXES and not is_ignored(p.name)
+            )  # fmt: skip
             if not inside:
                 raise fail(f"フォルダに時間外勤務実績ファイル（.csv / .xlsx）がありません: {path}")
-            found += [p for p in inside if not p.name.startswith(("~$", "."))]
+            found += inside
         elif path.is_file():
             found.append(path)
         else:
