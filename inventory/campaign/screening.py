@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from inventory.campaign.status import first_names
 from inventory.display import japan_time
 from inventory.survey.schema import nfkc_key
 
@@ -147,10 +148,9 @@ def reminder_row(status: ScreeningStatus) -> dict[str, object]:
 
 def reminder_line(statuses: Sequence[ScreeningStatus]) -> str:
     """The 二次調査票 part of a reminder message: 二次調査票 未返送・差し戻し 2 課（税務課、市民課）."""
-    names = "、".join(s.department for s in statuses[:5]) + (
-        f" ほか {len(statuses) - 5} 課" if len(statuses) > 5 else ""
+    return (
+        f"二次調査票 未返送・差し戻し {len(statuses)} 課（{first_names([s.department for s in statuses])}）。"
     )
-    return f"二次調査票 未返送・差し戻し {len(statuses)} 課（{names}）。"
 
 
 def screening_summary(statuses: Sequence[ScreeningStatus]) -> str:

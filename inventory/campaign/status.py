@@ -204,11 +204,17 @@ def reminder_markdown(
 def reminder_message(fiscal_year: int, statuses: Sequence[DepartmentStatus], summary: CampaignSummary) -> str:
     """The short notification text: counts and the first few 課."""
     late = outstanding(statuses)
-    names = "、".join(s.department for s in late[:5]) + (f" ほか {len(late) - 5} 課" if len(late) > 5 else "")
+    names = first_names([s.department for s in late])
     return (
         f"{era_label(fiscal_year)} 業務量調査: 未提出・差し戻し {len(late)} 課（{names}）。"
         f"期限 {summary.deadline.isoformat()}（{days_text(summary.days_left)}）。"
     )
+
+
+def first_names(departments: Sequence[str], shown: int = 5) -> str:
+    """税務課、市民課 … ほか 3 課: the first few 課 of a notification, and how many more."""
+    more = f" ほか {len(departments) - shown} 課" if len(departments) > shown else ""
+    return "、".join(departments[:shown]) + more
 
 
 def _md(text: str) -> str:
