@@ -17,21 +17,17 @@ from pathlib import Path
 EXTENSIONS = (".so", ".pyd", ".pth")
 
 
-def removable(folder: Path) -> bool:
-    return not any(path.suffix in EXTENSIONS for path in folder.rglob("*"))
-
-
-def size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-
-
 def prune(site: Path) -> int:
     """Remove the test folders under `site`; the bytes freed."""
     freed = 0
     for folder in sorted(site.glob("*/**/tests")):
-        if folder.is_dir() and not folder.is_symlink() and folder.exists() and removable(folder):
-            freed += size(folder)
-            shutil.rmtree(folder)
+        if not folder.is_dir() or folder.is_symlink():  # gone with a parent removed before it, or a link
+            continue
+        inside = list(folder.rglob("*"))
+        if any(path.suffix in EXTENSIONS for path in inside):
+            continue
+        freed += sum(path.stat().st_size for path in inside if path.is_file())
+        shutil.rmtree(folder)
     return freed
 
 
