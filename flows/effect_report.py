@@ -9,8 +9,8 @@ between runs, and a cached report would show last month's figures.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -26,14 +26,16 @@ from inventory.settings import get_settings
 
 
 @task(name="load-effect-inputs", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load(database_url: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
+def load(
+    database_url: str,
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]], list[dict[str, object]]]:
     """Read the overtime panel, production go-lives and pilots."""
     return job.load(database_url)
 
 
 @task(name="build-effect-report", cache_policy=NO_CACHE)
 def build(
-    panel: pd.DataFrame,
+    panel: list[dict[str, Any]],
     treated: dict[str, tuple[int, int]],
     pilots: list[dict[str, object]],
     fiscal_year: int | None,

@@ -33,11 +33,10 @@ says so.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from bpr.effects.groups import Groups, Treated, go_live_periods
-from bpr.effects.panel import prepare_panel
+from bpr.effects.panel import Panel, PanelInput, prepare_panel
 from bpr.effects.twfe import FloatArray, bootstrap_weights, twfe
 
 
@@ -115,7 +114,7 @@ def _note(
 
 
 def did(
-    panel: pd.DataFrame,
+    panel: PanelInput,
     treated: Treated,
     *,
     n_boot: int = 1000,
@@ -136,7 +135,7 @@ def did(
     counts: dict[str, int | tuple[str, ...]] = {
         "n_treated": len(groups.treated),
         "n_control": len(groups.control),
-        "n_months": int(rows["period"].nunique()),
+        "n_months": len(np.unique(rows.period)),
         "n_obs": len(rows),
         "n_boot": n_boot,
         "seed": seed,
@@ -151,7 +150,7 @@ def did(
 
 
 def _estimate(
-    rows: pd.DataFrame,
+    rows: Panel,
     go: dict[str, int],
     groups: Groups,
     n_boot: int,
@@ -160,7 +159,7 @@ def _estimate(
 ) -> DidResult:
     """Solve the regression and its bootstrap, and size the effect for the treated 課."""
     treated_depts, control = groups.treated, groups.control
-    sample = rows[rows["department"].isin(treated_depts + control)]
+    sample = rows.where(np.isin(rows.department, treated_depts + control))
     y, d, m = _matrices(sample, go, treated_depts, control)
     estimate = float(twfe(y, d, m, np.ones((1, len(treated_depts) + len(control))))[0])
     boot = (
@@ -174,8 +173,7 @@ def _estimate(
     k = len(treated_depts)
     post, pre = d[:k] * m[:k], (1.0 - d[:k]) * m[:k]
     naive = float(np.mean((y[:k] * post).sum(1) / post.sum(1) - (y[:k] * pre).sum(1) / pre.sum(1)))
-    latest = sample.sort_values("period").groupby("department")["headcount"].last()
-    heads = float(latest[list(treated_depts)].sum())
+    heads = float(sum(_latest_headcount(sample, dept) for dept in treated_depts))
 
     note = _note(estimate, low, high, naive, heads, k, len(control), n_boot)
 
@@ -199,17 +197,23 @@ def _estimate(
     )
 
 
+def _latest_headcount(rows: Panel, dept: str) -> float:
+    """The 課's headcount in its latest month."""
+    mine = rows.department == dept
+    return float(rows.headcount[mine][np.argmax(rows.period[mine])])
+
+
 def _matrices(
-    sample: pd.DataFrame, go: dict[str, int], treated_depts: tuple[str, ...], control: tuple[str, ...]
+    sample: Panel, go: dict[str, int], treated_depts: tuple[str, ...], control: tuple[str, ...]
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Outcome, treatment and observed mask as 課 × month matrices, treated 課 first."""
-    depts = list(treated_depts + control)
-    periods = np.sort(sample["period"].unique())
-    i = pd.Categorical(sample["department"], categories=depts).codes
-    t = np.searchsorted(periods, sample["period"].to_numpy())
+    depts = {dept: k for k, dept in enumerate(treated_depts + control)}
+    periods = np.unique(sample.period)
+    i = np.array([depts[dept] for dept in sample.department.tolist()], dtype=np.int64)
+    t = np.searchsorted(periods, sample.period)
     shape = (len(depts), len(periods))
     y, d, m = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    y[i, t] = sample["per_staff"].to_numpy()
+    y[i, t] = sample.per_staff
     m[i, t] = 1.0
     go_t = np.array([np.searchsorted(periods, go[x]) for x in treated_depts] + [len(periods)] * len(control))
     d[:] = (np.arange(len(periods))[None, :] >= go_t[:, None]) * m

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import pandas as pd
-
+from bpr.effects.panel import Panel
 from bpr.errors import EffectsError
 
-Treated = Mapping[str, tuple[int, int]] | pd.DataFrame
+if TYPE_CHECKING:
+    import pandas as pd
+
+Treated: TypeAlias = "Mapping[str, tuple[int, int]] | pd.DataFrame"
 
 
 def go_live_periods(treated: Treated) -> dict[str, int]:
@@ -21,11 +24,13 @@ def go_live_periods(treated: Treated) -> dict[str, int]:
     A DataFrame needs columns department, go_live_year, go_live_month (one row per
     production automation; a 課 served by several counts from the first).
     """
-    if isinstance(treated, pd.DataFrame):
+    if hasattr(treated, "columns"):  # a DataFrame, read without importing pandas
+        frame: Any = treated
         need = ["department", "go_live_year", "go_live_month"]
-        if any(c not in treated.columns for c in need):
+        if any(c not in frame.columns for c in need):
             raise EffectsError("導入課の表には department, go_live_year, go_live_month の列が必要です。")
-        items = [(str(d), (int(y), int(m))) for d, y, m in treated[need].itertuples(index=False)]
+        columns = [frame[c].tolist() for c in need]
+        items = [(str(d), (int(y), int(m))) for d, y, m in zip(*columns, strict=True)]
     else:
         items = [(str(d), (int(ym[0]), int(ym[1]))) for d, ym in treated.items()]
     out: dict[str, int] = {}
@@ -48,11 +53,13 @@ class Groups:
     absent: tuple[str, ...]  # treated but not in the overtime panel
 
     @classmethod
-    def of(cls, rows: pd.DataFrame, go: dict[str, int]) -> Groups:
+    def of(cls, rows: Panel, go: dict[str, int]) -> Groups:
         """Sort the 課 of the panel by their go-live against their first and last month."""
-        span = rows.groupby("department")["period"].agg(["min", "max"])
-        first = {str(k): int(v) for k, v in span["min"].items()}
-        last = {str(k): int(v) for k, v in span["max"].items()}
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for dept, period in zip(rows.department.tolist(), rows.period.tolist(), strict=True):
+            first[dept] = min(period, first.get(dept, period))
+            last[dept] = max(period, last.get(dept, period))
         return cls(
             first=first,
             treated=tuple(sorted(d for d in go if d in first and first[d] < go[d] <= last[d])),

@@ -17,10 +17,10 @@ summer months annualised naively would promise a reduction that the spring takes
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from bpr.effects.panel import fiscal_years, listed, missing_months, prepare_panel
+from bpr.effects.panel import Panel, PanelInput, fiscal_years, listed, missing_months, prepare_panel
 from bpr.errors import EffectsError
 from inventory.era import era_label
 
@@ -95,14 +95,14 @@ def _pct(ratio: float) -> float:
     return (ratio - 1.0) * 100.0
 
 
-def _year_row(rows: pd.DataFrame, base: pd.DataFrame, fy: int, complete: bool) -> FiscalYearRow:
+def _year_row(rows: Panel, base: Panel, fy: int, complete: bool) -> FiscalYearRow:
     """Figures of one fiscal year, compared with the (full) baseline year `base`."""
-    months = int(rows["period"].nunique())
-    total = float(rows["overtime_hours"].sum())
-    staff_months = float(rows["headcount"].sum())
-    same = base[base["month"].isin(rows["month"].unique())]
-    base_total, base_staff = float(base["overtime_hours"].sum()), float(base["headcount"].sum())
-    same_total, same_staff = float(same["overtime_hours"].sum()), float(same["headcount"].sum())
+    months = len(np.unique(rows.period))
+    total = float(rows.overtime_hours.sum())
+    staff_months = float(rows.headcount.sum())
+    same = base.where(np.isin(base.month, rows.month))
+    base_total, base_staff = float(base.overtime_hours.sum()), float(base.headcount.sum())
+    same_total, same_staff = float(same.overtime_hours.sum()), float(same.headcount.sum())
     if same_total <= 0:
         raise EffectsError("基準年度の残業時間が0時間のため、増減率を計算できません。")
     ratio = total / same_total
@@ -147,7 +147,7 @@ def _note(r: FiscalYearRow, base: FiscalYearRow, target_pct: float, met: bool, r
 
 
 def kpi(
-    panel: pd.DataFrame, *, kpi_fy: int, baseline_fy: int | None = None, target_pct: float = 20.0
+    panel: PanelInput, *, kpi_fy: int, baseline_fy: int | None = None, target_pct: float = 20.0
 ) -> KpiResult:
     """Compare the KPI fiscal year's overtime with the baseline year (default: earliest full).
 
@@ -155,7 +155,7 @@ def kpi(
     full, when no full year exists to default to, or when the KPI year has no data.
     """
     rows = prepare_panel(panel)
-    by_fy = {fy: rows[rows["fiscal_year"] == fy] for fy in fiscal_years(rows)}
+    by_fy = {fy: rows.of_year(fy) for fy in fiscal_years(rows)}
     gaps = {fy: missing_months(g) for fy, g in by_fy.items()}
     if baseline_fy is None:
         full = [fy for fy, g in sorted(gaps.items()) if not g]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bpr.effects.attribution import DidResult, did
 from bpr.effects.groups import Treated, go_live_periods
 from bpr.effects.kpi import FiscalYearRow, KpiResult, kpi
-from bpr.effects.panel import fiscal_year, full_fiscal_years, prepare_panel
+from bpr.effects.panel import Panel, PanelInput, fiscal_year, full_fiscal_years, prepare_panel
 from bpr.errors import EffectsError
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "EffectsError",
     "FiscalYearRow",
     "KpiResult",
+    "Panel",
+    "PanelInput",
     "Treated",
     "did",
     "fiscal_year",

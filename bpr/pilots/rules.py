@@ -30,7 +30,6 @@ from datetime import date
 from typing import Final, Literal
 
 from bpr.errors import PilotError, PilotGateError
-from bpr.scoring.config import default_config
 
 CANDIDATE: Final = "候補"
 SELECTED: Final = "選定"
@@ -239,6 +238,8 @@ def cost_benefit(
     investment ÷ (net saving / 12), None when the net saving is not positive (it
     never pays back); 0 when nothing was invested.
     """
+    from bpr.scoring.config import default_config  # only for the default rate: listing pilots needs no config
+
     rate = default_config().economics.hourly_cost_yen if hourly_cost_yen is None else hourly_cost_yen
     investment = initial_cost + development_hours * rate
     if realised is None:

@@ -12,12 +12,12 @@ the Japanese labels or their English codes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from bpr.effects.measure import DidResult, KpiResult, Treated, did, headline, kpi, prepare_panel
+from bpr.effects.measure import DidResult, KpiResult, PanelInput, Treated, did, headline, kpi, prepare_panel
 from bpr.reports.accuracy import AccuracyRow, accuracy_by_tool
 from bpr.scoring.labels import TOOL_LABELS
 
@@ -196,17 +196,20 @@ def pilot_line(pilot: Mapping[str, object]) -> PilotLine:
 
 
 def monthly_series(
-    panel: pd.DataFrame, *, kpi_fy: int, baseline_fy: int, target_pct: float
+    panel: PanelInput, *, kpi_fy: int, baseline_fy: int, target_pct: float
 ) -> list[MonthPoint]:
     """Sum every 課 per month for the two years; per staff = hours / staff that month."""
     rows = prepare_panel(panel)
-    sums = rows.groupby(["fiscal_year", "month"], as_index=False)[["overtime_hours", "headcount"]].sum()
-    totals = {
-        (int(fy), int(m)): (float(h), float(n))
-        for fy, m, h, n in sums[["fiscal_year", "month", "overtime_hours", "headcount"]].itertuples(
-            index=False
-        )
-    }
+    totals: dict[tuple[int, int], tuple[float, float]] = {}
+    for fy in (baseline_fy, kpi_fy):
+        year = rows.of_year(fy)
+        for month in set(year.month.tolist()):
+            in_month = year.month == month
+            # fsum: the month's hours exactly rounded (11,095.9, not 11,095.899999999998)
+            totals[(fy, month)] = (
+                math.fsum(year.overtime_hours[in_month]),
+                math.fsum(year.headcount[in_month]),
+            )
 
     def get(fy: int, month: int) -> tuple[float | None, float | None]:
         if (fy, month) not in totals:
@@ -233,7 +236,7 @@ def monthly_series(
 
 
 def build_report(
-    panel: pd.DataFrame,
+    panel: PanelInput,
     treated: Treated,
     pilots: Sequence[Mapping[str, object]],
     *,
@@ -249,9 +252,9 @@ def build_report(
     cannot be estimated is not an error, its note says why.
     """
     rows = prepare_panel(panel)
-    fy = int(rows["fiscal_year"].max()) if kpi_fy is None else kpi_fy
-    k = kpi(panel, kpi_fy=fy, baseline_fy=baseline_fy, target_pct=target_pct)
-    d = did(panel, treated, n_boot=n_boot, seed=seed)
+    fy = int(rows.fiscal_year.max()) if kpi_fy is None else kpi_fy
+    k = kpi(rows, kpi_fy=fy, baseline_fy=baseline_fy, target_pct=target_pct)
+    d = did(rows, treated, n_boot=n_boot, seed=seed)
     lines = tuple(pilot_line(p) for p in pilots)
     measured = [line for line in lines if line.realised_hours is not None]
     counts = dict.fromkeys(PILOT_STATES, 0)
@@ -262,7 +265,7 @@ def build_report(
         kpi=k,
         did=d,
         headline=headline(k, d),
-        months=tuple(monthly_series(panel, kpi_fy=fy, baseline_fy=k.baseline_fy, target_pct=target_pct)),
+        months=tuple(monthly_series(rows, kpi_fy=fy, baseline_fy=k.baseline_fy, target_pct=target_pct)),
         pilots=lines,
         pipeline=counts,
         estimated_total=sum(p.estimated_hours or 0.0 for p in lines),

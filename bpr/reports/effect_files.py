@@ -7,13 +7,11 @@ load only when called, so importing this module stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from bpr.reports.data import EffectReport
 
 ReportFormat = Literal["html", "pdf", "xlsx"]
@@ -24,14 +22,14 @@ PILOT_KEYS = ("id", "department", "name", "tool", "state", "estimated_hours", "r
 
 def load_inputs(
     *, session: Session
-) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
-    """Read the overtime panel, the production go-lives and the pilots; refuse an empty panel."""
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]], list[dict[str, object]]]:
+    """Read the overtime panel (records), the production go-lives and the pilots; refuse an empty panel."""
     from bpr.errors import EffectsError
     from bpr.pilots.service import list_pilots, production_automations
-    from inventory.db.overtime_repo import overtime_panel
+    from inventory.db.overtime_repo import overtime_rows
 
-    panel = overtime_panel(session=session)
-    if panel.empty:
+    panel = overtime_rows(session=session)
+    if not panel:
         raise EffectsError(NO_OVERTIME)
     pilots = [{key: getattr(p, key) for key in PILOT_KEYS} for p in list_pilots(session=session)]
     return panel, production_automations(session=session), pilots

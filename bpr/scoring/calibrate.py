@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import tomlkit
 
-from bpr.scoring.config import ScoringConfig
+if TYPE_CHECKING:
+    from bpr.scoring.config import ScoringConfig
 
 TOOL_KEYS = {
     "rpa": "rpa",
@@ -144,6 +145,10 @@ def calibrated_toml(base_text: str, base: ScoringConfig, rows: Sequence[Calibrat
     `note` (e.g. which pilots, when) is written as a comment above the table. The result
     validates as a ScoringConfig; the caller writes it to a file.
     """
+    import tomlkit
+
+    from bpr.scoring.config import ScoringConfig  # loaded here: the effect report's ratios need no config
+
     document = tomlkit.parse(base_text)
     factors = calibrated_factors(base, rows)
     table = tomlkit.table(is_super_table=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import Any
 
 from bpr.reports.data import EffectReport, build_report
 from bpr.reports.effect_files import ReportFormat, load_inputs, render_report, report_file_name
@@ -39,7 +38,9 @@ def files_line(files: list[str]) -> str:
     return "出力: " + "、".join(stem + " / ".join(kinds) for stem, kinds in formats.items())
 
 
-def load(database_url: str) -> tuple[pd.DataFrame, dict[str, tuple[int, int]], list[dict[str, object]]]:
+def load(
+    database_url: str,
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]], list[dict[str, object]]]:
     """Read the overtime panel, production go-lives and pilots."""
     with session_scope(engine_for(database_url)) as session:
         return load_inputs(session=session)

@@ -10,8 +10,8 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,11 @@ from inventory.db.overtime_tables import OvertimeMonth
 from inventory.db.repository import audit, now
 from inventory.db.tables import Department, SurveySubmission
 from inventory.errors import NotFoundError
-from inventory.overtime.reader import OvertimeMonthIn
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from inventory.overtime.reader import OvertimeMonthIn
 
 PANEL_COLUMNS = ["department", "year", "month", "fiscal_year", "overtime_hours", "headcount"]
 
@@ -132,11 +136,11 @@ def record_overtime_rejection(
     )
 
 
-def overtime_panel(*, session: Session, departments: Collection[str] | None = None) -> pd.DataFrame:
-    """The department × month panel the effect code works on, ordered by 課 (code point), year, month.
+def overtime_rows(*, session: Session, departments: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The department × month panel as records, ordered by 課 (code point), year, month.
 
-    Columns: department, year, month, fiscal_year, overtime_hours, headcount; an empty
-    frame with the same columns when nothing is stored.
+    Keys: department, year, month, fiscal_year, overtime_hours (float), headcount (int).
+    What `dxi effects` reads: the effect maths take records, no pandas needed.
     """
     query = (
         select(
@@ -147,12 +151,21 @@ def overtime_panel(*, session: Session, departments: Collection[str] | None = No
     )  # fmt: skip
     if departments is not None:
         query = query.where(Department.name.in_(list(departments)))
+    records = [
+        {**row, "overtime_hours": float(row["overtime_hours"]), "headcount": int(row["headcount"])}
+        for row in session.execute(query).mappings()
+    ]
     # Sorted here, not in SQL: PostgreSQL's collation would order 課 names unlike SQLite.
-    records = sorted(
-        (dict(row) for row in session.execute(query).mappings()),
-        key=lambda r: (r["department"], r["year"], r["month"]),
+    return sorted(records, key=lambda r: (r["department"], r["year"], r["month"]))
+
+
+def overtime_panel(*, session: Session, departments: Collection[str] | None = None) -> pd.DataFrame:
+    """`overtime_rows` as a DataFrame (columns in PANEL_COLUMNS; empty with them when nothing is stored)."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(
+        overtime_rows(session=session, departments=departments), columns=PANEL_COLUMNS
     )
-    frame = pd.DataFrame.from_records(records, columns=PANEL_COLUMNS)
     return frame.astype(
         {"department": "str", "year": "int64", "month": "int64", "fiscal_year": "int64",
          "overtime_hours": "float64", "headcount": "int64"}

@@ -17,7 +17,7 @@ from inventory.db.submission_repo import store_survey
 from inventory.overtime.reader import OvertimeMonthIn
 from inventory.settings import get_settings
 from tests.factories import make_survey
-from tests.flows.cli_runner import dxi
+from tests.flows.cli_runner import assert_not_imported, dxi
 
 
 def flat(out: str) -> str:
@@ -77,6 +77,12 @@ def test_json_equals_the_kpi(seeded: pd.DataFrame) -> None:
     ):
         assert key in doc
     assert doc["did_estimate"] is None and "推定できません" in doc["did_note"]  # no production pilot yet
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_table_and_json_load_no_pandas(tmp_path: Path) -> None:
+    # The KPI and the DiD run on numpy alone: the answer at the desk never waits for pandas.
+    assert_not_imported(tmp_path, ["effects"], ["effects", "--format", "json"], module="pandas", succeed=True)
 
 
 def test_table_output_and_bad_options(seeded: pd.DataFrame) -> None:
