@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from inventory.db.repository import audit, now
 from inventory.db.scoring_tables import Review, RolloutGroup, ScoringRun, TaskScore
 from inventory.db.tables import Base, Department, SurveySubmission, Task
-from inventory.db.task_repo import list_tasks
+from inventory.db.task_repo import task_rows
 from inventory.errors import NotFoundError
-from inventory.export import plain_value
+from inventory.export import plain_value, plain_values
 
 if TYPE_CHECKING:
     import pandas as pd  # loaded where a DataFrame is made: `dxi rank` reads without pandas
@@ -31,14 +31,8 @@ def inventory_frame(*, session: Session, fiscal_year: int) -> pd.DataFrame:
     """The 年度's current tasks as the DataFrame the scoring functions take (task_id = tasks.id)."""
     import pandas as pd
 
-    tasks = list_tasks(session=session, fiscal_year=fiscal_year)
-    frame = pd.DataFrame([t.model_dump() for t in tasks])
-    if frame.empty:
-        return frame
-    keys = dict(
-        session.execute(select(Task.id, Task.task_key).where(Task.id.in_(frame["id"].tolist()))).all()
-    )
-    return frame.rename(columns={"id": "task_id"}).assign(task_key=lambda f: f["task_id"].map(keys))
+    frame = pd.DataFrame(task_rows(session=session, fiscal_year=fiscal_year, with_key=True))
+    return frame if frame.empty else frame.rename(columns={"id": "task_id"})
 
 
 def save_scoring_run(
@@ -62,16 +56,11 @@ def save_scoring_run(
     session.add(run)
     session.flush()
     merged = scored.merge(ranked[["task_id", "rank", "group_id"]], on="task_id", validate="one_to_one")
+    names = ("task_id", "rank", "group_id", *SCORE_FIELDS)
+    columns = [plain_values(merged[name]) for name in names]
     rows = [
-        {
-            "run_id": run.id,
-            "task_id": int(record["task_id"]),
-            "task_key": task_keys[int(record["task_id"])],
-            "rank": int(record["rank"]),
-            "group_id": plain_value(record["group_id"]),
-            **{name: plain_value(record[name]) for name in SCORE_FIELDS},
-        }
-        for record in merged.to_dict("records")
+        {"run_id": run.id, "task_key": task_keys[int(values[0])], **dict(zip(names, values, strict=True))}
+        for values in zip(*columns, strict=True)
     ]
     if rows:
         session.execute(insert(Base.metadata.tables["task_scores"]), rows)  # Core: one executemany
