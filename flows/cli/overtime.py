@@ -241,20 +241,16 @@ def list_months(fy: FyOption = None, dept: DeptOption = None, fmt: OutputFormat 
 
     例: dxi overtime list --fy 2024 --dept 税務課
     """
-    from inventory.db.overtime_repo import overtime_panel
+    from inventory.db.overtime_repo import overtime_rows
 
     settings = settings_or_exit()
     engine = engine_for(settings.db_url)
     require_current(engine)
     with read_scope(engine) as session:
-        panel = overtime_panel(session=session, departments=None if dept is None else [dept])
-    if fy is not None:
-        panel = panel[panel["fiscal_year"] == fy]
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in record.items()} for record in panel.to_dict(orient="records")
-    ]
+        rows = overtime_rows(session=session, departments=None if dept is None else [dept])
+    records = [r for r in rows if fy is None or r["fiscal_year"] == fy]
     if fmt == "json":
-        typer.echo(json.dumps(records, ensure_ascii=False, indent=2, default=_plain))
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     print_table(
         [
@@ -265,8 +261,3 @@ def list_months(fy: FyOption = None, dept: DeptOption = None, fmt: OutputFormat 
         ],
         title=f"時間外勤務実績（{len(records)} 件）",
     )  # fmt: skip
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars → plain Python for json.dumps."""
-    return value.item() if hasattr(value, "item") else str(value)

@@ -28,13 +28,13 @@ TARGET_PCT = 20.0
 def _kpi(session: Session) -> dict[str, Any]:
     """The organisation's overtime per 年度 against the baseline, with the target line."""
     from bpr.effects.kpi import kpi
-    from inventory.db.overtime_repo import overtime_panel
+    from inventory.db.overtime_repo import overtime_rows
 
-    panel = overtime_panel(session=session)
-    if panel.empty:
+    panel = overtime_rows(session=session)
+    if not panel:
         return {"message": "時間外勤務実績がまだ取り込まれていません（dxi overtime import）"}
     try:
-        result = kpi(panel, kpi_fy=int(panel["fiscal_year"].max()), target_pct=TARGET_PCT)
+        result = kpi(panel, kpi_fy=max(r["fiscal_year"] for r in panel), target_pct=TARGET_PCT)
     except EffectsError as exc:
         return {"message": exc.message}
     base = result.overtime_baseline

@@ -51,8 +51,17 @@ def test_help_lists_every_command_without_importing_one(tmp_path: Path) -> None:
 def test_read_commands_load_only_their_own_module(tmp_path: Path) -> None:
     assert_not_imported(tmp_path, ["init"], ["tasks"], ["runs"], module="flows.cli.scoring")
     # rank reads the stored order (bpr.scoring.selection); pandas loads only to write csv / xlsx
+    # (dxi effects: tests/flows/test_cli_effects.py, on a database with overtime)
     assert_not_imported(
-        tmp_path, ["init"], ["tasks"], ["submissions"], ["runs"], ["rank"], ["pilot", "list"], module="pandas"
+        tmp_path,
+        ["init"],
+        ["tasks"],
+        ["submissions"],
+        ["runs"],
+        ["rank"],
+        ["pilot", "list"],
+        ["overtime", "list"],
+        module="pandas",
     )
     # on SQLite, SQLAlchemy's PostgreSQL dialect (and its drivers) stays unloaded
     # (the database made above: `dxi init` runs the migrations, which name PostgreSQL's options)
