@@ -136,8 +136,11 @@ def print_table(
     On a narrow terminal the empty columns, then the `optional` ones in the order given, are
     left out until the table fits, and a note says which (CSV and Excel keep every column).
     """
-    if not rows:
-        console.print("（該当するデータはありません）")
+    if not rows:  # with its title, so that a report of several tables says which one is empty
+        console.print(
+            f"{title}: （該当するデータはありません）" if title else "（該当するデータはありません）",
+            markup=False,
+        )
         return
     headers = [str(h) for h in rows[0]]
     cells = [[_cell(v) for v in row.values()] for row in rows]

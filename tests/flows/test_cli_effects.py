@@ -89,6 +89,7 @@ def test_table_output_and_bad_options(seeded: pd.DataFrame) -> None:
     code, out = dxi("effects")
     assert code == 0, out
     assert "令和6年度RPA・AI-OCR導入効果報告" in flat(out) and "年度別の残業時間" in flat(out)
+    assert "実証案件:（該当するデータはありません）" in flat(out)  # an empty table still says which it is
     code, out = dxi("effects", "-o", "report.docx")
     assert code == 2 and ".html" in out
     code, out = dxi("effects", "--baseline-fy", "2019")
