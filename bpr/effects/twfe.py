@@ -17,7 +17,35 @@ _CHUNK = 250  # bootstrap replicates solved per batch: bounds memory at B×T×T 
 def twfe(y: FloatArray, d: FloatArray, m: FloatArray, w: FloatArray) -> FloatArray:
     """Solve the TWFE coefficient of d for each row of department weights w (B × N).
 
-    y, d, m are N × T (outcome, treatment, observed mask; zeros where unobserved).
+    y, d, m are N × T (outcome, treatment, observed mask; zeros where unobserved). A
+    balanced panel (every 課 every month, the usual case) has a closed form
+    (`balanced_twfe`); any other goes through the general solve (`general_twfe`).
+    """
+    return balanced_twfe(y, d, w) if m.all() else general_twfe(y, d, m, w)
+
+
+def balanced_twfe(y: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
+    """The TWFE coefficient when every 課 observes every month: no T × T system to solve.
+
+    With weights constant within a 課, the 課 and month effects of a balanced panel are
+    orthogonal, so d is residualised by demeaning within 課 and then subtracting the
+    replicate's weighted month means of that: d̈ = d_c − (w d_c)_t / Σw, and β = Σ w d̈ y /
+    Σ w d̈ d. O(B × N × T) instead of B solves of T × T (the bootstrap of `dxi effects`:
+    50 ms → 2 ms); `general_twfe` gives the same β (tests/bpr/test_effects.py).
+    """
+    dc = d - d.mean(axis=1, keepdims=True)
+    total = w.sum(axis=1)
+    month_d = w @ dc  # B × T: Σ_i w_i d_c,it, the weighted month means times Σw
+    dqd = w @ (dc * d).sum(axis=1)
+    denom = dqd - (month_d * (w @ d)).sum(axis=1) / total
+    num = w @ (dc * y).sum(axis=1) - (month_d * (w @ y)).sum(axis=1) / total
+    ok = denom > 1e-9 * np.maximum(dqd, 1e-300)
+    return np.where(ok, num / np.where(ok, denom, 1.0), np.nan)
+
+
+def general_twfe(y: FloatArray, d: FloatArray, m: FloatArray, w: FloatArray) -> FloatArray:
+    """The TWFE coefficient for any panel, balanced or not (see `twfe`).
+
     Frisch–Waugh–Lovell: absorb 課 effects by demeaning within 課 (Q_i), then month
     effects by a T × T system per replicate, A g = b with A = Σ w_i Q_i; β = (d'Qy −
     g'b_y)/(d'Qd − g'b_d). A is singular along "all months up by c" (the 課 effects

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bpr.effects.attribution import did
 from bpr.effects.measure import EffectsError, fiscal_year, full_fiscal_years, headline, kpi
-from bpr.effects.twfe import twfe
+from bpr.effects.twfe import balanced_twfe, bootstrap_weights, general_twfe, twfe
 from flows.town.panel import make_panel
 
 # 年度, 課, 職員数, hours April … March. Sums written out for the reader:
@@ -205,6 +205,24 @@ def test_bootstrap_weights_equal_duplicated_departments() -> None:
     dup["overtime_hours"] = dup["y"]
     go = {f"{i}-{k}": (2024, 5) for i in range(2) for k in range(int(w[i]))}
     assert twfe(y, d, m, w[None, :])[0] == pytest.approx(dummy_regression(dup, go), abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_balanced_closed_form_equals_the_general_solve(seed: int) -> None:
+    # Every 課 every month (the demo, most towns): twfe takes balanced_twfe, which must
+    # give general_twfe's β for the estimate and for every bootstrap replicate.
+    rng = np.random.default_rng(seed)
+    n, t, treated = int(rng.integers(5, 31)), int(rng.integers(6, 49)), int(rng.integers(1, 4))
+    y = rng.normal(12, 3, (n, t))
+    d = np.zeros((n, t))
+    for i in range(treated):
+        d[i, int(rng.integers(1, t - 1)) :] = 1.0
+    w = np.vstack([np.ones(n), bootstrap_weights(treated, n - treated, 200, seed)])
+    m = np.ones((n, t))
+    general = general_twfe(y, d, m, w)
+    assert np.isfinite(general).all()
+    np.testing.assert_allclose(balanced_twfe(y, d, w), general, rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(twfe(y, d, m, w), balanced_twfe(y, d, w))
 
 
 def test_did_recovers_the_planted_effect_on_a_quiet_panel() -> None:
