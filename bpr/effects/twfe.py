@@ -30,8 +30,8 @@ def balanced_twfe(y: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
     With weights constant within a 課, the 課 and month effects of a balanced panel are
     orthogonal, so d is residualised by demeaning within 課 and then subtracting the
     replicate's weighted month means of that: d̈ = d_c − (w d_c)_t / Σw, and β = Σ w d̈ y /
-    Σ w d̈ d. O(B × N × T) instead of B solves of T × T (the bootstrap of `dxi effects`:
-    50 ms → 2 ms); `general_twfe` gives the same β (tests/bpr/test_effects.py).
+    Σ w d̈ d. O(B × N × T) instead of B solves of T × T (the demo's 30 課 × 48 months × 1,000
+    replicates: 46 ms → 0.3 ms); `general_twfe` gives the same β (tests/bpr/test_effects.py).
     """
     dc = d - d.mean(axis=1, keepdims=True)
     total = w.sum(axis=1)
