@@ -103,15 +103,18 @@ def _remind(url: str, fiscal_year: int | None, day: date, actor: str) -> Reminde
     logger = get_run_logger()
     settings = get_settings()
     campaign, statuses = load_progress(url, fiscal_year, day)
-    if campaign is None:
+    screening = load_screening(url, campaign.fiscal_year) if campaign is not None else []
+    if campaign is None or (not campaign.is_open and not screening):  # closed: only 二次調査票 are chased
         logger.info(nothing_open(fiscal_year))
         return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
     summary = summarise(statuses, deadline=campaign.deadline, today=day)
     late = outstanding(statuses)
-    screening = load_screening(url, campaign.fiscal_year)
-    markdown = reminder_markdown(campaign.fiscal_year, statuses, summary)
-    if screening:
-        markdown += f"\n\n{reminder_line(screening)}"
+    if campaign.is_open:
+        markdown = reminder_markdown(campaign.fiscal_year, statuses, summary)
+        if screening:
+            markdown += f"\n\n{reminder_line(screening)}"
+    else:
+        markdown = f"# {era_label(campaign.fiscal_year)} 二次調査票 督促リスト\n\n{reminder_line(screening)}"
     create_markdown_artifact(
         key="campaign-reminder",
         markdown=markdown,

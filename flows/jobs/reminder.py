@@ -3,6 +3,10 @@
 The `campaign-reminder` flow wraps these in tasks and adds what needs a Prefect server
 (the markdown artifact, the notification block); `remind` runs them in the calling
 process, for `dxi campaign remind` with no server.
+
+Surveys are chased while their campaign is open. The 二次調査票 go out after scoring,
+often after `dxi campaign close`: they are chased for the campaign's 年度 whether it is
+open or closed, until each 課 has sent its workbook back applied.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from inventory.campaign.status import (
     status_row,
     summarise,
 )
-from inventory.db.campaign_repo import campaign_progress, find_open_campaign, record_reminder
+from inventory.db.campaign_repo import campaign_progress, get_campaign, record_reminder
 from inventory.db.campaign_tables import Campaign
 from inventory.db.engine import engine_for, session_scope
 from inventory.era import era_label
@@ -40,12 +44,13 @@ NEEDS_SERVER = (
 
 @dataclass(frozen=True)
 class OpenCampaign:
-    """The open campaign, detached from the session."""
+    """The campaign a reminder works for, detached from the session: open, or closed (二次調査票 only)."""
 
     id: int
     fiscal_year: int
     deadline: date
     outbox: str
+    is_open: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,18 @@ class ReminderSummary:
 def load_progress(
     database_url: str, fiscal_year: int | None, today: date
 ) -> tuple[OpenCampaign | None, list[DepartmentStatus]]:
-    """Read the open campaign and where each of its 課 stands."""
+    """Read the campaign to chase for (the open one, else the 年度's latest) and where each of its 課 stands.
+
+    A closed campaign's 課 are not chased for the survey any more: no statuses.
+    """
     with session_scope(engine_for(database_url)) as session:
-        campaign = find_open_campaign(session=session, fiscal_year=fiscal_year)
+        campaign = get_campaign(session=session, fiscal_year=fiscal_year)
         if campaign is None:
             return None, []
-        found = OpenCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox)
+        is_open = campaign.status == "open"
+        found = OpenCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox, is_open)
+        if not is_open:
+            return found, []
         return found, campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
 
 
@@ -115,7 +126,7 @@ def record(
 
 
 def nothing_open(fiscal_year: int | None) -> str:
-    """The message of a run with no open campaign."""
+    """The message of a run with no open campaign (and, after the close, no 二次調査票 owed)."""
     which = f"{era_label(fiscal_year)}の" if fiscal_year is not None else ""
     return f"{which}実施中の調査がないため、督促は行いません"
 
@@ -146,10 +157,10 @@ def remind(
 ) -> ReminderSummary:
     """List the 課 still owing a survey or a 二次調査票 and write the CSV, in the calling process (no notification)."""
     campaign, statuses = load_progress(database_url, fiscal_year, today)
-    if campaign is None:
+    screening = load_screening(database_url, campaign.fiscal_year) if campaign is not None else []
+    if campaign is None or (not campaign.is_open and not screening):
         return ReminderSummary(fiscal_year=fiscal_year, message=nothing_open(fiscal_year))
     late = outstanding(statuses)
-    screening = load_screening(database_url, campaign.fiscal_year)
     if not late and not screening:
         return ReminderSummary(fiscal_year=campaign.fiscal_year, message=all_sent(campaign.fiscal_year))
     csv_path = write_reminder_csv(late, campaign.outbox, today, screening)

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from flows.jobs.reminder import all_sent, nothing_open
 from flows.web.auth import CheckedForm, CurrentUser, DbSession, Editor, Principal
 from flows.web.errors import Forbidden, PageNotFound
 from flows.web.progress import STATE_LABELS, progress
-from flows.web.reminders import remind
+from flows.web.reminders import remind, whom
 from flows.web.views import render
 from inventory.campaign.status import summarise, today_in_japan
 from inventory.db.campaign_repo import campaign_progress, find_open_campaign, get_campaign
@@ -48,15 +49,18 @@ def _page(request: Request, session: Session, user: Principal, *, message: str |
     campaign = get_campaign(session=session, fiscal_year=year)
     rows = submission_status(session=session, fiscal_year=year, department=department)
     states = {r.department: r for r in progress(session=session, fiscal_year=year, department=department)}
-    summary = None
+    summary, owed, can_remind = None, None, False
     if campaign is not None and not user.is_dept:
         statuses = campaign_progress(session=session, fiscal_year=year)
         summary = summarise(statuses, deadline=campaign.deadline, today=today_in_japan())
+        owed = whom(session=session, campaign=campaign, today=today_in_japan(), progress=statuses)
+        # after the close, the button stays while a 二次調査票 is owed
+        can_remind = user.can_edit and (campaign.status == "open" or bool(owed.departments))
     return render(
         request, "submissions.html.j2", page="submissions", title="提出状況", status=status, rows=rows,
         states=states, state_labels=STATE_LABELS, years=years, year=year, campaign=campaign, summary=summary,
         message=message, done=request.query_params.get("reminded"), refresh=REFRESH_SECONDS,
-        can_remind=user.can_edit and campaign is not None and campaign.status == "open",
+        owed=owed, can_remind=can_remind,
         now=japan_time(datetime.now(UTC)),
     )  # fmt: skip
 
@@ -69,13 +73,27 @@ def submissions(request: Request, user: CurrentUser, session: DbSession) -> Resp
 
 @router.post("/submissions/remind")
 def send_reminders(request: Request, _form: CheckedForm, user: Editor, session: DbSession) -> Response:
-    """Write the 督促リスト of the open campaign's outstanding 課, as the reminder flow does."""
-    campaign = find_open_campaign(session=session)
+    """Write the 督促リスト of the campaign's outstanding 課, as the reminder flow does.
+
+    The campaign of the 年度 shown (?fy=), else the open one: after the close, only the
+    二次調査票 still owed are chased.
+    """
+    asked = request.query_params.get("fy") or ""
+    campaign = (
+        get_campaign(session=session, fiscal_year=int(asked))
+        if asked.isdigit()
+        else find_open_campaign(session=session)
+    )
     if campaign is None:
-        return _page(request, session, user, message="実施中の調査がないため、督促は行いません", status=409)
+        return _page(request, session, user, message=nothing_open(None), status=409)
     done = remind(session=session, campaign=campaign, today=today_in_japan(), actor=user.name)
     if not done.departments:
-        return _page(request, session, user, message="すべての課から提出済みです。督促は不要です", status=409)
+        text = (
+            all_sent(campaign.fiscal_year)
+            if campaign.status == "open"
+            else nothing_open(campaign.fiscal_year)
+        )
+        return _page(request, session, user, message=text, status=409)
     return RedirectResponse(f"/submissions?fy={campaign.fiscal_year}&reminded={len(done.departments)}",
                             status_code=303)  # fmt: skip
 

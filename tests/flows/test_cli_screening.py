@@ -160,3 +160,35 @@ def test_the_reminder_chases_a_screening_workbook_not_sent_back(tmp_path: Path) 
         ("税務課", "二次調査票 未返送", "", "令和7年度_二次調査票_税務課.xlsx")
     ]
     assert [r["課"] for r in rows] == ["福祉課", "税務課"]  # the survey owed first, then the 二次調査票
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness", "scored")
+def test_after_the_close_the_reminder_still_chases_the_screening_workbooks(tmp_path: Path) -> None:
+    """The 二次調査票 go out after scoring, often after the close: they are still chased, the surveys not.
+
+    `dxi campaign remind` here, then the scheduled flow with no 年度 given (the latest campaign, closed).
+    """
+    departments = tmp_path / "課一覧.csv"
+    departments.write_text("部,課\n総務部,税務課\n福祉部,福祉課\n", encoding="utf-8")
+    assert (
+        dxi("campaign", "open", "--fy", "2025", "--deadline", "2025-06-30", "--depts", str(departments))[0]
+        == 0
+    )
+    assert dxi("campaign", "close", "--fy", "2025")[0] == 0
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-09-01")
+    assert code == 0 and "令和7年度の実施中の調査がないため、督促は行いません" in out  # nothing sent out yet
+    assert dxi("screening", "--fy", "2025")[0] == 0  # 税務課's two tasks have blank attributes
+    code, out = dxi("campaign", "remind", "--fy", "2025", "--today", "2025-09-01")
+    assert code == 0, out
+    assert (
+        "二次調査票 未返送・差し戻し 1 課（税務課）" in out and "福祉課" not in out
+    )  # 福祉課 owes a survey: closed
+    csv_path = Path(out.split("督促リスト: ")[1].split(".csv")[0] + ".csv")
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["課"], r["状況"]) for r in rows] == [("税務課", "二次調査票 未返送")]
+    from flows.campaign_reminder import campaign_reminder
+
+    scheduled = campaign_reminder(today="2025-09-02")
+    assert scheduled.fiscal_year == 2025 and scheduled.departments == ["税務課"], scheduled.message
+    assert scheduled.message == "令和7年度 二次調査票 未返送・差し戻し 1 課（税務課）。"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from inventory.campaign.screening import SheetSent
+from inventory.db.campaign_repo import close_campaign
 from inventory.db.engine import session_scope
+from inventory.db.screening_repo import record_sent
 from inventory.db.tables import AuditEntry
 from tests.flows.web.conftest import TestClient, Town, csrf_of, login_as
 from tests.flows.web.submitting import BAD_ROWS, GOOD_ROWS, open_town_campaign, upload, workbook
@@ -75,3 +78,30 @@ def test_the_status_page_shows_the_campaign_live_and_the_reminder_button_writes_
     own = app_client.get("/submissions")
     assert "督促リストを作る" not in own.text and "市民課" not in own.text.split("<table", 1)[1]
     assert app_client.post("/submissions/remind", data={"csrf_token": csrf_of(own.text)}).status_code == 403
+
+
+def test_after_the_close_the_button_chases_only_the_screening_workbooks_owed(
+    app_client: TestClient, engine: Engine, town: Town, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox"
+    open_town_campaign(engine, outbox, deadline=date(2099, 6, 30))
+    login_as(app_client, "dept")
+    upload(app_client, workbook(BAD_ROWS), "税務課.xlsx")  # a survey still owed: no longer chased once closed
+    with session_scope(engine) as session:
+        close_campaign(session=session, fiscal_year=2024, actor="dx")
+    login_as(app_client, "admin")
+    assert (
+        "督促リストを作る" not in app_client.get("/submissions?fy=2024").text
+    )  # nothing owed after the close
+    sent = SheetSent(
+        "市民課", None, "令和6年度_二次調査票_市民課.xlsx", ("k1", "k2"), datetime(2024, 9, 1, tzinfo=UTC)
+    )
+    with session_scope(engine) as session:
+        record_sent(session=session, fiscal_year=2024, sheets=[sent], folder=str(outbox), actor="dx")
+    page = app_client.get("/submissions?fy=2024")
+    assert "二次調査票を返送していない課の督促リストを作る（1 課）" in _text(page.text)
+    reminded = app_client.post("/submissions/remind?fy=2024", data={"csrf_token": csrf_of(page.text)})
+    assert reminded.status_code == 303 and "reminded=1" in reminded.headers["location"]
+    (written,) = outbox.glob("督促リスト_*.csv")
+    listed = list(csv.DictReader(io.StringIO(written.read_text(encoding="utf-8-sig"))))
+    assert [(r["課"], r["状況"]) for r in listed] == [("市民課", "二次調査票 未返送")]
