@@ -259,7 +259,7 @@ def close(fy: Annotated[int, fy_option("--fy", help="締め切る調査の年度
     engine = _engine()
     with session_scope(engine) as session:
         campaign = close_campaign(session=session, fiscal_year=fy, actor=by)
-    console.print(f"{era_label(campaign.fiscal_year)} の調査を締め切りました（ID {campaign.id}）")
+    console.print(f"{era_label(campaign.fiscal_year)}の調査を締め切りました（ID {campaign.id}）")
 
 
 @campaign_app.command()

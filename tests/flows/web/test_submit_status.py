@@ -100,6 +100,7 @@ def test_after_the_close_the_button_chases_only_the_screening_workbooks_owed(
         record_sent(session=session, fiscal_year=2024, sheets=[sent], folder=str(outbox), actor="dx")
     page = app_client.get("/submissions?fy=2024")
     assert "二次調査票を返送していない課の督促リストを作る（1 課）" in _text(page.text)
+    assert "期限 2099-06-30 締め切り済み" in _text(page.text)
     reminded = app_client.post("/submissions/remind?fy=2024", data={"csrf_token": csrf_of(page.text)})
     assert reminded.status_code == 303 and "reminded=1" in reminded.headers["location"]
     (written,) = outbox.glob("督促リスト_*.csv")
