@@ -21,7 +21,9 @@ def dxi(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def assert_not_imported(cwd: Path, *commands: list[str], module: str = "prefect", succeed: bool = False) -> None:
+def assert_not_imported(
+    cwd: Path, *commands: list[str], module: str = "prefect", succeed: bool = False
+) -> None:
     """Run `dxi` commands in a fresh interpreter and check they never import `module`.
 
     A subprocess, because this test process has long since imported everything. With
