@@ -59,6 +59,8 @@ def download(target: Target, pins: list[str], wheels: Path, requirements: Path) 
 def copy_installers(out: Path) -> None:
     """Copy the install scripts and README; Windows files get CRLF and the encoding Windows reads."""
     for script in sorted(INSTALLERS.iterdir()):
+        if not script.is_file():  # __pycache__ from a run of prune.py here
+            continue
         encoding = WINDOWS_TEXT.get(script.suffix)
         if encoding is None:
             shutil.copy2(script, out / script.name)
