@@ -120,12 +120,16 @@ def last_run_id(database: Path) -> int:
         return int(conn.execute("SELECT coalesce(max(id), 0) FROM job_runs").fetchone()[0])
 
 
-def flow_runs(database: Path, api: str, after: int) -> list[tuple[str, str, str]]:
-    """(job, flow name, state) of every run the desk commands made on the server, read through its API."""
+def flow_runs(database: Path, api: str, after: int) -> tuple[list[tuple[str, str, str]], int]:
+    """(job, flow name, state) of every run the desk commands made on the server, read through its API,
+    and how many desk runs in that time ran in their own process only (the server did not answer)."""
     with sqlite3.connect(database) as conn:
         rows = conn.execute(
             "SELECT job, flow_run_id FROM job_runs WHERE via = 'prefect' AND id > ? ORDER BY id", (after,)
         ).fetchall()
+        (here,) = conn.execute(
+            "SELECT count(*) FROM job_runs WHERE via = 'desk' AND id > ?", (after,)
+        ).fetchone()
     found = []
     for job, run_id in rows:
         with urllib.request.urlopen(f"{api}/flow_runs/{run_id}", timeout=10) as response:  # noqa: S310
@@ -134,7 +138,7 @@ def flow_runs(database: Path, api: str, after: int) -> list[tuple[str, str, str]
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             flow = json.loads(response.read())
         found.append((job, flow["name"], run["state_type"]))
-    return found
+    return found, int(here)
 
 
 def print_table(rows: list[dict[str, object]]) -> None:
@@ -185,7 +189,7 @@ def main() -> None:
             try:
                 rows.append(measure("dxi ingest, dxi serve running", "< 3 s", ingest, env, args.repeat))
                 rows.append(measure("dxi score, dxi serve running", "< 3 s", lambda _i: [DXI, "score"], env, args.repeat))  # fmt: skip
-                runs = flow_runs(database, api, before)
+                runs, here = flow_runs(database, api, before)
             finally:
                 stop(serve)
         print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.repeat} runs each "
@@ -194,7 +198,8 @@ def main() -> None:
         if not args.no_serve:
             states = sorted({(job, flow, state) for job, flow, state in runs})
             print(f"\nflow runs on the served Prefect API: {len(runs)} "
-                  f"({', '.join(f'{job} → flow {flow} {state}' for job, flow, state in states)})")  # fmt: skip
+                  f"({', '.join(f'{job} → flow {flow} {state}' for job, flow, state in states)}); "
+                  f"desk runs that ran here only (the server did not answer in time): {here}")  # fmt: skip
 
 
 if __name__ == "__main__":
