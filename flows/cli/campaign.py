@@ -201,7 +201,7 @@ def status(
             which = f"{era_label(fy)}（{fy}年度）の" if fy is not None else ""
             raise fail(f"{which}調査は登録されていません。`dxi campaign open` で開始してください")
         statuses = campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
-    summary = summarise(statuses, deadline=campaign.deadline, today=today)
+    summary = summarise(statuses, deadline=campaign.deadline, today=today, closed=campaign.status != "open")
     state = "実施中" if campaign.status == "open" else "締め切り済み"
     if fmt == "json":
         doc = {

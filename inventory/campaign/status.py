@@ -87,6 +87,7 @@ class CampaignSummary:
     counts: dict[str, int]
     deadline: date
     days_left: int
+    closed: bool = False  # the campaign is closed: its deadline is history, not days overdue
 
     @property
     def outstanding(self) -> int:
@@ -100,7 +101,7 @@ class CampaignSummary:
         return (
             f"対象 {self.total} 課 / 提出済み {received}（うち再提出 {c.get('resubmitted', 0)}）"
             f" / 差し戻し {c.get('rejected', 0)} / 未提出 {c.get('sent', 0) + c.get('missing', 0)}"
-            f" / 期限 {self.deadline.isoformat()}（{days_text(self.days_left)}）"
+            f" / 期限 {self.deadline.isoformat()}（{'締め切り済み' if self.closed else days_text(self.days_left)}）"
         )
 
 
@@ -158,11 +159,13 @@ def department_status(
     )
 
 
-def summarise(statuses: Sequence[DepartmentStatus], *, deadline: date, today: date) -> CampaignSummary:
+def summarise(
+    statuses: Sequence[DepartmentStatus], *, deadline: date, today: date, closed: bool = False
+) -> CampaignSummary:
     """Count the 課 per state."""
     counts = Counter(s.state for s in statuses)
     return CampaignSummary(
-        len(statuses), {s: counts.get(s, 0) for s in STATES}, deadline, (deadline - today).days
+        len(statuses), {s: counts.get(s, 0) for s in STATES}, deadline, (deadline - today).days, closed
     )
 
 

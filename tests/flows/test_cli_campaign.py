@@ -118,7 +118,8 @@ def test_open_writes_one_prefilled_template_per_department_that_intake_accepts(t
     assert sorted(p.name for p in folder.iterdir()) == files, "a refused open writes nothing"
     assert dxi("campaign", "close", "--fy", "2025")[0] == 0
     code, out = dxi("campaign", "status", "--fy", "2025")
-    assert code == 0 and "締め切り済み" in out
+    assert code == 0 and "業務量調査（締め切り済み）" in "".join(out.split())
+    assert "期限2025-06-30（締め切り済み）" in "".join(out.split())  # not the days overdue
 
 
 @pytest.mark.usefixtures("last_year")
