@@ -52,7 +52,9 @@ def _page(request: Request, session: Session, user: Principal, *, message: str |
     summary, owed, can_remind = None, None, False
     if campaign is not None and not user.is_dept:
         statuses = campaign_progress(session=session, fiscal_year=year)
-        summary = summarise(statuses, deadline=campaign.deadline, today=today_in_japan())
+        summary = summarise(
+            statuses, deadline=campaign.deadline, today=today_in_japan(), closed=campaign.status != "open"
+        )
         owed = whom(session=session, campaign=campaign, today=today_in_japan(), progress=statuses)
         # after the close, the button stays while a 二次調査票 is owed
         can_remind = user.can_edit and (campaign.status == "open" or bool(owed.departments))
