@@ -20,8 +20,8 @@ from prefect.runtime import flow_run
 from flows.jobs import reminder as steps
 from flows.jobs.journal import recorded
 from flows.jobs.reminder import JOB, all_sent, nothing_open
+from flows.jobs.reminder import ChasedCampaign as ChasedCampaign
 from flows.jobs.reminder import NotificationStatus as NotificationStatus
-from flows.jobs.reminder import OpenCampaign as OpenCampaign
 from flows.jobs.reminder import ReminderSummary as ReminderSummary
 from inventory.campaign.screening import reminder_line
 from inventory.campaign.status import (

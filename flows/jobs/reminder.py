@@ -43,7 +43,7 @@ NEEDS_SERVER = (
 
 
 @dataclass(frozen=True)
-class OpenCampaign:
+class ChasedCampaign:
     """The campaign a reminder works for, detached from the session: open, or closed (二次調査票 only)."""
 
     id: int
@@ -73,7 +73,7 @@ class ReminderSummary:
 
 def load_progress(
     database_url: str, fiscal_year: int | None, today: date
-) -> tuple[OpenCampaign | None, list[DepartmentStatus]]:
+) -> tuple[ChasedCampaign | None, list[DepartmentStatus]]:
     """Read the campaign to chase for (the open one, else the 年度's latest) and where each of its 課 stands.
 
     A closed campaign's 課 are not chased for the survey any more: no statuses.
@@ -83,7 +83,7 @@ def load_progress(
         if campaign is None:
             return None, []
         is_open = campaign.status == "open"
-        found = OpenCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox, is_open)
+        found = ChasedCampaign(campaign.id, campaign.fiscal_year, campaign.deadline, campaign.outbox, is_open)
         if not is_open:
             return found, []
         return found, campaign_progress(session=session, fiscal_year=campaign.fiscal_year, today=today)
